@@ -1,0 +1,171 @@
+//! Step 5 of the pipeline: **aggregate**: turn each unit's integer counts into
+//! integer shares for its targets and sum them per target.
+//!
+//! Each count is split with largest-remainder rounding, unit by unit, so the
+//! shares of a unit add up to exactly its count: integer totals are conserved.
+//! A unit wholly outside every target keeps its counts as *unallocated*.
+//! Integer sums do not depend on the order of addition, so the result is the
+//! same whatever the thread count.
+
+use crate::crosswalk::Crosswalk;
+use crate::read::VoteTable;
+use rayon::prelude::*;
+
+/// Splits `count` over `weights` (which sum to 1) in whole numbers, by largest
+/// remainder: each target gets the floor of its quota, and the votes left over
+/// go one each to the largest fractional parts (ties to the earlier target).
+/// The parts always add up to `count`.
+///
+/// ```
+/// use notional::aggregate::largest_remainder;
+/// assert_eq!(largest_remainder(10, &[0.5, 0.5]), vec![5, 5]);
+/// assert_eq!(largest_remainder(10, &[0.34, 0.33, 0.33]), vec![4, 3, 3]);
+/// assert_eq!(largest_remainder(1, &[0.5, 0.5]), vec![1, 0]);
+/// assert_eq!(largest_remainder(7, &[1.0]), vec![7]);
+/// ```
+pub fn largest_remainder(count: u64, weights: &[f64]) -> Vec<u64> {
+    let mut parts = vec![0u64; weights.len()];
+    if weights.is_empty() || count == 0 {
+        return parts;
+    }
+    if weights.len() == 1 {
+        parts[0] = count;
+        return parts;
+    }
+    let mut fractions: Vec<(usize, f64)> = Vec::with_capacity(weights.len());
+    let mut assigned = 0u64;
+    for (j, &w) in weights.iter().enumerate() {
+        let quota = count as f64 * w.max(0.0);
+        let floor = quota.floor();
+        parts[j] = floor as u64;
+        assigned += parts[j];
+        fractions.push((j, quota - floor));
+    }
+    // Largest fraction first; ties to the earlier target.
+    fractions.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    while assigned > count {
+        // Only possible if the weights sum to more than 1: take back from the smallest fractions.
+        for &(j, _) in fractions.iter().rev() {
+            if assigned == count {
+                break;
+            }
+            if parts[j] > 0 {
+                parts[j] -= 1;
+                assigned -= 1;
+            }
+        }
+    }
+    let mut k = 0;
+    while assigned < count {
+        parts[fractions[k % fractions.len()].0] += 1;
+        assigned += 1;
+        k += 1;
+    }
+    parts
+}
+
+/// Counts per target, and what could not be placed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    /// Columns per row (parties, then electorate if any), as in the [`VoteTable`].
+    pub width: usize,
+    /// Row-major `targets × width` counts.
+    pub per_target: Vec<u64>,
+    /// Whether each target received any share of any unit.
+    pub received: Vec<bool>,
+    /// Per column, the counts of units wholly outside every target.
+    pub unallocated: Vec<u64>,
+    /// The units whose counts are unallocated.
+    pub unallocated_units: Vec<usize>,
+}
+
+impl Allocation {
+    /// The counts of target `t` (parties, then electorate).
+    pub fn row(&self, t: usize) -> &[u64] {
+        &self.per_target[t * self.width..(t + 1) * self.width]
+    }
+
+    /// Column totals allocated to targets.
+    pub fn allocated_totals(&self) -> Vec<u64> {
+        let mut totals = vec![0u64; self.width];
+        for row in self.per_target.chunks_exact(self.width.max(1)) {
+            for (t, v) in totals.iter_mut().zip(row) {
+                *t += v;
+            }
+        }
+        totals
+    }
+}
+
+/// Allocates every unit's counts to targets through the crosswalk.
+///
+/// ```
+/// use notional::aggregate::allocate;
+/// use notional::crosswalk::{Crosswalk, Method, UnitWeights};
+/// use notional::read::VoteTable;
+/// let votes = VoteTable::new(vec!["lab".into()], false, vec![vec![11], vec![5]]);
+/// let cw = Crosswalk { method: Method::Area, units: vec![
+///     UnitWeights { weights: vec![(0, 0.5), (1, 0.5)], covered: 1.0 },
+///     UnitWeights { weights: vec![], covered: 0.0 },       // outside every target
+/// ]};
+/// let a = allocate(&votes, &cw, 2);
+/// assert_eq!((a.row(0)[0], a.row(1)[0]), (6, 5));
+/// assert_eq!(a.unallocated, vec![5]);
+/// assert_eq!(a.unallocated_units, vec![1]);
+/// ```
+pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> Allocation {
+    let width = votes.width();
+    assert_eq!(votes.len(), crosswalk.units.len(), "one crosswalk row per unit");
+    let per_target = (0..crosswalk.units.len())
+        .into_par_iter()
+        .fold(
+            || vec![0u64; n_targets * width],
+            |mut acc, u| {
+                let weights = &crosswalk.units[u].weights;
+                let row = votes.row(u);
+                match weights.as_slice() {
+                    [] => {}
+                    [(t, _)] => {
+                        for (c, v) in row.iter().enumerate() {
+                            acc[t * width + c] += v;
+                        }
+                    }
+                    _ => {
+                        let w: Vec<f64> = weights.iter().map(|p| p.1).collect();
+                        for (c, &v) in row.iter().enumerate() {
+                            for (part, (t, _)) in largest_remainder(v, &w).into_iter().zip(weights) {
+                                acc[t * width + c] += part;
+                            }
+                        }
+                    }
+                }
+                acc
+            },
+        )
+        .reduce(
+            || vec![0u64; n_targets * width],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            },
+        );
+    let mut received = vec![false; n_targets];
+    let mut unallocated = vec![0u64; width];
+    let mut unallocated_units = Vec::new();
+    for (u, row) in crosswalk.units.iter().enumerate() {
+        if row.is_outside() {
+            unallocated_units.push(u);
+            for (t, v) in unallocated.iter_mut().zip(votes.row(u)) {
+                *t += v;
+            }
+        }
+        for &(t, w) in &row.weights {
+            if w > 0.0 {
+                received[t] = true;
+            }
+        }
+    }
+    Allocation { width, per_target, received, unallocated, unallocated_units }
+}

@@ -1,0 +1,264 @@
+//! The whole job, read → project → index → crosswalk → aggregate → results,
+//! as one call. Writing the outputs is [`crate::export`]'s.
+
+use crate::aggregate::{allocate, Allocation};
+use crate::crosswalk::{Crosswalk, Method};
+use crate::error::Result;
+use crate::index::TargetIndex;
+use crate::progress::Progress;
+use crate::project::{detect, layer_to_bng, Crs, Detected, Projector};
+use crate::read::{read_layer, Input, Layer, VoteTable};
+use crate::results::Results;
+use geo::MultiPolygon;
+use std::fmt;
+
+/// Units partly outside every target by more than this fraction of their area are reported.
+pub const UNCOVERED_TOLERANCE: f64 = 0.001;
+
+/// What to read and how to apportion.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Id property of the units (source polygons).
+    pub from_id: String,
+    /// Id column of the votes CSV (default: `from_id`).
+    pub votes_id: Option<String>,
+    /// Id property of the targets.
+    pub to_id: String,
+    /// Name property of the targets.
+    pub to_name: String,
+    /// Party columns; `None` takes every numeric one.
+    pub parties: Option<Vec<String>>,
+    /// Area or centroid.
+    pub method: Method,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            from_id: "code".into(),
+            votes_id: None,
+            to_id: "code".into(),
+            to_name: "name".into(),
+            parties: None,
+            method: Method::Area,
+        }
+    }
+}
+
+/// Everything a run computed.
+pub struct Outcome {
+    /// The units as read.
+    pub units: Layer,
+    /// The targets as read.
+    pub targets: Layer,
+    /// The units' detected CRS.
+    pub units_crs: Detected,
+    /// The targets' detected CRS.
+    pub targets_crs: Detected,
+    /// Votes per unit.
+    pub votes: VoteTable,
+    /// Weights per unit over targets.
+    pub crosswalk: Crosswalk,
+    /// Counts per target, and what was not placed.
+    pub allocation: Allocation,
+    /// Per-target results.
+    pub results: Results,
+}
+
+/// Runs the apportionment of `from` (units carrying votes, or `votes` CSV keyed
+/// by unit id) onto `to` (targets).
+///
+/// ```
+/// use notional::apportion::{apportion, Options};
+/// use notional::progress::Silent;
+/// use notional::read::Input;
+/// let units = Input::from_text("wards.geojson", r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"code":"W1","con":10,"lab":21},
+///    "geometry":{"type":"Polygon","coordinates":[[[-0.2,51.5],[-0.18,51.5],[-0.18,51.51],[-0.2,51.51],[-0.2,51.5]]]}}]}"#);
+/// let seats = Input::from_text("seats.geojson", r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"code":"S1","name":"West"},
+///    "geometry":{"type":"Polygon","coordinates":[[[-0.3,51.4],[-0.19,51.4],[-0.19,51.6],[-0.3,51.6],[-0.3,51.4]]]}},
+///   {"type":"Feature","properties":{"code":"S2","name":"East"},
+///    "geometry":{"type":"Polygon","coordinates":[[[-0.19,51.4],[-0.1,51.4],[-0.1,51.6],[-0.19,51.6],[-0.19,51.4]]]}}]}"#);
+/// let outcome = apportion(&units, &seats, None, &Options::default(), &Silent).unwrap();
+/// let west = outcome.results.seat("S1").unwrap();
+/// let east = outcome.results.seat("S2").unwrap();
+/// assert_eq!(west.total + east.total, 31); // the split ward's votes are conserved
+/// assert_eq!(outcome.summary().unallocated, 0);
+/// ```
+pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Options, progress: &dyn Progress) -> Result<Outcome> {
+    let (units, targets) = rayon::join(
+        || read_layer(from, &options.from_id, None),
+        || read_layer(to, &options.to_id, Some(&options.to_name)),
+    );
+    let (units, targets) = (units?, targets?);
+    let parties = options.parties.as_deref();
+    let votes = match votes {
+        Some(csv) => {
+            let id = options.votes_id.as_deref().unwrap_or(&options.from_id);
+            VoteTable::from_csv(csv, id, parties, &units)?
+        }
+        None => VoteTable::from_properties(&units, &options.from_id, parties)?,
+    };
+    let units_crs = detect(&units)?;
+    let targets_crs = detect(&targets)?;
+    let projector = Projector::new();
+    let (unit_geoms, target_geoms) = rayon::join(
+        || layer_to_bng(&units, units_crs.crs, &projector),
+        || layer_to_bng(&targets, targets_crs.crs, &projector),
+    );
+    let (unit_geoms, target_geoms) = (unit_geoms?, target_geoms?);
+    let index = TargetIndex::new(target_geoms);
+    let crosswalk = Crosswalk::build(&unit_geoms, &index, options.method, progress);
+    let allocation = allocate(&votes, &crosswalk, index.len());
+    let ids: Vec<&str> = targets.features.iter().map(|f| f.id.as_str()).collect();
+    let names: Vec<&str> = targets.features.iter().map(|f| f.name.as_deref().unwrap_or("")).collect();
+    let results = Results::new(votes.parties(), votes.has_electorate(), &ids, &names, &allocation);
+    Ok(Outcome { units, targets, units_crs, targets_crs, votes, crosswalk, allocation, results })
+}
+
+impl Outcome {
+    /// Unit ids, in unit order.
+    pub fn unit_ids(&self) -> Vec<&str> {
+        self.units.features.iter().map(|f| f.id.as_str()).collect()
+    }
+
+    /// Target ids, in target order.
+    pub fn target_ids(&self) -> Vec<&str> {
+        self.targets.features.iter().map(|f| f.id.as_str()).collect()
+    }
+
+    /// Target geometries in WGS84 lon/lat (converted back if the input was BNG).
+    pub fn target_geometries_wgs84(&self) -> Result<Vec<MultiPolygon<f64>>> {
+        match self.targets_crs.crs {
+            Crs::Wgs84 => Ok(self.targets.features.iter().map(|f| f.geometry.clone()).collect()),
+            Crs::Bng => {
+                let p = Projector::new();
+                self.targets.features.iter().map(|f| p.to_wgs84(&f.geometry)).collect()
+            }
+        }
+    }
+
+    /// The figures a user needs to trust the run.
+    pub fn summary(&self) -> Summary {
+        let parties = self.votes.parties().len();
+        let votes_in: u64 = self.votes.totals()[..parties].iter().sum();
+        let allocated: u64 = self.allocation.allocated_totals()[..parties].iter().sum();
+        let unallocated: u64 = self.allocation.unallocated[..parties].iter().sum();
+        let outside = self
+            .allocation
+            .unallocated_units
+            .iter()
+            .map(|&u| (self.units.features[u].id.clone(), self.votes.row(u)[..parties].iter().sum()))
+            .collect();
+        let partly_outside = self
+            .crosswalk
+            .partly_outside(UNCOVERED_TOLERANCE)
+            .into_iter()
+            .map(|(u, frac)| (self.units.features[u].id.clone(), frac))
+            .collect();
+        Summary {
+            units: self.units.features.len(),
+            targets: self.targets.features.len(),
+            targets_with_votes: self.results.seats.len(),
+            split: self.crosswalk.split_count(),
+            method: self.crosswalk.method,
+            parties: self.votes.parties().to_vec(),
+            has_electorate: self.votes.has_electorate(),
+            votes_in,
+            allocated,
+            unallocated,
+            outside,
+            partly_outside,
+            units_crs: self.units_crs.clone(),
+            targets_crs: self.targets_crs.clone(),
+            warnings: self.units.warnings.iter().chain(&self.targets.warnings).cloned().collect(),
+        }
+    }
+}
+
+/// The run in figures; `Display` prints it for people.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Units read.
+    pub units: usize,
+    /// Targets read.
+    pub targets: usize,
+    /// Targets that received a share of some unit.
+    pub targets_with_votes: usize,
+    /// Units shared between two or more targets.
+    pub split: usize,
+    /// Method used.
+    pub method: Method,
+    /// Party columns used.
+    pub parties: Vec<String>,
+    /// Whether an electorate column was found.
+    pub has_electorate: bool,
+    /// Votes read (all parties).
+    pub votes_in: u64,
+    /// Votes allocated to targets.
+    pub allocated: u64,
+    /// Votes of units wholly outside every target.
+    pub unallocated: u64,
+    /// Units wholly outside every target, with their votes.
+    pub outside: Vec<(String, u64)>,
+    /// Units partly outside every target (renormalised), with the uncovered fraction.
+    pub partly_outside: Vec<(String, f64)>,
+    /// The units' CRS.
+    pub units_crs: Detected,
+    /// The targets' CRS.
+    pub targets_crs: Detected,
+    /// Reader warnings.
+    pub warnings: Vec<String>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "units:        {} ({})", self.units, self.units_crs.crs)?;
+        writeln!(f, "targets:      {} ({}); {} received votes", self.targets, self.targets_crs.crs, self.targets_with_votes)?;
+        writeln!(f, "method:       {}; {} units split between targets", self.method, self.split)?;
+        writeln!(
+            f,
+            "parties:      {}{}",
+            self.parties.join(", "),
+            if self.has_electorate { " (+ electorate)" } else { "" }
+        )?;
+        writeln!(f, "votes in:     {}", self.votes_in)?;
+        writeln!(f, "allocated:    {}", self.allocated)?;
+        write!(f, "unallocated:  {}", self.unallocated)?;
+        if self.outside.is_empty() {
+            writeln!(f)?;
+        } else {
+            let list: Vec<String> = self.outside.iter().take(10).map(|(id, v)| format!("{id} ({v} votes)")).collect();
+            let more = self.outside.len().saturating_sub(10);
+            writeln!(
+                f,
+                " from {} unit(s) wholly outside every target: {}{}",
+                self.outside.len(),
+                list.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            )?;
+        }
+        if !self.partly_outside.is_empty() {
+            let list: Vec<String> =
+                self.partly_outside.iter().take(5).map(|(id, x)| format!("{id} {:.1}%", x * 100.0)).collect();
+            writeln!(
+                f,
+                "partly outside: {} unit(s) extend beyond every target by over {}% of their area; their votes were shared over the covered part (worst: {})",
+                self.partly_outside.len(),
+                UNCOVERED_TOLERANCE * 100.0,
+                list.join(", ")
+            )?;
+        }
+        if !self.warnings.is_empty() {
+            writeln!(f, "warnings:     {}", self.warnings.len())?;
+            for w in self.warnings.iter().take(10) {
+                writeln!(f, "  {w}")?;
+            }
+            if self.warnings.len() > 10 {
+                writeln!(f, "  … and {} more", self.warnings.len() - 10)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,65 @@
+use crate::crosswalk::Crosswalk;
+use crate::results::Results;
+use std::io::{self, Write};
+
+/// Writes `results.csv`: `code,name,<parties>,total,winner,second,majority,majority_pct`,
+/// then `electorate,turnout` when known. Percentages have two decimals.
+///
+/// ```
+/// use notional::export::results_csv;
+/// use notional::results::{Results, SeatResult};
+/// let results = Results { parties: vec!["con".into(), "lab".into()], has_electorate: false,
+///     seats: vec![SeatResult::new(0, "S1", "North", &[40, 60], None)] };
+/// let mut out = Vec::new();
+/// results_csv(&results, &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(),
+///     "code,name,con,lab,total,winner,second,majority,majority_pct\nS1,North,40,60,100,lab,con,20,20.00\n");
+/// ```
+pub fn results_csv(results: &Results, out: impl Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header: Vec<&str> = vec!["code", "name"];
+    header.extend(results.parties.iter().map(String::as_str));
+    header.extend(["total", "winner", "second", "majority", "majority_pct"]);
+    if results.has_electorate {
+        header.extend(["electorate", "turnout"]);
+    }
+    w.write_record(&header)?;
+    for s in &results.seats {
+        let mut row: Vec<String> = vec![s.code.clone(), s.name.clone()];
+        row.extend(s.votes.iter().map(u64::to_string));
+        row.push(s.total.to_string());
+        row.push(results.party(s.winner).to_string());
+        row.push(results.party(s.second).to_string());
+        row.push(s.majority.to_string());
+        row.push(format!("{:.2}", s.majority_pct));
+        if results.has_electorate {
+            row.push(s.electorate.map_or(String::new(), |e| e.to_string()));
+            row.push(s.turnout.map_or(String::new(), |t| format!("{t:.2}")));
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()
+}
+
+/// Writes `crosswalk.csv`: `from,to,weight`, one row per unit and target it
+/// shares in (weights of a unit sum to 1; a unit outside every target has no row).
+///
+/// ```
+/// use notional::crosswalk::{Crosswalk, Method, UnitWeights};
+/// use notional::export::crosswalk_csv;
+/// let cw = Crosswalk { method: Method::Area, units: vec![
+///     UnitWeights { weights: vec![(0, 0.25), (1, 0.75)], covered: 1.0 }] };
+/// let mut out = Vec::new();
+/// crosswalk_csv(&cw, &["W1"], &["S1", "S2"], &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "from,to,weight\nW1,S1,0.25\nW1,S2,0.75\n");
+/// ```
+pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&str], out: impl Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["from", "to", "weight"])?;
+    for (u, row) in crosswalk.units.iter().enumerate() {
+        for &(t, weight) in &row.weights {
+            w.write_record([unit_ids[u], target_ids[t], &weight.to_string()])?;
+        }
+    }
+    w.flush()
+}

@@ -1,0 +1,33 @@
+//! # notional
+//!
+//! Recompute election results when boundaries change: apportion vote counts
+//! from source units (wards) onto target polygons (new constituencies), and
+//! report each target's notional result.
+//!
+//! The pipeline, one module per step, data flowing one way:
+//! [`read`] → [`project`] → [`index`] → [`crosswalk`] → [`aggregate`] →
+//! [`results`] → [`export`]. [`apportion::apportion`] runs the steps up to the
+//! results; [`export::write_outputs`] writes them.
+//!
+//! ```
+//! use notional::apportion::{apportion, Options};
+//! use notional::progress::Silent;
+//! let (wards, seats) = notional::demo::inputs();
+//! let outcome = apportion(&wards, &seats, None, &Options::default(), &Silent).unwrap();
+//! let summary = outcome.summary();
+//! assert_eq!(summary.votes_in, summary.allocated + summary.unallocated);
+//! ```
+
+pub mod aggregate;
+pub mod apportion;
+pub mod crosswalk;
+pub mod demo;
+mod error;
+pub mod export;
+pub mod index;
+pub mod progress;
+pub mod project;
+pub mod read;
+pub mod results;
+
+pub use error::{Error, Result};

@@ -1,0 +1,226 @@
+//! Reading GeoJSON FeatureCollections of (Multi)Polygons.
+
+use super::Input;
+use crate::error::{Error, Result};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geojson::{GeoJson, GeometryValue, PolygonType};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// One feature of a [`Layer`].
+#[derive(Debug, Clone)]
+pub struct LayerFeature {
+    /// Position in the input's `features` array (0-based).
+    pub index: usize,
+    /// The value of the id property, as text.
+    pub id: String,
+    /// The value of the name property, if asked for and present.
+    pub name: Option<String>,
+    /// The geometry as read (source coordinates); empty if the feature had none.
+    pub geometry: MultiPolygon<f64>,
+    /// All properties, in input order.
+    pub properties: Map<String, Value>,
+}
+
+/// A FeatureCollection as read: features, the `crs` member if any, and warnings
+/// about what was dropped while reading.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// The input's name, for messages.
+    pub source_name: String,
+    /// The `crs` member's name (older GeoJSON), e.g. `urn:ogc:def:crs:EPSG::27700`.
+    pub crs_member: Option<String>,
+    /// The features, in input order.
+    pub features: Vec<LayerFeature>,
+    /// Things a user should know: collapsed rings dropped, features without geometry.
+    pub warnings: Vec<String>,
+}
+
+impl Layer {
+    /// Human-readable place of feature `i`, used in messages.
+    pub fn place(&self, i: usize) -> String {
+        let f = &self.features[i];
+        format!("feature {} (id {})", f.index, f.id)
+    }
+}
+
+/// Reads a GeoJSON FeatureCollection whose features are Polygons or MultiPolygons.
+///
+/// `id_field` names the property that identifies each feature (string or
+/// integer); ids must be unique. `name_field`, if given, is read when present.
+/// Holes are kept. Rings that collapse (fewer than three distinct points) are
+/// dropped with a warning; a feature with `null` geometry is kept with an empty
+/// geometry and a warning. Coordinates must be finite.
+///
+/// ```
+/// use notional::read::{read_layer, Input};
+/// let text = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"code":"A","name":"Alpha","lab":10},
+///    "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}]}"#;
+/// let layer = read_layer(&Input::from_text("a.geojson", text), "code", Some("name")).unwrap();
+/// assert_eq!(layer.features[0].id, "A");
+/// assert_eq!(layer.features[0].name.as_deref(), Some("Alpha"));
+/// ```
+pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Result<Layer> {
+    let src = input.name();
+    let geojson: GeoJson = serde_json::from_str(input.text())
+        .map_err(|e| Error::format(src, format!("is not valid GeoJSON: {e}")))?;
+    let collection = match geojson {
+        GeoJson::FeatureCollection(fc) => fc,
+        GeoJson::Feature(_) => {
+            return Err(Error::format(src, "is a single Feature; expected a FeatureCollection"))
+        }
+        GeoJson::Geometry(_) => {
+            return Err(Error::format(src, "is a bare Geometry; expected a FeatureCollection"))
+        }
+    };
+    if collection.features.is_empty() {
+        return Err(Error::format(src, "has no features"));
+    }
+    let crs_member = collection
+        .foreign_members
+        .as_ref()
+        .and_then(|m| m.get("crs"))
+        .and_then(crs_name);
+
+    let mut warnings = Vec::new();
+    let mut features = Vec::with_capacity(collection.features.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (index, feature) in collection.features.into_iter().enumerate() {
+        let properties = feature.properties.unwrap_or_default();
+        let id = match properties.get(id_field) {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(other) => {
+                return Err(Error::field(
+                    src,
+                    format!("feature {index}"),
+                    id_field,
+                    format!("id must be a non-empty string or a number, found {other}"),
+                ))
+            }
+            None => {
+                let names: Vec<&str> = properties.keys().map(String::as_str).collect();
+                return Err(Error::field(
+                    src,
+                    format!("feature {index}"),
+                    id_field,
+                    format!(
+                        "missing id property (this feature has: {}); choose the id with --from-id/--to-id",
+                        if names.is_empty() { "no properties".to_string() } else { names.join(", ") }
+                    ),
+                ));
+            }
+        };
+        if let Some(first) = seen.insert(id.clone(), index) {
+            return Err(Error::field(
+                src,
+                format!("feature {index}"),
+                id_field,
+                format!("duplicate id `{id}` (also feature {first}); ids must be unique"),
+            ));
+        }
+        let name = name_field.and_then(|f| match properties.get(f) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        });
+        let place = format!("feature {index} (id {id})");
+        let geometry = match feature.geometry {
+            None => {
+                warnings.push(format!("{src}: {place} has no geometry"));
+                MultiPolygon::new(vec![])
+            }
+            Some(g) => convert_geometry(src, &place, &g.value, &mut warnings)?,
+        };
+        features.push(LayerFeature { index, id, name, geometry, properties });
+    }
+    Ok(Layer { source_name: src.to_string(), crs_member, features, warnings })
+}
+
+/// `{"type":"name","properties":{"name":"EPSG:27700"}}` → `EPSG:27700`.
+fn crs_name(crs: &Value) -> Option<String> {
+    crs.get("properties")?.get("name")?.as_str().map(str::to_string)
+}
+
+fn convert_geometry(
+    src: &str,
+    place: &str,
+    value: &GeometryValue,
+    warnings: &mut Vec<String>,
+) -> Result<MultiPolygon<f64>> {
+    let polygons: Vec<&PolygonType> = match value {
+        GeometryValue::Polygon { coordinates } => vec![coordinates],
+        GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+        other => {
+            return Err(Error::field(
+                src,
+                place,
+                "geometry",
+                format!("is a {}; only Polygon and MultiPolygon are supported", other.type_name()),
+            ))
+        }
+    };
+    let mut out = Vec::with_capacity(polygons.len());
+    for (p, rings) in polygons.into_iter().enumerate() {
+        let mut converted = Vec::with_capacity(rings.len());
+        for (r, ring) in rings.iter().enumerate() {
+            let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ring.len());
+            for (v, pos) in ring.iter().enumerate() {
+                let s = pos.as_slice();
+                if s.len() < 2 {
+                    return Err(Error::field(
+                        src,
+                        place,
+                        "geometry",
+                        format!("polygon {p}, ring {r}, vertex {v} has fewer than two numbers"),
+                    ));
+                }
+                if !(s[0].is_finite() && s[1].is_finite()) {
+                    return Err(Error::field(
+                        src,
+                        place,
+                        "geometry",
+                        format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", s[0], s[1]),
+                    ));
+                }
+                let c = Coord { x: s[0], y: s[1] };
+                if coords.last() != Some(&c) {
+                    coords.push(c);
+                }
+            }
+            if coords.len() > 1 && coords.first() == coords.last() {
+                coords.pop();
+            }
+            if coords.len() < 3 {
+                let what = if r == 0 { "exterior ring (polygon dropped)" } else { "hole" };
+                warnings.push(format!(
+                    "{src}: {place}: polygon {p}: collapsed {what} with {} distinct point(s) dropped",
+                    coords.len()
+                ));
+                if r == 0 {
+                    break;
+                }
+                continue;
+            }
+            converted.push(LineString::new(coords));
+        }
+        if converted.is_empty() {
+            continue;
+        }
+        let exterior = converted.remove(0);
+        out.push(Polygon::new(exterior, converted));
+    }
+    if out.is_empty() && !polygons_empty(value) {
+        warnings.push(format!("{src}: {place}: every ring collapsed; the feature has no area"));
+    }
+    Ok(MultiPolygon::new(out))
+}
+
+fn polygons_empty(value: &GeometryValue) -> bool {
+    match value {
+        GeometryValue::Polygon { coordinates } => coordinates.is_empty(),
+        GeometryValue::MultiPolygon { coordinates } => coordinates.is_empty(),
+        _ => true,
+    }
+}

@@ -1,0 +1,68 @@
+//! Step 1 of the pipeline: **read** inputs into typed layers and vote tables.
+//!
+//! - [`Input`]: a named text (a file, or an embedded demo file);
+//! - [`read_layer`]: a GeoJSON FeatureCollection of Polygon/MultiPolygon features;
+//! - [`VoteTable`]: integer counts per unit and column, from the layer's own
+//!   properties ([`VoteTable::from_properties`]) or a CSV keyed by unit id
+//!   ([`VoteTable::from_csv`]).
+
+mod geojson;
+mod number;
+mod votes;
+
+pub use self::geojson::{read_layer, Layer, LayerFeature};
+pub use number::parse_count;
+pub use votes::VoteTable;
+
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// A named input text: a file read from disk or an embedded string.
+///
+/// ```
+/// use notional::read::Input;
+/// let input = Input::from_text("inline.csv", "\u{feff}code,lab\nA,1\n");
+/// assert_eq!(input.text(), "code,lab\nA,1\n"); // the BOM is gone
+/// ```
+#[derive(Debug, Clone)]
+pub struct Input {
+    name: String,
+    text: String,
+}
+
+impl Input {
+    /// Wraps a text under a name used in messages. A leading UTF-8 BOM is removed.
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut text = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        Input { name: name.into(), text }
+    }
+
+    /// Reads a whole file, which must be UTF-8 text (a leading BOM is removed).
+    pub fn from_path(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let name = path.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::format(
+                &name,
+                format!(
+                    "is not UTF-8 text (invalid byte at offset {}); re-save it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        Ok(Input::from_text(name, text))
+    }
+
+    /// The name used in messages (usually the path).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The text, without a BOM.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}

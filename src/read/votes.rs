@@ -1,0 +1,325 @@
+//! Vote tables: integer counts per unit, from GeoJSON properties or a CSV.
+
+use super::number::{json_count, parse_count};
+use super::{Input, Layer};
+use crate::error::{Error, Result};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Numeric fields that are never vote columns, skipped when parties are not
+/// listed explicitly (compared case-insensitively).
+const NOT_VOTES: &[&str] = &[
+    "objectid", "fid", "id", "bng_e", "bng_n", "lat", "long", "lon", "lng", "x", "y",
+    "shape__area", "shape__length", "shape_area", "shape_length", "area", "perimeter",
+    "total", "total votes", "valid votes", "invalid votes", "majority", "turnout",
+    "turnout (%)", "num_councillors", "vacancies", "year",
+];
+
+/// Integer counts per unit: one column per party, plus the electorate if the
+/// input has one. Rows follow the order of the layer's features.
+///
+/// ```
+/// use notional::read::{read_layer, Input, VoteTable};
+/// let text = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"code":"A","electorate":100,"con":30,"lab":40},
+///    "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#;
+/// let layer = read_layer(&Input::from_text("w.geojson", text), "code", None).unwrap();
+/// let votes = VoteTable::from_properties(&layer, "code", None).unwrap();
+/// assert_eq!(votes.parties(), ["con", "lab"]);
+/// assert_eq!(votes.row(0), [30, 40, 100]); // parties, then electorate
+/// assert!(votes.has_electorate());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoteTable {
+    parties: Vec<String>,
+    has_electorate: bool,
+    width: usize,
+    counts: Vec<u64>,
+}
+
+impl VoteTable {
+    /// Builds a table from rows of `parties.len()` (+1 with an electorate) counts.
+    ///
+    /// ```
+    /// use notional::read::VoteTable;
+    /// let t = VoteTable::new(vec!["con".into(), "lab".into()], false, vec![vec![1, 2], vec![3, 4]]);
+    /// assert_eq!(t.totals(), [4, 6]);
+    /// ```
+    pub fn new(parties: Vec<String>, has_electorate: bool, rows: Vec<Vec<u64>>) -> Self {
+        let width = parties.len() + usize::from(has_electorate);
+        let mut counts = Vec::with_capacity(rows.len() * width);
+        for row in rows {
+            assert_eq!(row.len(), width, "row width must match the columns");
+            counts.extend(row);
+        }
+        VoteTable { parties, has_electorate, width, counts }
+    }
+
+    /// Party column names, in input order.
+    pub fn parties(&self) -> &[String] {
+        &self.parties
+    }
+
+    /// Whether the last column of each row is the electorate.
+    pub fn has_electorate(&self) -> bool {
+        self.has_electorate
+    }
+
+    /// Columns per row: parties, then the electorate if present.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Number of units (rows).
+    pub fn len(&self) -> usize {
+        self.counts.len().checked_div(self.width).unwrap_or(0)
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Counts of unit `i`: parties, then the electorate if present.
+    pub fn row(&self, i: usize) -> &[u64] {
+        &self.counts[i * self.width..(i + 1) * self.width]
+    }
+
+    /// Column totals over all units (parties, then electorate).
+    pub fn totals(&self) -> Vec<u64> {
+        let mut totals = vec![0u64; self.width];
+        for row in self.counts.chunks_exact(self.width.max(1)) {
+            for (t, v) in totals.iter_mut().zip(row) {
+                *t += v;
+            }
+        }
+        totals
+    }
+
+    /// Votes from the layer's own numeric properties.
+    ///
+    /// `parties`: the columns to use; `None` takes every numeric property except
+    /// the id, `electorate` and well-known non-vote fields (coordinates, areas,
+    /// object ids) or fields holding fractions.
+    pub fn from_properties(layer: &Layer, id_field: &str, parties: Option<&[String]>) -> Result<Self> {
+        let src = &layer.source_name;
+        let mut keys: Vec<&str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for f in &layer.features {
+            for k in f.properties.keys() {
+                if seen.insert(k.as_str()) {
+                    keys.push(k.as_str());
+                }
+            }
+        }
+        let electorate = keys.iter().copied().find(|k| k.eq_ignore_ascii_case("electorate"));
+        let columns: Vec<String> = match parties {
+            Some(list) => {
+                check_known(src, "property", list, &keys)?;
+                list.to_vec()
+            }
+            None => keys
+                .iter()
+                .copied()
+                .filter(|k| *k != id_field && Some(*k) != electorate && !is_not_votes(k))
+                .filter(|k| {
+                    layer.features.iter().all(|f| match f.properties.get(*k) {
+                        None | Some(Value::Null) => true,
+                        Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x.fract() == 0.0),
+                        Some(_) => false,
+                    }) && layer.features.iter().any(|f| matches!(f.properties.get(*k), Some(Value::Number(_))))
+                })
+                .map(str::to_string)
+                .collect(),
+        };
+        if columns.is_empty() {
+            return Err(Error::Mismatch(format!(
+                "{src}: no numeric vote properties found (properties: {}); name them with --parties or give --votes",
+                keys.join(", ")
+            )));
+        }
+        let mut names: Vec<&str> = columns.iter().map(String::as_str).collect();
+        names.extend(electorate);
+        let width = names.len();
+        let mut counts = Vec::with_capacity(layer.features.len() * width);
+        for (i, f) in layer.features.iter().enumerate() {
+            for name in &names {
+                let v = match f.properties.get(*name) {
+                    None => 0,
+                    Some(v) => json_count(v).map_err(|m| Error::field(src, layer.place(i), name, m))?,
+                };
+                counts.push(v);
+            }
+        }
+        Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts })
+    }
+
+    /// Votes from a CSV with one row per unit, joined to `layer` by id.
+    ///
+    /// Copes with real files: a BOM, title rows above the header (the header is
+    /// the first row holding `id_column`), thousands separators, blank cells
+    /// (0), text columns (ignored unless listed in `parties`), blank trailing
+    /// columns. Every unit must have exactly one row and every row a unit.
+    ///
+    /// ```
+    /// use notional::read::{read_layer, Input, VoteTable};
+    /// let text = r#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","properties":{"code":"A"},
+    ///    "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#;
+    /// let layer = read_layer(&Input::from_text("w.geojson", text), "code", None).unwrap();
+    /// let csv = "Local elections 2022\ncode,ward,Con,Lab\nA,Alpha,\"1,204\",\n";
+    /// let votes = VoteTable::from_csv(&Input::from_text("v.csv", csv), "code", None, &layer).unwrap();
+    /// assert_eq!(votes.parties(), ["Con", "Lab"]);
+    /// assert_eq!(votes.row(0), [1204, 0]);
+    /// ```
+    pub fn from_csv(input: &Input, id_column: &str, parties: Option<&[String]>, layer: &Layer) -> Result<Self> {
+        let src = input.name();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input.text().as_bytes());
+        let mut records = Vec::new();
+        for rec in reader.records() {
+            let rec = rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            records.push((line, rec));
+        }
+        let header_at = records
+            .iter()
+            .position(|(_, r)| r.iter().any(|c| c.trim() == id_column))
+            .ok_or_else(|| {
+                Error::Mismatch(format!(
+                    "{src}: no header row with an id column `{id_column}` (first row: {}); choose it with --votes-id",
+                    records.first().map(|(_, r)| r.iter().collect::<Vec<_>>().join(",")).unwrap_or_default()
+                ))
+            })?;
+        let header: Vec<String> = records[header_at].1.iter().map(|c| c.trim().to_string()).collect();
+        let rows = &records[header_at + 1..];
+        let id_col = header.iter().position(|h| h == id_column).expect("found above");
+        let col_of = |name: &str| header.iter().position(|h| h == name);
+        let electorate = header.iter().position(|h| h.eq_ignore_ascii_case("electorate"));
+
+        let columns: Vec<String> = match parties {
+            Some(list) => {
+                let keys: Vec<&str> = header.iter().map(String::as_str).collect();
+                check_known(src, "column", list, &keys)?;
+                list.to_vec()
+            }
+            None => header
+                .iter()
+                .enumerate()
+                .filter(|(c, h)| {
+                    *c != id_col && Some(*c) != electorate && !h.is_empty() && !is_not_votes(h)
+                })
+                .filter(|(c, _)| {
+                    let cells = rows.iter().filter_map(|(_, r)| r.get(*c)).map(str::trim);
+                    let mut any = false;
+                    for cell in cells.filter(|s| !s.is_empty()) {
+                        any = true;
+                        match parse_count(cell) {
+                            Ok(_) => {}
+                            Err(m) if m.contains("negative") => {}
+                            Err(_) => return false,
+                        }
+                    }
+                    any
+                })
+                .map(|(_, h)| h.clone())
+                .collect(),
+        };
+        if columns.is_empty() {
+            return Err(Error::Mismatch(format!(
+                "{src}: no numeric vote columns found (columns: {}); name them with --parties",
+                header.join(",")
+            )));
+        }
+        let mut indices: Vec<usize> = columns.iter().map(|c| col_of(c).expect("checked")).collect();
+        indices.extend(electorate);
+        let width = indices.len();
+
+        let mut by_id: HashMap<&str, (u64, Vec<u64>)> = HashMap::new();
+        for (line, rec) in rows {
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let id = rec.get(id_col).map(str::trim).unwrap_or("");
+            if id.is_empty() {
+                return Err(Error::field(src, format!("line {line}"), id_column, "is blank"));
+            }
+            let mut values = Vec::with_capacity(width);
+            for &c in &indices {
+                let cell = rec.get(c).unwrap_or("");
+                let v = parse_count(cell).map_err(|m| Error::field(src, format!("line {line}"), &header[c], m))?;
+                values.push(v);
+            }
+            if let Some((first, _)) = by_id.insert(id, (*line, values)) {
+                return Err(Error::field(
+                    src,
+                    format!("line {line}"),
+                    id_column,
+                    format!("duplicate id `{id}` (also on line {first})"),
+                ));
+            }
+        }
+        let missing: Vec<&str> = layer
+            .features
+            .iter()
+            .map(|f| f.id.as_str())
+            .filter(|id| !by_id.contains_key(id))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Mismatch(format!(
+                "{src}: {} of {} units in {} have no votes row, e.g. {}",
+                missing.len(),
+                layer.features.len(),
+                layer.source_name,
+                first_few(&missing)
+            )));
+        }
+        if by_id.len() > layer.features.len() {
+            let ids: std::collections::HashSet<&str> = layer.features.iter().map(|f| f.id.as_str()).collect();
+            let mut orphans: Vec<(u64, &str)> =
+                by_id.iter().filter(|(id, _)| !ids.contains(*id)).map(|(id, (l, _))| (*l, *id)).collect();
+            orphans.sort();
+            let names: Vec<String> = orphans.iter().map(|(l, id)| format!("{id} (line {l})")).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            return Err(Error::Mismatch(format!(
+                "{src}: {} votes rows match no unit in {}, e.g. {}; their votes could not be placed",
+                orphans.len(),
+                layer.source_name,
+                first_few(&names)
+            )));
+        }
+        let mut counts = Vec::with_capacity(layer.features.len() * width);
+        for f in &layer.features {
+            counts.extend_from_slice(&by_id[f.id.as_str()].1);
+        }
+        Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts })
+    }
+}
+
+fn is_not_votes(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    NOT_VOTES.contains(&lower.as_str())
+}
+
+fn check_known(src: &str, what: &str, wanted: &[String], have: &[&str]) -> Result<()> {
+    let unknown: Vec<&str> = wanted.iter().map(String::as_str).filter(|w| !have.contains(w)).collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Mismatch(format!(
+            "{src}: --parties names unknown {what}(s) {}; available: {}",
+            unknown.join(", "),
+            have.join(", ")
+        )))
+    }
+}
+
+fn first_few(items: &[&str]) -> String {
+    let mut s = items.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    if items.len() > 5 {
+        s.push_str(&format!(" and {} more", items.len() - 5));
+    }
+    s
+}
