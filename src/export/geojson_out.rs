@@ -22,7 +22,7 @@ use std::io::{self, Write};
 /// let mut out = Vec::new();
 /// results_geojson(&results, &[sq], &mut out).unwrap();
 /// let text = String::from_utf8(out).unwrap();
-/// assert!(text.contains(r#""winner":"lab""#) && text.contains(r#""fill":"#E4003B""#));
+/// assert!(text.contains(r#""winner":"lab""#) && text.contains(r##""fill":"#E4003B""##));
 /// assert!(text.contains("[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]]"));
 /// ```
 pub fn results_geojson(results: &Results, geometries_wgs84: &[MultiPolygon<f64>], mut out: impl Write) -> io::Result<()> {

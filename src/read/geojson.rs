@@ -2,6 +2,7 @@
 
 use super::Input;
 use crate::error::{Error, Result};
+use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{GeoJson, GeometryValue, PolygonType};
 use serde_json::{Map, Value};
@@ -48,7 +49,8 @@ impl Layer {
 ///
 /// `id_field` names the property that identifies each feature (string or
 /// integer); ids must be unique. `name_field`, if given, is read when present.
-/// Holes are kept. Rings that collapse (fewer than three distinct points) are
+/// Holes are kept; ring orientation is normalised (exteriors counter-clockwise,
+/// holes clockwise). Rings that collapse (fewer than three distinct points) are
 /// dropped with a warning; a feature with `null` geometry is kept with an empty
 /// geometry and a warning. Coordinates must be finite.
 ///
@@ -209,7 +211,9 @@ fn convert_geometry(
             continue;
         }
         let exterior = converted.remove(0);
-        out.push(Polygon::new(exterior, converted));
+        // Files mix ring orientations (ESRI clockwise, RFC 7946 counter-clockwise):
+        // normalise to exterior CCW, holes CW so winding-number tests are right.
+        out.push(Polygon::new(exterior, converted).orient(Direction::Default));
     }
     if out.is_empty() && !polygons_empty(value) {
         warnings.push(format!("{src}: {place}: every ring collapsed; the feature has no area"));

@@ -123,11 +123,11 @@ impl VoteTable {
                 .copied()
                 .filter(|k| *k != id_field && Some(*k) != electorate && !is_not_votes(k))
                 .filter(|k| {
-                    layer.features.iter().all(|f| match f.properties.get(*k) {
-                        None | Some(Value::Null) => true,
-                        Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x.fract() == 0.0),
-                        Some(_) => false,
-                    }) && layer.features.iter().any(|f| matches!(f.properties.get(*k), Some(Value::Number(_))))
+                    looks_like_counts(layer.features.iter().map(|f| match f.properties.get(*k) {
+                        None | Some(Value::Null) => Cell::Blank,
+                        Some(Value::Number(n)) => Cell::Number(n.as_f64().is_some_and(|x| x.fract() == 0.0)),
+                        Some(_) => Cell::Text,
+                    }))
                 })
                 .map(str::to_string)
                 .collect(),
@@ -212,17 +212,15 @@ impl VoteTable {
                     *c != id_col && Some(*c) != electorate && !h.is_empty() && !is_not_votes(h)
                 })
                 .filter(|(c, _)| {
-                    let cells = rows.iter().filter_map(|(_, r)| r.get(*c)).map(str::trim);
-                    let mut any = false;
-                    for cell in cells.filter(|s| !s.is_empty()) {
-                        any = true;
+                    looks_like_counts(rows.iter().map(|(_, r)| {
+                        let cell = r.get(*c).unwrap_or("").trim();
                         match parse_count(cell) {
-                            Ok(_) => {}
-                            Err(m) if m.contains("negative") => {}
-                            Err(_) => return false,
+                            _ if cell.is_empty() => Cell::Blank,
+                            Ok(_) => Cell::Number(true),
+                            Err(m) if m.contains("negative") || m.contains("whole") || m.contains("large") => Cell::Number(!m.contains("whole")),
+                            Err(_) => Cell::Text,
                         }
-                    }
-                    any
+                    }))
                 })
                 .map(|(_, h)| h.clone())
                 .collect(),
@@ -296,6 +294,31 @@ impl VoteTable {
         }
         Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts })
     }
+}
+
+/// One value of a candidate column, as seen when choosing default parties.
+enum Cell {
+    Blank,
+    /// A number; `true` when whole.
+    Number(bool),
+    Text,
+}
+
+/// A column holds counts when all its values are numbers or blank (blank is 0)
+/// and most are whole. A mostly-fractional column (shares, coordinates) is not votes;
+/// a count column with a stray fraction is kept, so the fraction is reported
+/// as an error rather than the column silently dropped.
+fn looks_like_counts(cells: impl Iterator<Item = Cell>) -> bool {
+    let (mut whole, mut fractional) = (0usize, 0usize);
+    for cell in cells {
+        match cell {
+            Cell::Blank => {}
+            Cell::Number(true) => whole += 1,
+            Cell::Number(false) => fractional += 1,
+            Cell::Text => return false,
+        }
+    }
+    whole >= fractional
 }
 
 fn is_not_votes(name: &str) -> bool {

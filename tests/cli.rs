@@ -1,0 +1,156 @@
+//! The binary end to end: the demo, `apportion` on a small fixture (every
+//! output file checked), and failures that must exit non-zero without output.
+
+use crate::support::*;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn notional(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_notional")).args(args).output().expect("run notional")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn demo_prints_kensington_and_bayswater_notionally_labour() {
+    let out = notional(&["demo"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Kensington was con by 150 in 2019; Kensington and Bayswater is notionally lab by"), "{stdout}");
+    let kb = stdout.lines().find(|l| l.starts_with("E14001310")).expect("K&B row");
+    assert_eq!(kb.split_whitespace().nth(4), Some("lab"), "{kb}");
+    assert!(stdout.contains("unallocated:  0"), "{stdout}");
+    assert!(out.stderr.is_empty(), "no progress bar when stderr is not a terminal: {}", text(&out.stderr));
+}
+
+#[test]
+fn demo_writes_outputs_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = notional(&["demo", "-o", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for f in ["results.csv", "results.geojson", "crosswalk.csv"] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+}
+
+/// Two seats side by side (lon/lat), three wards: one in each, one across the line.
+fn fixture(dir: &Path) -> (String, String) {
+    let seats = [rect(-0.30, 51.40, -0.20, 51.50), rect(-0.20, 51.40, -0.10, 51.50)];
+    let s: Vec<(Value, &geo::MultiPolygon<f64>)> = vec![
+        (json!({"code": "S1", "name": "West"}), &seats[0]),
+        (json!({"code": "S2", "name": "East"}), &seats[1]),
+    ];
+    let wards = [rect(-0.29, 51.41, -0.25, 51.45), rect(-0.15, 51.41, -0.11, 51.45), rect(-0.22, 51.46, -0.18, 51.49)];
+    let w: Vec<(Value, &geo::MultiPolygon<f64>)> = vec![
+        (json!({"code": "W1", "name": "One", "electorate": 1000, "con": 400, "lab": 200}), &wards[0]),
+        (json!({"code": "W2", "name": "Two", "electorate": 1000, "con": 100, "lab": 500}), &wards[1]),
+        (json!({"code": "W3", "name": "Three", "electorate": 1001, "con": 301, "lab": 300}), &wards[2]),
+    ];
+    let (wp, sp) = (dir.join("wards.geojson"), dir.join("seats.geojson"));
+    std::fs::write(&wp, collection(&w, None)).unwrap();
+    std::fs::write(&sp, collection(&s, None)).unwrap();
+    (wp.to_str().unwrap().to_string(), sp.to_str().unwrap().to_string())
+}
+
+#[test]
+fn apportion_writes_results_geojson_and_crosswalk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    let out_dir = dir.path().join("out");
+    let out = notional(&["apportion", &wards, &seats, "-o", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("votes in:     1801") && stdout.contains("allocated:    1801"), "{stdout}");
+    assert!(stdout.contains("1 units split between targets"), "{stdout}");
+
+    // results.csv: contract columns; W3 (301/300) split in half across the line.
+    let csv = std::fs::read_to_string(out_dir.join("results.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("code,name,con,lab,total,winner,second,majority,majority_pct,electorate,turnout"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2);
+    let (west, east) = (&rows[0], &rows[1]);
+    assert_eq!((west[0], west[1], east[0], east[1]), ("S1", "West", "S2", "East"));
+    let n = |r: &Vec<&str>, i: usize| r[i].parse::<u64>().unwrap();
+    assert_eq!(n(west, 2) + n(east, 2), 801);
+    assert_eq!(n(west, 3) + n(east, 3), 1000);
+    assert_eq!(n(west, 9) + n(east, 9), 3001);
+    assert!((550..=551).contains(&n(west, 2)), "west con {}", n(west, 2));
+    assert_eq!((west[5], west[6]), ("con", "lab"));
+    assert_eq!((east[5], east[6]), ("lab", "con"));
+
+    // results.geojson: RFC 7946, same properties + simplestyle, CCW exteriors, 6 decimals.
+    let gj: Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("results.geojson")).unwrap()).unwrap();
+    assert_eq!(gj["type"], "FeatureCollection");
+    assert!(gj.get("crs").is_none());
+    let feats = gj["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 2);
+    assert_eq!(feats[0]["properties"]["code"], "S1");
+    assert_eq!(feats[0]["properties"]["winner"], "con");
+    assert_eq!(feats[0]["properties"]["fill"], "#0087DC");
+    assert_eq!(feats[1]["properties"]["fill"], "#E4003B");
+    let ring = feats[0]["geometry"]["coordinates"][0].as_array().unwrap();
+    let pts: Vec<(f64, f64)> = ring.iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect();
+    let signed: f64 = pts.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum();
+    assert!(signed > 0.0, "exterior ring must be counter-clockwise");
+    assert_eq!(pts.first(), pts.last());
+
+    // crosswalk.csv: every unit's weights, summing to 1.
+    let cw = std::fs::read_to_string(out_dir.join("crosswalk.csv")).unwrap();
+    let mut sums = std::collections::BTreeMap::new();
+    for line in cw.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        *sums.entry(f[0].to_string()).or_insert(0.0) += f[2].parse::<f64>().unwrap();
+    }
+    assert_eq!(sums.len(), 3);
+    assert!(sums.values().all(|s| (s - 1.0).abs() < 1e-9), "{sums:?}");
+    assert_eq!(cw.lines().filter(|l| l.starts_with("W3,")).count(), 2);
+}
+
+#[test]
+fn apportion_with_votes_csv_and_centroid_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    let votes = dir.path().join("votes.csv");
+    std::fs::write(&votes, "\u{feff}ward_code,Ward,Con,Lab\nW1,One,\"1,000\",10\nW2,Two,,20\nW3,Three,5,6\n").unwrap();
+    let out_dir = dir.path().join("out");
+    let out = notional(&[
+        "apportion", &wards, &seats, "-o", out_dir.to_str().unwrap(), "--votes", votes.to_str().unwrap(),
+        "--votes-id", "ward_code", "--method", "centroid", "--parties", "Lab,Con",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(out_dir.join("results.csv")).unwrap();
+    assert!(csv.starts_with("code,name,Lab,Con,total,"), "{csv}");
+    // Centroid: every ward goes whole somewhere; nothing is lost.
+    let total: u64 = csv.lines().skip(1).map(|l| l.split(',').nth(4).unwrap().parse::<u64>().unwrap()).sum();
+    assert_eq!(total, 1041);
+}
+
+#[test]
+fn bad_input_exits_non_zero_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    let out_dir = dir.path().join("out");
+    let out = notional(&["apportion", &wards, &seats, "-o", out_dir.to_str().unwrap(), "--parties", "con,snp"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: cannot apportion: "), "{stderr}");
+    assert!(stderr.contains("--parties names unknown property(s) snp"), "{stderr}");
+    assert!(!out_dir.exists(), "no output directory for a failed run");
+
+    let missing = notional(&["apportion", "nope.geojson", &seats, "-o", out_dir.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("nope.geojson"), "{}", text(&missing.stderr));
+}
+
+#[test]
+fn help_has_worked_examples() {
+    for sub in ["apportion", "demo"] {
+        let out = notional(&[sub, "--help"]);
+        assert!(out.status.success());
+        assert!(text(&out.stdout).contains("Examples:"), "{sub}");
+    }
+}

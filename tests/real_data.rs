@@ -1,0 +1,167 @@
+//! The real-data suite: reads `../shared/data` (never copied into the repo).
+//! Ignored by default so that `cargo test` works on a fresh clone alone;
+//! `.ci/run` runs it with `cargo test -- --ignored`.
+
+use crate::support::shared_data;
+use notional::apportion::{apportion, Options, Outcome};
+use notional::progress::Silent;
+use notional::read::Input;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn input(rel: &str) -> Input {
+    let path = shared_data().join(rel);
+    Input::from_path(&path).unwrap_or_else(|e| panic!("real data missing ({e}); is ../shared beside the repo?"))
+}
+
+fn run(from: &str, to: &str, options: &Options) -> Outcome {
+    apportion(&input(from), &input(to), None, options, &Silent).expect("apportion real data")
+}
+
+/// `(code → row)` of a House of Commons Library results CSV.
+fn hoc(rel: &str) -> Vec<BTreeMap<String, String>> {
+    let text = input(rel);
+    let mut r = csv::Reader::from_reader(text.text().as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records().map(|rec| header.iter().cloned().zip(rec.unwrap().iter().map(str::to_string)).collect()).collect()
+}
+
+fn assert_conserved(out: &Outcome) {
+    let s = out.summary();
+    assert_eq!(s.votes_in, s.allocated + s.unallocated);
+    let (input, allocated) = (out.votes.totals(), out.allocation.allocated_totals());
+    for c in 0..input.len() {
+        assert_eq!(input[c], allocated[c] + out.allocation.unallocated[c], "column {c}");
+    }
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn london_wards_2022_to_2024_seats() {
+    let out = run("derived/london_wards_2022.geojson", "derived/pcon2024_bgc.geojson", &Options::default());
+    assert_conserved(&out);
+    let s = out.summary();
+    assert_eq!(s.units, 679);
+    assert_eq!(s.unallocated, 0, "no London ward lies outside every seat");
+    assert_eq!(s.votes_in, 3_766_124);
+
+    // Every one of the 75 London seats receives votes.
+    let london: Vec<String> = hoc("results_ge2024/HoC-GE2024-results-by-constituency.csv")
+        .into_iter()
+        .filter(|r| r["Region name"] == "London")
+        .map(|r| r["ONS ID"].clone())
+        .collect();
+    assert_eq!(london.len(), 75);
+    for code in &london {
+        let seat = out.results.seat(code).unwrap_or_else(|| panic!("{code} got nothing"));
+        assert!(seat.total > 10_000, "{code} {} got only {}", seat.name, seat.total);
+    }
+
+    // Kensington and Bayswater = 14 Kensington and Chelsea wards + Bayswater + Lancaster Gate.
+    let raw = notional::read::read_layer(&input("boundaries/wards/london_wd22/London_wards_Dec2022_WGS84.geojson"), "WD22CD", Some("WD22NM")).unwrap();
+    let kc = ["Abingdon", "Brompton & Hans Town", "Campden", "Colville", "Courtfield", "Dalgarno", "Earl's Court", "Golborne", "Holland", "Norland", "Notting Dale", "Pembridge", "Queen's Gate", "St. Helen's"];
+    let expected: BTreeSet<String> = raw
+        .features
+        .iter()
+        .filter(|f| {
+            let lad = f.properties["LAD22NM"].as_str().unwrap_or("");
+            let name = f.name.as_deref().unwrap_or("");
+            (lad == "Kensington and Chelsea" && kc.contains(&name))
+                || (lad == "Westminster" && (name == "Bayswater" || name == "Lancaster Gate"))
+        })
+        .map(|f| f.id.clone())
+        .collect();
+    assert_eq!(expected.len(), 16);
+    let kb = out.target_ids().iter().position(|&c| c == "E14001310").unwrap();
+    let ids = out.unit_ids();
+    let members: BTreeSet<String> = out
+        .crosswalk
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.weights.iter().any(|&(t, w)| t == kb && w >= 0.99))
+        .map(|(i, _)| ids[i].to_string())
+        .collect();
+    assert_eq!(members, expected);
+    // No other ward puts more than a boundary sliver there (the ward and seat
+    // files are generalised differently: Stanley and Westbourne put ~1.6%).
+    let others: Vec<&str> = out
+        .crosswalk
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(i, u)| !expected.contains(ids[*i]) && u.weights.iter().any(|&(t, w)| t == kb && w > 0.05))
+        .map(|(i, _)| ids[i])
+        .collect();
+    assert!(others.is_empty(), "{others:?}");
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn england_wards_2013_to_2024_seats() {
+    let out = run("derived/england_wards_2013.geojson", "derived/pcon2024_bgc.geojson", &Options::default());
+    assert_conserved(&out);
+    let s = out.summary();
+    assert_eq!((s.units, s.targets), (7681, 650));
+    assert_eq!(s.votes_in, 26_911_621);
+    assert_eq!(s.unallocated, 0);
+    // Every English seat gets votes (the fixture notes say so); Scotland, Wales
+    // and Northern Ireland get at most border slivers.
+    for seat in &out.results.seats {
+        if seat.code.starts_with('E') {
+            assert!(seat.total > 10_000, "{} {}", seat.code, seat.total);
+        } else {
+            assert!(seat.total < 200, "{} {}", seat.code, seat.total);
+        }
+    }
+    assert_eq!(out.results.seats.iter().filter(|s| s.code.starts_with('E')).count(), 543);
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn centroid_method_on_england_conserves_votes() {
+    use notional::crosswalk::Method;
+    let options = Options { method: Method::Centroid, ..Options::default() };
+    let out = run("derived/england_wards_2013.geojson", "derived/pcon2024_bgc.geojson", &options);
+    assert_conserved(&out);
+    assert_eq!(out.crosswalk.split_count(), 0);
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn raw_ons_buc_seats_load_with_their_own_field_names() {
+    // The ultra-generalised 2024 file as published: PCON24CD/PCON24NM, 18 invalid geometries.
+    let options = Options { to_id: "PCON24CD".into(), to_name: "PCON24NM".into(), ..Options::default() };
+    let out = run(
+        "derived/london_wards_2022.geojson",
+        "boundaries/pcon2024/Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson",
+        &options,
+    );
+    assert_conserved(&out);
+    assert_eq!(out.summary().targets, 650);
+    assert_eq!(out.results.seat("E14001310").unwrap().name, "Kensington and Bayswater");
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn demo_wards_add_up_to_the_real_2019_results() {
+    let (wards, _) = notional::demo::inputs();
+    let layer = notional::read::read_layer(&wards, "code", None).unwrap();
+    let mut sums: BTreeMap<String, [u64; 7]> = BTreeMap::new();
+    for f in &layer.features {
+        let seat = f.properties["old_seat"].as_str().unwrap().to_lowercase();
+        let e = sums.entry(seat).or_default();
+        for (i, k) in ["con", "lab", "ld", "brx", "green", "oth", "electorate"].iter().enumerate() {
+            e[i] += f.properties[*k].as_u64().unwrap();
+        }
+    }
+    let rows = hoc("results_ge2019/HoC-GE2019-results-by-constituency.csv");
+    assert_eq!(sums.len(), 3);
+    for (seat, got) in sums {
+        let row = rows.iter().find(|r| r["Constituency name"].to_lowercase() == seat).unwrap_or_else(|| panic!("{seat}"));
+        let want: Vec<u64> = ["Con", "Lab", "LD", "BRX", "Green", "All other candidates", "Electorate"]
+            .iter()
+            .map(|k| row[*k].parse().unwrap())
+            .collect();
+        assert_eq!(got.to_vec(), want, "{seat}");
+    }
+}

@@ -1,0 +1,15 @@
+//! The one integration-test binary (links once). Modules:
+//! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
+//! - `readers`: input parsing and its error messages;
+//! - `property`: proptest conservation on random tilings;
+//! - `cli`: the binary end to end;
+//! - `real_data`: the real-data suite on `../shared/data` (ignored by default;
+//!   `.ci/run` runs it with `--ignored`).
+
+mod support;
+
+mod cli;
+mod crosswalk;
+mod property;
+mod readers;
+mod real_data;
