@@ -14,6 +14,10 @@ use std::fmt;
 
 /// Units partly outside every target by more than this fraction of their area are reported.
 pub const UNCOVERED_TOLERANCE: f64 = 0.001;
+/// Splits are also counted separately when more than this share of a unit lies
+/// outside its main target (smaller ones are mostly slivers between boundary
+/// files generalised differently).
+pub const SPLIT_REPORT_SHARE: f64 = 0.01;
 
 /// What to read and how to apportion.
 #[derive(Debug, Clone)]
@@ -162,6 +166,7 @@ impl Outcome {
             targets: self.targets.features.len(),
             targets_with_votes: self.results.seats.len(),
             split: self.crosswalk.split_count(),
+            split_beyond: self.crosswalk.split_count_beyond(SPLIT_REPORT_SHARE),
             method: self.crosswalk.method,
             parties: self.votes.parties().to_vec(),
             has_electorate: self.votes.has_electorate(),
@@ -188,6 +193,8 @@ pub struct Summary {
     pub targets_with_votes: usize,
     /// Units shared between two or more targets.
     pub split: usize,
+    /// Units with more than [`SPLIT_REPORT_SHARE`] outside their main target.
+    pub split_beyond: usize,
     /// Method used.
     pub method: Method,
     /// Party columns used.
@@ -216,7 +223,14 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "units:        {} ({})", self.units, self.units_crs.crs)?;
         writeln!(f, "targets:      {} ({}); {} received votes", self.targets, self.targets_crs.crs, self.targets_with_votes)?;
-        writeln!(f, "method:       {}; {} units split between targets", self.method, self.split)?;
+        writeln!(
+            f,
+            "method:       {}; {} units split between targets, {} with over {}% outside their main target",
+            self.method,
+            self.split,
+            self.split_beyond,
+            SPLIT_REPORT_SHARE * 100.0
+        )?;
         writeln!(
             f,
             "parties:      {}{}",

@@ -128,6 +128,15 @@ impl Crosswalk {
         self.units.iter().filter(|u| u.is_split()).count()
     }
 
+    /// Number of units with more than `share` of their weight outside their
+    /// main target: splits that matter, as opposed to boundary slivers.
+    pub fn split_count_beyond(&self, share: f64) -> usize {
+        self.units
+            .iter()
+            .filter(|u| u.weights.iter().map(|w| w.1).fold(0.0, f64::max) < 1.0 - share && !u.is_outside())
+            .count()
+    }
+
     /// Indices of units wholly outside every target.
     pub fn outside(&self) -> Vec<usize> {
         (0..self.units.len()).filter(|&i| self.units[i].is_outside()).collect()

@@ -29,5 +29,6 @@ pub mod progress;
 pub mod project;
 pub mod read;
 pub mod results;
+pub mod synthetic;
 
 pub use error::{Error, Result};
