@@ -11,6 +11,7 @@ use crate::read::{read_layer, Input, Layer, VoteTable};
 use crate::results::Results;
 use geo::MultiPolygon;
 use std::fmt;
+use std::time::{Duration, Instant};
 
 /// Units partly outside every target by more than this fraction of their area are reported.
 pub const UNCOVERED_TOLERANCE: f64 = 0.001;
@@ -67,6 +68,38 @@ pub struct Outcome {
     pub allocation: Allocation,
     /// Per-target results.
     pub results: Results,
+    /// Wall time of each stage.
+    pub timings: Timings,
+}
+
+/// Wall time of each pipeline stage of one run (writing is timed by the caller).
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Reading and parsing the inputs, and the votes table.
+    pub read: Duration,
+    /// CRS detection and projection to BNG.
+    pub project: Duration,
+    /// Building the target index.
+    pub index: Duration,
+    /// Computing the crosswalk.
+    pub crosswalk: Duration,
+    /// Allocating votes and building results.
+    pub aggregate: Duration,
+}
+
+impl fmt::Display for Timings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "read {:.0} ms, project {:.0} ms, index {:.0} ms, crosswalk {:.0} ms, aggregate {:.0} ms",
+            ms(self.read),
+            ms(self.project),
+            ms(self.index),
+            ms(self.crosswalk),
+            ms(self.aggregate)
+        )
+    }
 }
 
 /// Runs the apportionment of `from` (units carrying votes, or `votes` CSV keyed
@@ -91,6 +124,14 @@ pub struct Outcome {
 /// assert_eq!(outcome.summary().unallocated, 0);
 /// ```
 pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Options, progress: &dyn Progress) -> Result<Outcome> {
+    let mut clock = Instant::now();
+    let mut lap = || {
+        let now = Instant::now();
+        let d = now - clock;
+        clock = now;
+        d
+    };
+    let mut timings = Timings::default();
     let (units, targets) = rayon::join(
         || read_layer(from, &options.from_id, None),
         || read_layer(to, &options.to_id, Some(&options.to_name)),
@@ -104,6 +145,7 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
         }
         None => VoteTable::from_properties(&units, &options.from_id, parties)?,
     };
+    timings.read = lap();
     let units_crs = detect(&units)?;
     let targets_crs = detect(&targets)?;
     let projector = Projector::new();
@@ -112,13 +154,17 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
         || layer_to_bng(&targets, targets_crs.crs, &projector),
     );
     let (unit_geoms, target_geoms) = (unit_geoms?, target_geoms?);
+    timings.project = lap();
     let index = TargetIndex::new(target_geoms);
+    timings.index = lap();
     let crosswalk = Crosswalk::build(&unit_geoms, &index, options.method, progress);
+    timings.crosswalk = lap();
     let allocation = allocate(&votes, &crosswalk, index.len());
     let ids: Vec<&str> = targets.features.iter().map(|f| f.id.as_str()).collect();
     let names: Vec<&str> = targets.features.iter().map(|f| f.name.as_deref().unwrap_or("")).collect();
     let results = Results::new(votes.parties(), votes.has_electorate(), &ids, &names, &allocation);
-    Ok(Outcome { units, targets, units_crs, targets_crs, votes, crosswalk, allocation, results })
+    timings.aggregate = lap();
+    Ok(Outcome { units, targets, units_crs, targets_crs, votes, crosswalk, allocation, results, timings })
 }
 
 impl Outcome {

@@ -102,6 +102,11 @@ pub struct ApportionArgs {
     #[arg(long, value_enum, default_value_t = MethodArg::Area)]
     pub method: MethodArg,
 
+    /// Print the wall time of each stage (read, project, index, crosswalk,
+    /// aggregate, write) on stderr.
+    #[arg(long)]
+    pub timings: bool,
+
     #[command(flatten)]
     pub common: Common,
 }

@@ -40,7 +40,11 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
     let outcome = apportion(&from, &to, votes.as_ref(), &args.options(), &bar)
         .context("cannot apportion")?;
     print!("{}", outcome.summary());
+    let start = std::time::Instant::now();
     write(&args.output, &outcome)?;
+    if args.timings {
+        eprintln!("timings: {}, write {:.0} ms", outcome.timings, start.elapsed().as_secs_f64() * 1000.0);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -165,3 +165,29 @@ fn demo_wards_add_up_to_the_real_2019_results() {
         assert_eq!(got.to_vec(), want, "{seat}");
     }
 }
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn outputs_are_byte_identical_across_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = shared_data().join("derived");
+    let run = |threads: &str, out: &str| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_notional"))
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["apportion", "-q", "-o"])
+            .arg(dir.path().join(out))
+            .arg(d.join("london_wards_2022.geojson"))
+            .arg(d.join("pcon2024_bgc.geojson"))
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    };
+    run("1", "one");
+    run("2", "two");
+    run("2", "again");
+    for f in ["results.csv", "results.geojson", "crosswalk.csv"] {
+        let one = std::fs::read(dir.path().join("one").join(f)).unwrap();
+        assert_eq!(one, std::fs::read(dir.path().join("two").join(f)).unwrap(), "{f}: 1 vs 2 threads");
+        assert_eq!(one, std::fs::read(dir.path().join("again").join(f)).unwrap(), "{f}: run to run");
+    }
+}
