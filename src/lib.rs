@@ -6,7 +6,7 @@
 //!
 //! The pipeline, one module per step, data flowing one way:
 //! [`read`] → [`project`] → [`index`] → [`crosswalk`] → [`aggregate`] →
-//! [`results`] → [`export`]. [`apportion::apportion`] runs the steps up to the
+//! [`results`] (→ [`compare`] with a later result) → [`export`]. [`apportion::apportion`] runs the steps up to the
 //! results; [`export::write_outputs`] writes them.
 //!
 //! ```
@@ -20,14 +20,19 @@
 
 pub mod aggregate;
 pub mod apportion;
+pub mod compare;
+pub mod composition;
 pub mod crosswalk;
 pub mod demo;
 mod error;
+pub mod estimate;
 pub mod export;
 pub mod index;
+pub mod parties;
 pub mod progress;
 pub mod project;
 pub mod read;
+pub mod recompute;
 pub mod results;
 pub mod synthetic;
 

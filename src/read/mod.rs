@@ -6,13 +6,17 @@
 //!   properties ([`VoteTable::from_properties`]) or a CSV keyed by unit id
 //!   ([`VoteTable::from_csv`]).
 
+mod columns;
 mod geojson;
+mod local;
 mod number;
 mod votes;
 
 pub use self::geojson::{read_layer, Layer, LayerFeature};
+pub use columns::read_columns;
+pub use local::{Aliases, LocalResults, MultiMember};
 pub use number::parse_count;
-pub use votes::VoteTable;
+pub use votes::{KeyedTable, VoteTable};
 
 use crate::error::{Error, Result};
 use std::path::Path;

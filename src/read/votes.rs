@@ -12,7 +12,7 @@ const NOT_VOTES: &[&str] = &[
     "objectid", "fid", "id", "bng_e", "bng_n", "lat", "long", "lon", "lng", "x", "y",
     "shape__area", "shape__length", "shape_area", "shape_length", "area", "perimeter",
     "total", "total votes", "valid votes", "invalid votes", "majority", "turnout",
-    "turnout (%)", "num_councillors", "vacancies", "year",
+    "turnout (%)", "num_councillors", "vacancies", "year", "of which other winner",
 ];
 
 /// Integer counts per unit: one column per party, plus the electorate if the
@@ -154,12 +154,9 @@ impl VoteTable {
         Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts })
     }
 
-    /// Votes from a CSV with one row per unit, joined to `layer` by id.
-    ///
-    /// Copes with real files: a BOM, title rows above the header (the header is
-    /// the first row holding `id_column`), thousands separators, blank cells
-    /// (0), text columns (ignored unless listed in `parties`), blank trailing
-    /// columns. Every unit must have exactly one row and every row a unit.
+    /// Votes from a CSV with one row per unit, joined to `layer` by id: see
+    /// [`KeyedTable::read`] for what the reader copes with. Every unit must have
+    /// exactly one row and every row a unit.
     ///
     /// ```
     /// use notional::read::{read_layer, Input, VoteTable};
@@ -173,6 +170,39 @@ impl VoteTable {
     /// assert_eq!(votes.row(0), [1204, 0]);
     /// ```
     pub fn from_csv(input: &Input, id_column: &str, parties: Option<&[String]>, layer: &Layer) -> Result<Self> {
+        let ids: Vec<&str> = layer.features.iter().map(|f| f.id.as_str()).collect();
+        KeyedTable::read(input, id_column, parties)?.join(&ids, &layer.source_name)
+    }
+}
+
+/// A CSV table of counts keyed by an id column, not yet joined to anything.
+#[derive(Debug, Clone)]
+pub struct KeyedTable {
+    /// The input's name, for messages.
+    pub source_name: String,
+    /// Row ids, in file order.
+    pub ids: Vec<String>,
+    /// The file line of each row.
+    pub lines: Vec<u64>,
+    /// The counts, rows in file order.
+    pub table: VoteTable,
+}
+
+impl KeyedTable {
+    /// Reads a CSV of counts keyed by `id_column`.
+    ///
+    /// Copes with real files: a BOM, title rows above the header (the header is
+    /// the first row holding `id_column`), thousands separators, blank cells
+    /// (0), text columns (ignored unless listed in `parties`), blank trailing
+    /// columns. Ids must be unique.
+    ///
+    /// ```
+    /// use notional::read::{Input, KeyedTable};
+    /// let csv = "ONS ID,Constituency name,Con,Lab\nE1,North,\"1,000\",5\n";
+    /// let t = KeyedTable::read(&Input::from_text("r.csv", csv), "ONS ID", None).unwrap();
+    /// assert_eq!(t.get("E1"), Some(&[1000, 5][..]));
+    /// ```
+    pub fn read(input: &Input, id_column: &str, parties: Option<&[String]>) -> Result<Self> {
         let src = input.name();
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -189,7 +219,7 @@ impl VoteTable {
             .position(|(_, r)| r.iter().any(|c| c.trim() == id_column))
             .ok_or_else(|| {
                 Error::Mismatch(format!(
-                    "{src}: no header row with an id column `{id_column}` (first row: {}); choose it with --votes-id",
+                    "{src}: no header row with an id column `{id_column}` (first row: {}); choose the id column",
                     records.first().map(|(_, r)| r.iter().collect::<Vec<_>>().join(",")).unwrap_or_default()
                 ))
             })?;
@@ -235,7 +265,10 @@ impl VoteTable {
         indices.extend(electorate);
         let width = indices.len();
 
-        let mut by_id: HashMap<&str, (u64, Vec<u64>)> = HashMap::new();
+        let mut ids = Vec::new();
+        let mut lines = Vec::new();
+        let mut counts = Vec::new();
+        let mut seen: HashMap<String, u64> = HashMap::new();
         for (line, rec) in rows {
             if rec.iter().all(|c| c.trim().is_empty()) {
                 continue;
@@ -244,13 +277,7 @@ impl VoteTable {
             if id.is_empty() {
                 return Err(Error::field(src, format!("line {line}"), id_column, "is blank"));
             }
-            let mut values = Vec::with_capacity(width);
-            for &c in &indices {
-                let cell = rec.get(c).unwrap_or("");
-                let v = parse_count(cell).map_err(|m| Error::field(src, format!("line {line}"), &header[c], m))?;
-                values.push(v);
-            }
-            if let Some((first, _)) = by_id.insert(id, (*line, values)) {
+            if let Some(first) = seen.insert(id.to_string(), *line) {
                 return Err(Error::field(
                     src,
                     format!("line {line}"),
@@ -258,41 +285,59 @@ impl VoteTable {
                     format!("duplicate id `{id}` (also on line {first})"),
                 ));
             }
+            for &c in &indices {
+                let cell = rec.get(c).unwrap_or("");
+                let v = parse_count(cell).map_err(|m| Error::field(src, format!("line {line}"), &header[c], m))?;
+                counts.push(v);
+            }
+            ids.push(id.to_string());
+            lines.push(*line);
         }
-        let missing: Vec<&str> = layer
-            .features
-            .iter()
-            .map(|f| f.id.as_str())
-            .filter(|id| !by_id.contains_key(id))
-            .collect();
+        let table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts };
+        Ok(KeyedTable { source_name: src.to_string(), ids, lines, table })
+    }
+
+    /// The counts of row `id`, if present.
+    pub fn get(&self, id: &str) -> Option<&[u64]> {
+        self.ids.iter().position(|i| i == id).map(|r| self.table.row(r))
+    }
+
+    /// The rows for `ids`, in that order. Every id must have a row and every
+    /// row an id (`what` names the other side in messages).
+    pub fn join(&self, ids: &[&str], what: &str) -> Result<VoteTable> {
+        let src = &self.source_name;
+        let by_id: HashMap<&str, usize> = self.ids.iter().enumerate().map(|(r, id)| (id.as_str(), r)).collect();
+        let missing: Vec<&str> = ids.iter().copied().filter(|id| !by_id.contains_key(id)).collect();
         if !missing.is_empty() {
             return Err(Error::Mismatch(format!(
-                "{src}: {} of {} units in {} have no votes row, e.g. {}",
+                "{src}: {} of {} units in {what} have no votes row, e.g. {}",
                 missing.len(),
-                layer.features.len(),
-                layer.source_name,
+                ids.len(),
                 first_few(&missing)
             )));
         }
-        if by_id.len() > layer.features.len() {
-            let ids: std::collections::HashSet<&str> = layer.features.iter().map(|f| f.id.as_str()).collect();
-            let mut orphans: Vec<(u64, &str)> =
-                by_id.iter().filter(|(id, _)| !ids.contains(*id)).map(|(id, (l, _))| (*l, *id)).collect();
-            orphans.sort();
-            let names: Vec<String> = orphans.iter().map(|(l, id)| format!("{id} (line {l})")).collect();
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
+        let orphans: Vec<String> = self
+            .ids
+            .iter()
+            .zip(&self.lines)
+            .filter(|(id, _)| !wanted.contains(id.as_str()))
+            .map(|(id, l)| format!("{id} (line {l})"))
+            .collect();
+        if !orphans.is_empty() {
+            let names: Vec<&str> = orphans.iter().map(String::as_str).collect();
             return Err(Error::Mismatch(format!(
-                "{src}: {} votes rows match no unit in {}, e.g. {}; their votes could not be placed",
+                "{src}: {} votes rows match no unit in {what}, e.g. {}; their votes could not be placed",
                 orphans.len(),
-                layer.source_name,
                 first_few(&names)
             )));
         }
-        let mut counts = Vec::with_capacity(layer.features.len() * width);
-        for f in &layer.features {
-            counts.extend_from_slice(&by_id[f.id.as_str()].1);
+        let t = &self.table;
+        let mut counts = Vec::with_capacity(ids.len() * t.width);
+        for id in ids {
+            counts.extend_from_slice(t.row(by_id[id]));
         }
-        Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts })
+        Ok(VoteTable { parties: t.parties.clone(), has_electorate: t.has_electorate, width: t.width, counts })
     }
 }
 

@@ -1,0 +1,131 @@
+//! After **results**: compare notional results with a later actual result:
+//! the later winner, `hold`/`gain from` labels judged against the notional
+//! winner, and Butler swing.
+//!
+//! Butler swing from party A to party B between two elections is the average
+//! of B's gain in share and A's loss, in percentage points:
+//! `((B₂ − B₁) + (A₁ − A₂)) / 2`. The swing *needed* for the notional
+//! runner-up to take a seat is half the notional winner's lead in share.
+
+use crate::parties::party_key;
+use crate::read::KeyedTable;
+use crate::results::{Results, SeatResult};
+
+/// Butler swing from `a` to `b`, in points, given both parties' shares (in %)
+/// at the first and second election.
+///
+/// ```
+/// use notional::compare::butler_swing;
+/// // Wellingborough: Con 62.2 → 24.6, Lab 26.5 → 45.9 (2024 by-election).
+/// let s = butler_swing((62.2, 26.5), (24.6, 45.9));
+/// assert!((s - 28.5).abs() < 1e-9);
+/// ```
+pub fn butler_swing(first: (f64, f64), second: (f64, f64)) -> f64 {
+    ((second.1 - first.1) + (first.0 - second.0)) / 2.0
+}
+
+/// A swing between two named parties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swing {
+    /// The party losing ground (for a positive swing).
+    pub from: String,
+    /// The party gaining ground.
+    pub to: String,
+    /// Points; negative means the swing went the other way.
+    pub points: f64,
+}
+
+/// One seat's notional result set against its later actual result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The later winner, as named in the later file.
+    pub winner: String,
+    /// `"Lab hold"`, `"Lab gain from Con"`.
+    pub label: String,
+    /// Swing between the two leading parties: from the notional winner to the
+    /// later winner, or, when the seat was held, to the later runner-up.
+    pub swing: Option<Swing>,
+    /// Swing from Conservative to Labour, when both stood at both elections.
+    pub con_lab: Option<f64>,
+    /// The swing the notional runner-up needed to win (half the notional lead).
+    pub needed: Option<Swing>,
+}
+
+/// Compares every seat of `results` that has a row in `later`.
+///
+/// ```
+/// use notional::compare::compare;
+/// use notional::read::{Input, KeyedTable};
+/// use notional::results::{Results, SeatResult};
+/// // Wellingborough 2019 (Con 62.2%, Lab 26.5%) and the 2024 by-election shares.
+/// let notional = Results { parties: vec!["Con".into(), "Lab".into(), "Oth".into()], has_electorate: false,
+///     seats: vec![SeatResult::new(0, "E14001025", "Wellingborough", &[622, 265, 113], None)] };
+/// let later = KeyedTable::read(&Input::from_text("2024.csv", "ONS ID,Con,Lab,Oth\nE14001025,246,459,295\n"), "ONS ID", None).unwrap();
+/// let c = compare(&notional, &later)[0].clone().unwrap();
+/// assert_eq!(c.label, "Lab gain from Con");
+/// let swing = c.swing.unwrap();
+/// assert_eq!((swing.from.as_str(), swing.to.as_str()), ("Con", "Lab"));
+/// assert!((swing.points - 28.5).abs() < 1e-9);
+/// assert!((c.needed.unwrap().points - 17.85).abs() < 1e-9); // "Labour needed 18"
+/// ```
+pub fn compare(results: &Results, later: &KeyedTable) -> Vec<Option<Comparison>> {
+    let later_parties = later.table.parties();
+    let later_keys: Vec<String> = later_parties.iter().map(|p| party_key(p)).collect();
+    let keys: Vec<String> = results.parties.iter().map(|p| party_key(p)).collect();
+    results
+        .seats
+        .iter()
+        .map(|seat| later.get(&seat.code).and_then(|row| compare_seat(results, &keys, seat, later_parties, &later_keys, &row[..later_parties.len()])))
+        .collect()
+}
+
+fn compare_seat(
+    results: &Results,
+    keys: &[String],
+    seat: &SeatResult,
+    later_parties: &[String],
+    later_keys: &[String],
+    later_votes: &[u64],
+) -> Option<Comparison> {
+    let later_total: u64 = later_votes.iter().sum();
+    let notional_winner = seat.winner?;
+    if later_total == 0 {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..later_votes.len()).collect();
+    order.sort_by(|&a, &b| later_votes[b].cmp(&later_votes[a]).then(a.cmp(&b)));
+    let (w2, r2) = (order[0], order.get(1).copied());
+    let share1 = |key: &str| keys.iter().position(|k| k == key).map(|p| seat.share(p));
+    let share2 = |key: &str| later_keys.iter().position(|k| k == key).map(|p| later_votes[p] as f64 / later_total as f64 * 100.0);
+    // Names as the later file writes them where it has the party, else the notional file's.
+    let name = |key: &str, fallback: &str| {
+        later_keys.iter().position(|k| k == key).map_or(fallback.to_string(), |p| later_parties[p].clone())
+    };
+    let swing = |from_key: &str, to_key: &str| -> Option<Swing> {
+        let first = (share1(from_key)?, share1(to_key)?);
+        let second = (share2(from_key)?, share2(to_key)?);
+        Some(Swing { from: name(from_key, from_key), to: name(to_key, to_key), points: butler_swing(first, second) })
+    };
+
+    let n_key = &keys[notional_winner];
+    let n_name = name(n_key, &results.parties[notional_winner]);
+    let w_key = &later_keys[w2];
+    let label = if w_key == n_key {
+        format!("{} hold", later_parties[w2])
+    } else {
+        format!("{} gain from {n_name}", later_parties[w2])
+    };
+    let other = if w_key != n_key { Some(w_key.clone()) } else { r2.map(|r| later_keys[r].clone()) };
+    let needed = seat.second.map(|r| Swing {
+        from: n_name.clone(),
+        to: name(&keys[r], &results.parties[r]),
+        points: (seat.share(notional_winner) - seat.share(r)) / 2.0,
+    });
+    Some(Comparison {
+        winner: later_parties[w2].clone(),
+        label,
+        swing: other.and_then(|o| swing(n_key, &o)),
+        con_lab: swing("con", "lab").map(|s| s.points),
+        needed,
+    })
+}

@@ -1,0 +1,348 @@
+//! Ward estimates: spread each old seat's actual result over its wards, so
+//! that they can be re-aggregated onto new seats.
+//!
+//! 1. **Parts.** Wards are crossed with the old seats (the same crosswalk as
+//!    [`crate::crosswalk`]). A ward straddling two old seats becomes two parts,
+//!    each with its area share of the ward; parts under [`Config::sliver`] of a
+//!    ward (boundary files generalised differently) are folded into the ward's
+//!    other parts. An old seat is estimated when ward parts cover at least
+//!    [`Config::min_coverage`] of its area; parts in other seats are reported.
+//! 2. **Electorate.** Each part gets its area share of the ward's electorate,
+//!    then every seat's parts are scaled to the seat's parliamentary
+//!    electorate (local-government registers are larger).
+//! 3. **Prior.** Where the ward has local-election results, the parties that
+//!    stood locally share the ward's vote in their local proportions; a party
+//!    that stood in the general election but not in the ward takes the seat's
+//!    general-election share; local parties with no general-election column go
+//!    to the "other" column if there is one. Without local results the prior is
+//!    the seat's own shares. Row totals are `electorate × turnout`, with turnout
+//!    uniform in the seat or, when local turnout is known, proportional to
+//!    `(local turnout / seat mean)^`[`Config::turnout_damping`].
+//! 4. **Reconcile** by iterative proportional fitting within each seat: scale
+//!    rows to the turnout model, then columns to the seat's actual votes, until
+//!    the rows move less than [`Config::tolerance`]. Columns are then rounded by
+//!    largest remainder, so each seat's party totals are reproduced exactly.
+
+use crate::aggregate::largest_remainder;
+use crate::crosswalk::{Crosswalk, Method};
+use crate::error::{Error, Result};
+use crate::index::TargetIndex;
+use crate::parties::party_key;
+use crate::progress::Progress;
+use crate::read::{KeyedTable, Layer, LocalResults, VoteTable};
+use geo::{Area, BooleanOps, MultiPolygon};
+use rayon::prelude::*;
+
+/// Tunable constants of the model.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Parts smaller than this share of their ward are folded into its other parts.
+    pub sliver: f64,
+    /// Old seats with less of their area covered by wards are not estimated.
+    pub min_coverage: f64,
+    /// Exponent applied to relative local turnout in the turnout model.
+    pub turnout_damping: f64,
+    /// Largest number of IPF sweeps.
+    pub max_iterations: usize,
+    /// Stop when every row is within this relative distance of its target.
+    pub tolerance: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { sliver: 0.01, min_coverage: 0.5, turnout_damping: 0.5, max_iterations: 10_000, tolerance: 1e-9 }
+    }
+}
+
+/// What the estimate is built from. Geometries are in BNG metres.
+pub struct Inputs<'a> {
+    /// Wards (ids and names).
+    pub wards: &'a Layer,
+    /// Ward geometries.
+    pub wards_bng: &'a [MultiPolygon<f64>],
+    /// Old seats (ids and names).
+    pub seats: &'a Layer,
+    /// Old seat geometries.
+    pub seats_bng: Vec<MultiPolygon<f64>>,
+    /// The old seats' actual results, keyed by seat id (parties, then electorate if any).
+    pub results: &'a KeyedTable,
+    /// Ward electorates, by ward; `None` takes the ward's area as its weight.
+    pub electorate: Option<&'a [f64]>,
+    /// Ward local turnout (any scale), by ward, where known.
+    pub turnout: Option<&'a [Option<f64>]>,
+    /// Local-election results by ward id.
+    pub local: Option<&'a LocalResults>,
+}
+
+/// One ward part: the piece of a ward inside one old seat.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Ward index.
+    pub ward: usize,
+    /// Old seat index.
+    pub seat: usize,
+    /// The part's share of its ward's area.
+    pub share: f64,
+    /// The part's geometry (BNG).
+    pub geometry: MultiPolygon<f64>,
+    /// Whether its prior came from local-election results.
+    pub local_prior: bool,
+}
+
+/// How the reconciliation of one old seat went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeatFit {
+    /// Old seat index.
+    pub seat: usize,
+    /// Number of ward parts.
+    pub parts: usize,
+    /// Share of the seat's area covered by ward parts.
+    pub coverage: f64,
+    /// IPF sweeps used.
+    pub iterations: usize,
+    /// Largest relative distance of a part's total from its turnout-model target.
+    pub max_row_residual: f64,
+}
+
+/// Ward-part estimates.
+pub struct Estimates {
+    /// The result columns (as in the results file).
+    pub parties: Vec<String>,
+    /// The parts, grouped by seat in seat order.
+    pub parts: Vec<Part>,
+    /// Integer estimates per part: parties, then electorate.
+    pub votes: VoteTable,
+    /// One per estimated seat.
+    pub fits: Vec<SeatFit>,
+    /// Seats with results but too little ward coverage, not estimated.
+    pub skipped_seats: Vec<(usize, f64)>,
+    /// Wards (or parts of wards) left out, with the reason.
+    pub left_out: Vec<(usize, String)>,
+    /// Notes for the report (how parties were matched, missing local data).
+    pub notes: Vec<String>,
+}
+
+/// Builds ward-part estimates reconciled to every estimated old seat's result.
+pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) -> Result<Estimates> {
+    let results = inputs.results;
+    let parties: Vec<String> = results.table.parties().to_vec();
+    let k = parties.len();
+    let keys: Vec<String> = parties.iter().map(|p| party_key(p)).collect();
+    let other_col = keys.iter().position(|key| key == "oth");
+    let seat_areas: Vec<f64> = inputs.seats_bng.iter().map(|g| g.unsigned_area()).collect();
+    let index = TargetIndex::new(inputs.seats_bng);
+    let cw = Crosswalk::build(inputs.wards_bng, &index, Method::Area, progress);
+
+    // 1. Parts, with sliver folding.
+    let mut left_out = Vec::new();
+    let mut raw: Vec<(usize, usize, f64)> = Vec::new();
+    for (w, row) in cw.units.iter().enumerate() {
+        if row.is_outside() {
+            left_out.push((w, "outside every old seat".to_string()));
+            continue;
+        }
+        let kept: Vec<(usize, f64)> = row.weights.iter().copied().filter(|&(_, x)| x >= config.sliver).collect();
+        let sum: f64 = kept.iter().map(|p| p.1).sum();
+        raw.extend(kept.into_iter().map(|(s, x)| (w, s, x / sum)));
+    }
+    let geometries: Vec<MultiPolygon<f64>> = raw
+        .par_iter()
+        .map(|&(w, s, x)| {
+            if x >= 1.0 {
+                inputs.wards_bng[w].clone()
+            } else {
+                inputs.wards_bng[w].intersection(&index.targets()[s].geometry)
+            }
+        })
+        .collect();
+    let mut covered = vec![0.0; seat_areas.len()];
+    for (&(_, s, _), g) in raw.iter().zip(&geometries) {
+        covered[s] += g.unsigned_area();
+    }
+    let seat_ids: Vec<&str> = inputs.seats.features.iter().map(|f| f.id.as_str()).collect();
+    let coverage: Vec<f64> = covered.iter().zip(&seat_areas).map(|(c, a)| if *a > 0.0 { (c / a).min(1.0) } else { 0.0 }).collect();
+    let in_scope: Vec<bool> = coverage.iter().map(|&c| c >= config.min_coverage).collect();
+    let mut skipped_seats = Vec::new();
+    for (s, &ok) in in_scope.iter().enumerate() {
+        if !ok && covered[s] > 0.0 {
+            skipped_seats.push((s, coverage[s]));
+        }
+        if ok && results.get(seat_ids[s]).is_none() {
+            return Err(Error::Mismatch(format!(
+                "{}: old seat `{}` ({}) holds wards but has no results row",
+                results.source_name,
+                seat_ids[s],
+                inputs.seats.features[s].name.as_deref().unwrap_or("")
+            )));
+        }
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    for ((w, s, share), geometry) in raw.into_iter().zip(geometries) {
+        if in_scope[s] {
+            parts.push(Part { ward: w, seat: s, share, geometry, local_prior: false });
+        } else {
+            left_out.push((w, format!("{:.1}% of it lies in {}, which wards cover too little to estimate", share * 100.0, seat_ids[s])));
+        }
+    }
+    parts.sort_by_key(|p| (p.seat, p.ward));
+
+    // 2–4. Per seat: electorate, prior, IPF, rounding.
+    let mut rows: Vec<Vec<u64>> = Vec::with_capacity(parts.len());
+    let mut fits = Vec::new();
+    let mut without_local = 0usize;
+    let mut unmatched: std::collections::BTreeSet<String> = Default::default();
+    let mut start = 0;
+    while start < parts.len() {
+        let seat = parts[start].seat;
+        let end = start + parts[start..].iter().take_while(|p| p.seat == seat).count();
+        let actual = results.get(seat_ids[seat]).expect("checked above");
+        let votes = &actual[..k];
+        let valid: u64 = votes.iter().sum();
+        let seat_shares: Vec<f64> = votes.iter().map(|&v| if valid > 0 { v as f64 / valid as f64 } else { 0.0 }).collect();
+
+        let weight: Vec<f64> = parts[start..end]
+            .iter()
+            .map(|p| {
+                let e = inputs.electorate.map_or_else(|| inputs.wards_bng[p.ward].unsigned_area(), |e| e[p.ward]);
+                e * p.share
+            })
+            .collect();
+        let turnout: Vec<f64> = match inputs.turnout {
+            Some(t) => {
+                let known: Vec<Option<f64>> = parts[start..end].iter().map(|p| t[p.ward].filter(|x| *x > 0.0)).collect();
+                let (num, den) = known.iter().zip(&weight).fold((0.0, 0.0), |(n, d), (t, w)| match t {
+                    Some(t) => (n + t * w, d + w),
+                    None => (n, d),
+                });
+                let mean = if den > 0.0 { num / den } else { 1.0 };
+                known.iter().map(|t| t.map_or(1.0, |t| (t / mean).powf(config.turnout_damping))).collect()
+            }
+            None => vec![1.0; end - start],
+        };
+        let raw_rows: Vec<f64> = weight.iter().zip(&turnout).map(|(w, t)| w * t).collect();
+        let raw_sum: f64 = raw_rows.iter().sum();
+        let row_target: Vec<f64> =
+            raw_rows.iter().map(|r| if raw_sum > 0.0 { r / raw_sum * valid as f64 } else { valid as f64 / (end - start) as f64 }).collect();
+
+        let mut x: Vec<Vec<f64>> = Vec::with_capacity(end - start);
+        for (i, p) in parts[start..end].iter_mut().enumerate() {
+            let ward_id = &inputs.wards.features[p.ward].id;
+            let local = inputs.local.and_then(|l| l.wards.get(ward_id));
+            let prior = match local {
+                Some(l) => {
+                    let mut mapped = vec![0.0; k];
+                    for (key, &v) in l {
+                        match keys.iter().position(|kk| kk == key).or(other_col) {
+                            Some(c) => mapped[c] += v,
+                            None => {
+                                unmatched.insert(key.clone());
+                            }
+                        }
+                    }
+                    let total: f64 = mapped.iter().sum();
+                    if total > 0.0 {
+                        p.local_prior = true;
+                        let absent: f64 = (0..k).filter(|&c| mapped[c] == 0.0).map(|c| seat_shares[c]).sum();
+                        (0..k).map(|c| if mapped[c] > 0.0 { mapped[c] / total * (1.0 - absent) } else { seat_shares[c] }).collect()
+                    } else {
+                        seat_shares.clone()
+                    }
+                }
+                None => seat_shares.clone(),
+            };
+            if !p.local_prior {
+                without_local += 1;
+            }
+            x.push((0..k).map(|c| if votes[c] > 0 { prior[c].max(1e-9) * row_target[i] } else { 0.0 }).collect());
+        }
+        let (iterations, residual) = ipf(&mut x, &row_target, votes, config);
+        fits.push(SeatFit { seat, parts: end - start, coverage: coverage[seat], iterations, max_row_residual: residual });
+
+        let mut seat_rows = vec![vec![0u64; k + 1]; end - start];
+        for c in 0..k {
+            let col: Vec<f64> = x.iter().map(|r| r[c]).collect();
+            let sum: f64 = col.iter().sum();
+            if votes[c] > 0 && sum > 0.0 {
+                let w: Vec<f64> = col.iter().map(|v| v / sum).collect();
+                for (r, v) in largest_remainder(votes[c], &w).into_iter().enumerate() {
+                    seat_rows[r][c] = v;
+                }
+            }
+        }
+        if results.table.has_electorate() {
+            let we: f64 = weight.iter().sum();
+            let w: Vec<f64> = weight.iter().map(|v| if we > 0.0 { v / we } else { 0.0 }).collect();
+            for (r, v) in largest_remainder(actual[k], &w).into_iter().enumerate() {
+                seat_rows[r][k] = v;
+            }
+        }
+        rows.extend(seat_rows);
+        start = end;
+    }
+
+    let mut notes = Vec::new();
+    if inputs.local.is_some() {
+        notes.push(format!("{} of {} ward parts had no local-election result and use their seat's shares", without_local, parts.len()));
+        if !unmatched.is_empty() {
+            notes.push(format!(
+                "local parties with no general-election column and no \"other\" column to go to, left out of the pattern: {}",
+                unmatched.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if inputs.electorate.is_none() {
+        notes.push("no ward electorates given: ward area stands in for electorate".to_string());
+    }
+    if !results.table.has_electorate() {
+        notes.push("the results file has no electorate column: ward electorates are not scaled to the seats".to_string());
+    }
+    let has_e = results.table.has_electorate();
+    if !has_e {
+        for r in rows.iter_mut() {
+            r.pop();
+        }
+    }
+    Ok(Estimates { votes: VoteTable::new(parties.clone(), has_e, rows), parties, parts, fits, skipped_seats, left_out, notes })
+}
+
+/// Iterative proportional fitting of `x` (rows × columns) to row and column
+/// targets. Ends on a column step, so columns are exact; returns the sweeps
+/// used and the largest relative row residual.
+///
+/// ```
+/// use notional::estimate::{ipf, Config};
+/// let mut x = vec![vec![1.0, 1.0], vec![1.0, 3.0]];
+/// let (_, residual) = ipf(&mut x, &[30.0, 70.0], &[40, 60], &Config::default());
+/// assert!(residual < 1e-9);
+/// assert!((x[0][0] + x[1][0] - 40.0).abs() < 1e-9 && (x[0][0] + x[0][1] - 30.0).abs() < 1e-6);
+/// ```
+pub fn ipf(x: &mut [Vec<f64>], rows: &[f64], cols: &[u64], config: &Config) -> (usize, f64) {
+    let k = cols.len();
+    let mut residual = f64::INFINITY;
+    let mut iterations = 0;
+    while iterations < config.max_iterations {
+        iterations += 1;
+        for (r, target) in x.iter_mut().zip(rows) {
+            let s: f64 = r.iter().sum();
+            if s > 0.0 {
+                r.iter_mut().for_each(|v| *v *= target / s);
+            }
+        }
+        for c in 0..k {
+            let s: f64 = x.iter().map(|r| r[c]).sum();
+            if s > 0.0 {
+                let f = cols[c] as f64 / s;
+                x.iter_mut().for_each(|r| r[c] *= f);
+            }
+        }
+        residual = x
+            .iter()
+            .zip(rows)
+            .map(|(r, t)| if *t > 0.0 { (r.iter().sum::<f64>() - t).abs() / t } else { 0.0 })
+            .fold(0.0, f64::max);
+        if residual < config.tolerance {
+            break;
+        }
+    }
+    (iterations, residual)
+}

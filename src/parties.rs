@@ -1,0 +1,61 @@
+//! Party names: real files spell the same party many ways ("Lab", "Labour",
+//! "Labour Party Candiate", "Labour and Co-operative"). [`party_key`] maps a
+//! label to a canonical key so results from different files can be compared.
+
+/// The canonical key of a party label, or the label itself, lower-cased and
+/// without punctuation, when it is not recognised.
+///
+/// Brexit Party and Reform UK share a key: Reform UK is the Brexit Party
+/// renamed (January 2021), and the Commons Library compares them as one.
+///
+/// ```
+/// use notional::parties::party_key;
+/// assert_eq!(party_key("Lab"), "lab");
+/// assert_eq!(party_key("Labour Party Candiate"), "lab");
+/// assert_eq!(party_key("Local Conservatives"), "con");
+/// assert_eq!(party_key("Liberal Democrats"), "ld");
+/// assert_eq!(party_key("BRX"), party_key("RUK"));
+/// assert_eq!(party_key("Conservative and Unionist Party"), "con");
+/// assert_eq!(party_key("Christian Peoples Alliance"), "christianpeoplesalliance");
+/// assert_eq!(party_key("LIB"), "lib"); // the Liberal Party, not the Liberal Democrats
+/// assert_eq!(party_key("All other candidates"), "oth");
+/// assert_eq!(party_key("Monster Raving Loony"), "monsterravingloony");
+/// ```
+pub fn party_key(label: &str) -> String {
+    let key: String = label.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    let k = key.as_str();
+    let canonical = if k.contains("conservative") || matches!(k, "con" | "tory" | "cons") {
+        "con"
+    } else if k.contains("labour") || matches!(k, "lab" | "labcoop") {
+        "lab"
+    } else if k.contains("liberaldemocrat") || matches!(k, "ld" | "libdem" | "libdems") {
+        "ld"
+    } else if k.contains("green") || matches!(k, "grn" | "gp") {
+        "green"
+    } else if k.contains("scottishnational") || k == "snp" {
+        "snp"
+    } else if k.contains("plaid") || k == "pc" {
+        "pc"
+    } else if k.contains("brexit") || k.contains("reform") || matches!(k, "brx" | "ruk" | "ref") {
+        "reform"
+    } else if k.contains("democraticunionist") || k == "dup" {
+        "dup"
+    } else if k.contains("sinnfein") || k == "sf" {
+        "sf"
+    } else if k.contains("socialdemocraticandlabour") || k == "sdlp" {
+        "sdlp"
+    } else if k.contains("ulsterunionist") || k == "uup" {
+        "uup"
+    } else if k.starts_with("allianceparty") || matches!(k, "alliance" | "apni") {
+        "apni"
+    } else if matches!(k, "ind" | "independent" | "independents") {
+        "ind"
+    } else if k == "speaker" || k == "spk" {
+        "speaker"
+    } else if matches!(k, "oth" | "other" | "others" | "allothercandidates") {
+        "oth"
+    } else {
+        k
+    };
+    canonical.to_string()
+}

@@ -1,0 +1,137 @@
+//! Local-election results by ward, used as the pattern of ward estimates.
+
+use super::{Input, KeyedTable};
+use crate::error::{Error, Result};
+use crate::parties::party_key;
+use std::collections::{BTreeMap, HashMap};
+
+/// How a party's strength is read from a multi-member ward, where each elector
+/// has several votes and parties field up to one candidate per seat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MultiMember {
+    /// The mean of the party's candidates' votes (default).
+    #[default]
+    Mean,
+    /// The party's best candidate's votes.
+    Top,
+}
+
+/// Party label → key overrides, on top of [`party_key`].
+#[derive(Debug, Clone, Default)]
+pub struct Aliases(HashMap<String, String>);
+
+impl Aliases {
+    /// Reads a CSV with columns `label,party` (e.g. `Aspire,oth`, `Lab Co-op,lab`).
+    ///
+    /// ```
+    /// use notional::read::{Aliases, Input};
+    /// let a = Aliases::read(&Input::from_text("aliases.csv", "label,party\nAspire,Independent\n")).unwrap();
+    /// assert_eq!(a.key("Aspire"), "ind");
+    /// assert_eq!(a.key("Labour Party Candiate"), "lab");
+    /// ```
+    pub fn read(input: &Input) -> Result<Self> {
+        let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input.text().as_bytes());
+        let mut map = HashMap::new();
+        for rec in r.records() {
+            let rec = rec.map_err(|e| Error::format(input.name(), format!("is not valid CSV: {e}")))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            match (rec.get(0).map(str::trim), rec.get(1).map(str::trim)) {
+                (Some(l), Some(p)) if !l.is_empty() && !p.is_empty() => {
+                    map.insert(l.to_string(), party_key(p));
+                }
+                _ => return Err(Error::field(input.name(), format!("line {line}"), "label,party", "needs two non-blank cells")),
+            }
+        }
+        Ok(Aliases(map))
+    }
+
+    /// The key of a label: the user's alias if any, else [`party_key`].
+    pub fn key(&self, label: &str) -> String {
+        self.0.get(label.trim()).cloned().unwrap_or_else(|| party_key(label))
+    }
+}
+
+/// Votes per party key per ward from a local election.
+#[derive(Debug, Clone, Default)]
+pub struct LocalResults {
+    /// Ward id → (party key → votes under the multi-member rule).
+    pub wards: HashMap<String, BTreeMap<String, f64>>,
+    /// Every label seen and the key it was read as, for the report.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl LocalResults {
+    /// Reads either a candidate-level (long) file, one row per candidate with
+    /// `party` and `votes` columns, or a ward-level (wide) file with one column
+    /// per party. `ward_id` names the ward code column.
+    ///
+    /// ```
+    /// use notional::read::{Aliases, Input, LocalResults, MultiMember};
+    /// let long = "WD22CD,surname,party,votes\nW1,A,Labour Party Candiate,500\nW1,B,Labour Party Candiate,300\nW1,C,Local Conservatives,450\n";
+    /// let r = LocalResults::read(&Input::from_text("l.csv", long), "WD22CD", MultiMember::Mean, &Aliases::default()).unwrap();
+    /// assert_eq!(r.wards["W1"]["lab"], 400.0); // mean of 500 and 300
+    /// assert_eq!(r.wards["W1"]["con"], 450.0);
+    /// let wide = "Local elections 2022\nWard code,Electorate,CON,LAB,GREEN\nW1,\"6,396\",314,936,450\n";
+    /// let r = LocalResults::read(&Input::from_text("w.csv", wide), "Ward code", MultiMember::Mean, &Aliases::default()).unwrap();
+    /// assert_eq!(r.wards["W1"]["green"], 450.0);
+    /// ```
+    pub fn read(input: &Input, ward_id: &str, rule: MultiMember, aliases: &Aliases) -> Result<Self> {
+        let src = input.name();
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input.text().as_bytes());
+        let mut records = Vec::new();
+        for rec in reader.records() {
+            records.push(rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?);
+        }
+        let header_at = records.iter().position(|r| r.iter().any(|c| c.trim() == ward_id)).ok_or_else(|| {
+            Error::Mismatch(format!("{src}: no header row with a ward id column `{ward_id}`; choose it with --local-id"))
+        })?;
+        let header: Vec<String> = records[header_at].iter().map(|c| c.trim().to_ascii_lowercase()).collect();
+        let (party_col, votes_col) = (header.iter().position(|h| h == "party"), header.iter().position(|h| h == "votes"));
+        let mut out = LocalResults::default();
+        if let (Some(pc), Some(vc)) = (party_col, votes_col) {
+            let id_col = records[header_at].iter().position(|c| c.trim() == ward_id).expect("found");
+            let mut candidates: HashMap<String, BTreeMap<String, Vec<u64>>> = HashMap::new();
+            for rec in &records[header_at + 1..] {
+                let line = rec.position().map_or(0, |p| p.line());
+                let ward = rec.get(id_col).unwrap_or("").trim();
+                if ward.is_empty() {
+                    continue;
+                }
+                let label = rec.get(pc).unwrap_or("").trim();
+                let votes = super::parse_count(rec.get(vc).unwrap_or(""))
+                    .map_err(|m| Error::field(src, format!("line {line}"), "votes", m))?;
+                let key = aliases.key(label);
+                out.labels.insert(label.to_string(), key.clone());
+                candidates.entry(ward.to_string()).or_default().entry(key).or_default().push(votes);
+            }
+            for (ward, parties) in candidates {
+                let strength = parties
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let x = match rule {
+                            MultiMember::Mean => v.iter().sum::<u64>() as f64 / v.len() as f64,
+                            MultiMember::Top => *v.iter().max().unwrap_or(&0) as f64,
+                        };
+                        (k, x)
+                    })
+                    .collect();
+                out.wards.insert(ward, strength);
+            }
+        } else {
+            let table = KeyedTable::read(input, ward_id, None)?;
+            let keys: Vec<String> = table.table.parties().iter().map(|p| aliases.key(p)).collect();
+            for (label, key) in table.table.parties().iter().zip(&keys) {
+                out.labels.insert(label.clone(), key.clone());
+            }
+            for (r, ward) in table.ids.iter().enumerate() {
+                let mut strength: BTreeMap<String, f64> = BTreeMap::new();
+                for (key, &v) in keys.iter().zip(table.table.row(r)) {
+                    *strength.entry(key.clone()).or_default() += v as f64;
+                }
+                strength.retain(|_, v| *v > 0.0);
+                out.wards.insert(ward.clone(), strength);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,351 @@
+//! Notional results for new seats from public inputs, by one of three routes:
+//!
+//! - **wards**: ward estimates reconciled to the old seats' results
+//!   ([`crate::estimate`]), re-aggregated onto the new seats by area;
+//! - **old seats**: the old seats themselves as units, carrying their actual
+//!   results, apportioned onto the new seats by area;
+//! - **weights**: a user-supplied table of old-seat → new-seat weights (such as
+//!   population overlaps) instead of geometry.
+//!
+//! Every route also gives the composition of each new seat, and, with a later
+//! result, hold/gain labels and swing ([`crate::compare`]).
+
+use crate::aggregate::{allocate, Allocation};
+use crate::compare::{compare, Comparison};
+use crate::composition::Composition;
+use crate::crosswalk::{Crosswalk, Method, UnitWeights};
+use crate::error::{Error, Result};
+use crate::estimate::{estimate, Config, Estimates, Inputs};
+use crate::index::TargetIndex;
+use crate::progress::Progress;
+use crate::project::{detect, layer_to_bng, Projector};
+use crate::read::{read_columns, read_layer, parse_count, Aliases, Input, KeyedTable, Layer, LocalResults, MultiMember, VoteTable};
+use crate::results::Results;
+use std::collections::HashMap;
+
+/// A table of old-seat → new-seat weights (CSV).
+#[derive(Debug, Clone)]
+pub struct WeightsSpec {
+    /// The table.
+    pub input: Input,
+    /// Column of old-seat ids.
+    pub from: String,
+    /// Column of new-seat ids.
+    pub to: String,
+    /// Column of weights (any scale; normalised per old seat).
+    pub weight: String,
+    /// Column used for an old seat whose weights are all zero.
+    pub fallback: Option<String>,
+    /// Optional lookup from the table's new-seat ids to the new-seat file's ids:
+    /// `(table, from column, to column)`.
+    pub lookup: Option<(Input, String, String)>,
+}
+
+/// Ward-route inputs.
+#[derive(Debug, Clone)]
+pub struct WardSpec {
+    /// Ward polygons.
+    pub wards: Input,
+    /// Ward id property.
+    pub id: String,
+    /// Ward name property.
+    pub name: String,
+    /// Ward electorates: CSV keyed by ward id, with the electorate column, and
+    /// optionally a column of local ballots cast (turnout = ballots / electorate).
+    pub electorates: Option<(Input, String, String, Option<String>)>,
+    /// Local-election results (long or wide) and their ward id column.
+    pub local: Vec<(Input, String)>,
+    /// Multi-member rule.
+    pub rule: MultiMember,
+    /// Party label aliases.
+    pub aliases: Aliases,
+    /// Model constants.
+    pub config: Config,
+}
+
+/// What to recompute.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// New seat polygons.
+    pub new_seats: Input,
+    /// New seat id / name properties.
+    pub new_id: String,
+    /// New seat name property.
+    pub new_name: String,
+    /// Old seat polygons (wards and old-seat routes).
+    pub old_seats: Option<Input>,
+    /// Old seat id property.
+    pub old_id: String,
+    /// Old seat name property.
+    pub old_name: String,
+    /// Old results (CSV keyed by old seat id).
+    pub old_results: Input,
+    /// Id column of the old results.
+    pub results_id: String,
+    /// Name column of the old results (used when there are no old polygons).
+    pub results_name: String,
+    /// Party columns (default: every numeric column).
+    pub parties: Option<Vec<String>>,
+    /// The ward route, if any.
+    pub wards: Option<WardSpec>,
+    /// The weights route, if any.
+    pub weights: Option<WeightsSpec>,
+    /// A later result to compare with, and its id column.
+    pub later: Option<(Input, String)>,
+}
+
+/// Everything a recompute produced.
+pub struct Recomputed {
+    /// Which route was taken, in words.
+    pub route: &'static str,
+    /// Ward estimates (ward route only).
+    pub estimates: Option<Estimates>,
+    /// The wards (ward route only).
+    pub wards: Option<Layer>,
+    /// Old seat ids and names.
+    pub old: Vec<(String, String)>,
+    /// The new seats.
+    pub new_seats: Layer,
+    /// Unit ids (ward parts or old seats).
+    pub unit_ids: Vec<String>,
+    /// Votes per unit.
+    pub votes: VoteTable,
+    /// Units → new seats.
+    pub crosswalk: Crosswalk,
+    /// Counts per new seat.
+    pub allocation: Allocation,
+    /// New seat results.
+    pub results: Results,
+    /// Old → new composition.
+    pub composition: Composition,
+    /// Comparison with the later result, by result row.
+    pub later: Option<Vec<Option<Comparison>>>,
+}
+
+/// Runs the recompute.
+pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
+    let projector = Projector::new();
+    let new_seats = read_layer(&spec.new_seats, &spec.new_id, Some(&spec.new_name))?;
+    let results = KeyedTable::read(&spec.old_results, &spec.results_id, spec.parties.as_deref())?;
+    let result_names: HashMap<String, String> = read_columns(&spec.old_results, &[&spec.results_id, &spec.results_name])
+        .map(|rows| rows.into_iter().map(|(_, r)| (r[0].clone(), r[1].clone())).collect())
+        .unwrap_or_default();
+
+    let (route, estimates, wards, old, unit_ids, unit_old, votes, crosswalk) = if let Some(w) = &spec.weights {
+        let old: Vec<(String, String)> =
+            results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
+        let crosswalk = weights_crosswalk(w, &results, &new_seats)?;
+        let unit_ids = results.ids.clone();
+        let unit_old: Vec<usize> = (0..unit_ids.len()).collect();
+        ("weights table", None, None, old, unit_ids, unit_old, results.table.clone(), crosswalk)
+    } else {
+        let old_input = spec.old_seats.as_ref().ok_or_else(|| {
+            Error::Mismatch("recompute needs --old-seats (polygons) or --weights (a weights table)".into())
+        })?;
+        let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
+        let old: Vec<(String, String)> = old_layer
+            .features
+            .iter()
+            .map(|f| (f.id.clone(), f.name.clone().or_else(|| result_names.get(&f.id).cloned()).unwrap_or_default()))
+            .collect();
+        let old_bng = layer_to_bng(&old_layer, detect(&old_layer)?.crs, &projector)?;
+        let new_bng = layer_to_bng(&new_seats, detect(&new_seats)?.crs, &projector)?;
+        let index = TargetIndex::new(new_bng);
+        match &spec.wards {
+            Some(ws) => {
+                let wards = read_layer(&ws.wards, &ws.id, Some(&ws.name))?;
+                let wards_bng = layer_to_bng(&wards, detect(&wards)?.crs, &projector)?;
+                let (electorate, turnout) = ward_electorates(ws, &wards)?;
+                let mut local = LocalResults::default();
+                for (input, id) in &ws.local {
+                    let l = LocalResults::read(input, id, ws.rule, &ws.aliases)?;
+                    local.labels.extend(l.labels);
+                    local.wards.extend(l.wards);
+                }
+                let est = estimate(
+                    Inputs {
+                        wards: &wards,
+                        wards_bng: &wards_bng,
+                        seats: &old_layer,
+                        seats_bng: old_bng,
+                        results: &results,
+                        electorate: electorate.as_deref(),
+                        turnout: turnout.as_deref(),
+                        local: (!ws.local.is_empty()).then_some(&local),
+                    },
+                    &ws.config,
+                    progress,
+                )?;
+                let geoms: Vec<_> = est.parts.iter().map(|p| p.geometry.clone()).collect();
+                let crosswalk = Crosswalk::build(&geoms, &index, Method::Area, progress);
+                let unit_ids = part_ids(&est, &wards, &old_layer);
+                let unit_old = est.parts.iter().map(|p| p.seat).collect();
+                let votes = est.votes.clone();
+                ("ward estimates", Some(est), Some(wards), old, unit_ids, unit_old, votes, crosswalk)
+            }
+            None => {
+                let ids: Vec<&str> = old_layer.features.iter().map(|f| f.id.as_str()).collect();
+                let votes = results.join(&ids, &old_layer.source_name)?;
+                let crosswalk = Crosswalk::build(&old_bng, &index, Method::Area, progress);
+                let unit_ids = ids.iter().map(|s| s.to_string()).collect();
+                let unit_old = (0..ids.len()).collect();
+                ("old seats by area", None, None, old, unit_ids, unit_old, votes, crosswalk)
+            }
+        }
+    };
+
+    let allocation = allocate(&votes, &crosswalk, new_seats.features.len());
+    let ids: Vec<&str> = new_seats.features.iter().map(|f| f.id.as_str()).collect();
+    let names: Vec<&str> = new_seats.features.iter().map(|f| f.name.as_deref().unwrap_or("")).collect();
+    let results_new = Results::new(votes.parties(), votes.has_electorate(), &ids, &names, &allocation);
+    let n = votes.parties().len();
+    let measure: Vec<f64> = (0..votes.len())
+        .map(|u| {
+            let row = votes.row(u);
+            if votes.has_electorate() { row[n] as f64 } else { row[..n].iter().sum::<u64>() as f64 }
+        })
+        .collect();
+    let composition = Composition::new(&unit_old, &crosswalk, &measure, old.len(), ids.len(), votes.has_electorate());
+    let later = match &spec.later {
+        Some((input, id)) => Some(compare(&results_new, &KeyedTable::read(input, id, None)?)),
+        None => None,
+    };
+    Ok(Recomputed {
+        route,
+        estimates,
+        wards,
+        old,
+        new_seats,
+        unit_ids,
+        votes,
+        crosswalk,
+        allocation,
+        results: results_new,
+        composition,
+        later,
+    })
+}
+
+/// `ward` for a whole ward, `ward/old-seat` for a part of a split one.
+fn part_ids(est: &Estimates, wards: &Layer, old: &Layer) -> Vec<String> {
+    est.parts
+        .iter()
+        .map(|p| {
+            let w = &wards.features[p.ward].id;
+            if p.share >= 1.0 { w.clone() } else { format!("{w}/{}", old.features[p.seat].id) }
+        })
+        .collect()
+}
+
+type WardColumns = (Option<Vec<f64>>, Option<Vec<Option<f64>>>);
+
+/// Ward electorates (and local turnout) from the electorates CSV, or the
+/// wards' own `electorate` property.
+fn ward_electorates(ws: &WardSpec, wards: &Layer) -> Result<WardColumns> {
+    let Some((input, id, column, ballots)) = &ws.electorates else {
+        let from_props: Option<Vec<f64>> = wards
+            .features
+            .iter()
+            .map(|f| f.properties.iter().find(|(k, _)| k.eq_ignore_ascii_case("electorate")).and_then(|(_, v)| v.as_f64()))
+            .collect();
+        return Ok((from_props, None));
+    };
+    let mut names = vec![id.as_str(), column.as_str()];
+    names.extend(ballots.as_deref());
+    let rows = read_columns(input, &names)?;
+    let mut by_id: HashMap<String, (f64, Option<f64>)> = HashMap::new();
+    for (line, r) in rows {
+        let e = parse_count(&r[1]).map_err(|m| Error::field(input.name(), format!("line {line}"), column, m))? as f64;
+        let t = match (ballots, r.get(2)) {
+            (Some(b), Some(cell)) => {
+                let v = parse_count(cell).map_err(|m| Error::field(input.name(), format!("line {line}"), b, m))? as f64;
+                (e > 0.0).then(|| v / e)
+            }
+            _ => None,
+        };
+        by_id.insert(r[0].clone(), (e, t));
+    }
+    let missing: Vec<&str> = wards.features.iter().map(|f| f.id.as_str()).filter(|id| !by_id.contains_key(*id)).collect();
+    if !missing.is_empty() {
+        return Err(Error::Mismatch(format!(
+            "{}: {} of {} wards have no electorate row, e.g. {}",
+            input.name(),
+            missing.len(),
+            wards.features.len(),
+            missing.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let electorate = wards.features.iter().map(|f| by_id[&f.id].0).collect();
+    let turnout = ballots.as_ref().map(|_| wards.features.iter().map(|f| by_id[&f.id].1).collect());
+    Ok((Some(electorate), turnout))
+}
+
+/// The crosswalk of old seats (rows of `results`) to new seats from a weights table.
+fn weights_crosswalk(w: &WeightsSpec, results: &KeyedTable, new_seats: &Layer) -> Result<Crosswalk> {
+    let src = w.input.name();
+    let mut names = vec![w.from.as_str(), w.to.as_str(), w.weight.as_str()];
+    names.extend(w.fallback.as_deref());
+    let rows = read_columns(&w.input, &names)?;
+    let lookup: Option<HashMap<String, String>> = match &w.lookup {
+        Some((input, from, to)) => {
+            Some(read_columns(input, &[from, to])?.into_iter().map(|(_, r)| (r[0].clone(), r[1].clone())).collect())
+        }
+        None => None,
+    };
+    let old_index: HashMap<&str, usize> = results.ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let new_index: HashMap<&str, usize> = new_seats.features.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
+    let number = |cell: &str, line: u64, col: &str| -> Result<f64> {
+        let x: f64 = cell.replace(',', "").trim().parse().map_err(|_| {
+            Error::field(src, format!("line {line}"), col, format!("`{cell}` is not a number"))
+        })?;
+        if x.is_finite() && x >= 0.0 {
+            Ok(x)
+        } else {
+            Err(Error::field(src, format!("line {line}"), col, format!("`{cell}` is not a non-negative number")))
+        }
+    };
+    let mut per_old: Vec<Vec<(usize, f64, f64)>> = vec![Vec::new(); results.ids.len()];
+    for (line, r) in rows {
+        let old = *old_index.get(r[0].as_str()).ok_or_else(|| {
+            Error::field(src, format!("line {line}"), &w.from, format!("`{}` is not in {}", r[0], results.source_name))
+        })?;
+        let to_id = match &lookup {
+            Some(map) => map.get(&r[1]).ok_or_else(|| {
+                Error::field(src, format!("line {line}"), &w.to, format!("`{}` is not in the lookup table", r[1]))
+            })?,
+            None => &r[1],
+        };
+        let new = *new_index.get(to_id.as_str()).ok_or_else(|| {
+            Error::field(src, format!("line {line}"), &w.to, format!("`{to_id}` is not in {}", new_seats.source_name))
+        })?;
+        let weight = number(&r[2], line, &w.weight)?;
+        let fallback = match &w.fallback {
+            Some(f) => number(&r[3], line, f)?,
+            None => 0.0,
+        };
+        per_old[old].push((new, weight, fallback));
+    }
+    let units = per_old
+        .into_iter()
+        .map(|mut links| {
+            links.sort_by_key(|l| l.0);
+            let primary: f64 = links.iter().map(|l| l.1).sum();
+            let use_fallback = primary <= 0.0;
+            let total = if use_fallback { links.iter().map(|l| l.2).sum() } else { primary };
+            if total <= 0.0 {
+                return UnitWeights { weights: Vec::new(), covered: 0.0 };
+            }
+            let mut weights: Vec<(usize, f64)> = Vec::new();
+            for (t, a, b) in links {
+                let x = if use_fallback { b } else { a } / total;
+                match weights.last_mut() {
+                    Some(last) if last.0 == t => last.1 += x,
+                    _ if x > 0.0 => weights.push((t, x)),
+                    _ => {}
+                }
+            }
+            UnitWeights { weights, covered: 1.0 }
+        })
+        .collect();
+    Ok(Crosswalk { method: Method::Area, units })
+}
