@@ -6,7 +6,7 @@ use crate::crosswalk::{Crosswalk, Method};
 use crate::error::Result;
 use crate::index::TargetIndex;
 use crate::progress::Progress;
-use crate::project::{detect, layer_to_bng, Crs, Detected, Projector};
+use crate::project::{detect, layer_to_bng, layer_to_wgs84, Detected, Projector};
 use crate::read::{read_layer, Input, Layer, VoteTable};
 use crate::results::Results;
 use geo::MultiPolygon;
@@ -180,13 +180,7 @@ impl Outcome {
 
     /// Target geometries in WGS84 lon/lat (converted back if the input was BNG).
     pub fn target_geometries_wgs84(&self) -> Result<Vec<MultiPolygon<f64>>> {
-        match self.targets_crs.crs {
-            Crs::Wgs84 => Ok(self.targets.features.iter().map(|f| f.geometry.clone()).collect()),
-            Crs::Bng => {
-                let p = Projector::new();
-                self.targets.features.iter().map(|f| p.to_wgs84(&f.geometry)).collect()
-            }
-        }
+        layer_to_wgs84(&self.targets, self.targets_crs.crs, &Projector::new())
     }
 
     /// The figures a user needs to trust the run.

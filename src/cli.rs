@@ -4,6 +4,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use notional::apportion::Options;
 use notional::crosswalk::Method;
+use notional::estimate::Config;
+use notional::read::{Aliases, Input, KeyedTable, MultiMember};
+use notional::recompute::{result_names, Spec, WardSpec, WeightsSpec};
 use std::path::PathBuf;
 
 /// Recompute election results on new boundaries.
@@ -25,6 +28,13 @@ pub enum Command {
     /// Apportion unit (ward) votes onto target polygons (new seats).
     #[command(after_long_help = APPORTION_EXAMPLES)]
     Apportion(ApportionArgs),
+    /// Notional results for new seats from public inputs: ward estimates
+    /// reconciled to old-seat results, or old seats as units, or a weights table.
+    #[command(after_long_help = RECOMPUTE_EXAMPLES)]
+    Recompute(RecomputeArgs),
+    /// Ward estimates reconciled to old-seat results (wards.csv, wards.geojson).
+    #[command(after_long_help = ESTIMATE_EXAMPLES)]
+    Estimate(EstimateArgs),
     /// Run the embedded, illustrative Kensington demo and print the seat table.
     #[command(after_long_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
@@ -111,6 +121,213 @@ pub struct ApportionArgs {
     pub common: Common,
 }
 
+const RECOMPUTE_EXAMPLES: &str = "\
+Examples (D=../shared/data):
+  # London: 2022 wards, 2022 borough elections as the pattern, reconciled to
+  # the 2019 results, re-aggregated onto the 2024 seats, compared with 2024:
+  notional recompute --wards $D/derived/london_wards_2022.geojson \\
+      --old-seats $D/derived/pcon2010_bgc.geojson \\
+      --old-results $D/results_ge2019/HoC-GE2019-results-by-constituency.csv \\
+      --new-seats $D/derived/pcon2024_bgc.geojson \\
+      --electorates $D/local_elections/london_borough_2022_ward_level.csv \\
+      --electorates-id WD22CD --electorate-column entitled_electors --ballots-column valid_ballots \\
+      --local $D/local_elections/london_borough_2022_candidate_level.csv --local-id WD22CD \\
+      --later-results $D/results_ge2024/HoC-GE2024-results-by-constituency.csv -o out/london
+
+  # Whole UK, old seats as units, by area:
+  notional recompute --old-seats $D/derived/pcon2010_bgc.geojson \\
+      --old-results $D/results_ge2019/HoC-GE2019-results-by-constituency.csv \\
+      --new-seats $D/derived/pcon2024_bgc.geojson -o out/uk
+
+  # Whole UK, by mySociety's population overlaps instead of geometry:
+  notional recompute --weights $D/lookups/mysociety_PARL10_PARL25_combo_overlap.csv \\
+      --weights-from PARL10 --weights-to PARL25 --weights-column overlap_pop \\
+      --weights-fallback overlap_area --weights-lookup $D/lookups/mysociety_ukparl2025_to_PCON24CD.csv \\
+      --lookup-from UKPARL.2025 --lookup-to PCON24CD \\
+      --old-results $D/results_ge2019/HoC-GE2019-results-by-constituency.csv \\
+      --new-seats $D/derived/pcon2024_bgc.geojson -o out/uk
+
+Writes results.csv, results.geojson, crosswalk.csv, composition.csv, report.txt,
+and with --wards also wards.csv and wards.geojson.";
+
+const ESTIMATE_EXAMPLES: &str = "\
+Example (D=../shared/data):
+  notional estimate --wards $D/derived/london_wards_2022.geojson \\
+      --old-seats $D/derived/pcon2010_bgc.geojson \\
+      --old-results $D/results_ge2019/HoC-GE2019-results-by-constituency.csv \\
+      --local $D/local_elections/london_borough_2022_candidate_level.csv --local-id WD22CD -o out/est
+
+Writes wards.csv, wards.geojson (ready for `notional apportion`) and report.txt.";
+
+/// Inputs shared by `recompute` and `estimate`.
+#[derive(Debug, Args)]
+pub struct OldArgs {
+    /// Old seat polygons (GeoJSON), e.g. the 2019 boundaries.
+    #[arg(long, value_name = "GEOJSON")]
+    pub old_seats: Option<PathBuf>,
+
+    /// Old seats' actual results: a CSV with an id column and one column per
+    /// party (such as the House of Commons Library file); an `Electorate`
+    /// column scales ward electorates to the parliamentary register.
+    #[arg(long, value_name = "CSV")]
+    pub old_results: PathBuf,
+
+    /// Id property of the old seats.
+    #[arg(long, value_name = "FIELD", default_value = "code")]
+    pub old_id: String,
+
+    /// Name property of the old seats.
+    #[arg(long, value_name = "FIELD", default_value = "name")]
+    pub old_name: String,
+
+    /// Id column of the old results.
+    #[arg(long, value_name = "COLUMN", default_value = "ONS ID")]
+    pub results_id: String,
+
+    /// Name column of the old results.
+    #[arg(long, value_name = "COLUMN", default_value = "Constituency name")]
+    pub results_name: String,
+
+    /// Party columns of the old results [default: every numeric column except
+    /// the id, electorate, valid/invalid votes, majority and the like].
+    #[arg(long, value_name = "A,B,…", value_delimiter = ',')]
+    pub parties: Option<Vec<String>>,
+
+    #[command(flatten)]
+    pub wards: WardArgs,
+
+    /// Output directory.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// The ward route's inputs.
+#[derive(Debug, Args)]
+pub struct WardArgs {
+    /// Ward polygons (GeoJSON). Without it, `recompute` uses the old seats
+    /// themselves (or --weights) as units.
+    #[arg(long, value_name = "GEOJSON")]
+    pub wards: Option<PathBuf>,
+
+    /// Id property of the wards.
+    #[arg(long, value_name = "FIELD", default_value = "code")]
+    pub ward_id: String,
+
+    /// Name property of the wards.
+    #[arg(long, value_name = "FIELD", default_value = "name")]
+    pub ward_name: String,
+
+    /// Ward electorates (CSV keyed by ward id) [default: the wards' own
+    /// `electorate` property, else ward area].
+    #[arg(long, value_name = "CSV")]
+    pub electorates: Option<PathBuf>,
+
+    /// Ward id column of --electorates [default: --ward-id].
+    #[arg(long, value_name = "COLUMN")]
+    pub electorates_id: Option<String>,
+
+    /// Electorate column of --electorates.
+    #[arg(long, value_name = "COLUMN", default_value = "electorate")]
+    pub electorate_column: String,
+
+    /// Column of --electorates with local ballots cast: gives each ward's
+    /// local turnout for the turnout model.
+    #[arg(long, value_name = "COLUMN")]
+    pub ballots_column: Option<String>,
+
+    /// Local-election results by ward (repeatable): candidate-level files with
+    /// `party` and `votes` columns, or ward-level files with a column per party.
+    #[arg(long, value_name = "CSV")]
+    pub local: Vec<PathBuf>,
+
+    /// Ward id column of the --local files [default: --ward-id].
+    #[arg(long, value_name = "COLUMN")]
+    pub local_id: Option<String>,
+
+    /// How a party's strength is read from multi-member wards: the mean of its
+    /// candidates' votes, or its best candidate's.
+    #[arg(long, value_enum, default_value_t = RuleArg::Mean)]
+    pub local_rule: RuleArg,
+
+    /// Extra party label aliases: a CSV `label,party` (e.g. `Aspire,Independent`).
+    #[arg(long, value_name = "CSV")]
+    pub party_aliases: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RuleArg {
+    Mean,
+    Top,
+}
+
+#[derive(Debug, Args)]
+pub struct RecomputeArgs {
+    /// New seat polygons (GeoJSON).
+    #[arg(long, value_name = "GEOJSON")]
+    pub new_seats: PathBuf,
+
+    /// Id property of the new seats.
+    #[arg(long, value_name = "FIELD", default_value = "code")]
+    pub new_id: String,
+
+    /// Name property of the new seats.
+    #[arg(long, value_name = "FIELD", default_value = "name")]
+    pub new_name: String,
+
+    /// A weights table (CSV) of old seat → new seat, used instead of geometry.
+    #[arg(long, value_name = "CSV")]
+    pub weights: Option<PathBuf>,
+
+    /// Old-seat id column of --weights.
+    #[arg(long, value_name = "COLUMN", default_value = "from")]
+    pub weights_from: String,
+
+    /// New-seat id column of --weights.
+    #[arg(long, value_name = "COLUMN", default_value = "to")]
+    pub weights_to: String,
+
+    /// Weight column of --weights (any scale: normalised per old seat).
+    #[arg(long, value_name = "COLUMN", default_value = "weight")]
+    pub weights_column: String,
+
+    /// Column of --weights used for an old seat whose weights are all zero.
+    #[arg(long, value_name = "COLUMN")]
+    pub weights_fallback: Option<String>,
+
+    /// Lookup (CSV) from the --weights new-seat ids to the new seats' ids.
+    #[arg(long, value_name = "CSV", requires_all = ["lookup_from", "lookup_to"])]
+    pub weights_lookup: Option<PathBuf>,
+
+    /// Column of --weights-lookup holding the weights table's ids.
+    #[arg(long, value_name = "COLUMN")]
+    pub lookup_from: Option<String>,
+
+    /// Column of --weights-lookup holding the new seats' ids.
+    #[arg(long, value_name = "COLUMN")]
+    pub lookup_to: Option<String>,
+
+    /// A later actual result (CSV keyed by new seat id), e.g. the 2024 Commons
+    /// Library file: adds the later winner, hold/gain and swing.
+    #[arg(long, value_name = "CSV")]
+    pub later_results: Option<PathBuf>,
+
+    /// Id column of --later-results.
+    #[arg(long, value_name = "COLUMN", default_value = "ONS ID")]
+    pub later_id: String,
+
+    #[command(flatten)]
+    pub old: OldArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    #[command(flatten)]
+    pub old: OldArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Also write the outputs (results.csv, results.geojson, crosswalk.csv) here.
@@ -148,5 +365,107 @@ impl ApportionArgs {
                 MethodArg::Centroid => Method::Centroid,
             },
         }
+    }
+}
+
+fn input(path: &std::path::Path) -> anyhow::Result<Input> {
+    Ok(Input::from_path(path)?)
+}
+
+impl OldArgs {
+    /// The ward route's inputs, when --wards is given.
+    pub fn ward_spec(&self) -> anyhow::Result<Option<WardSpec>> {
+        let w = &self.wards;
+        let Some(wards) = &w.wards else { return Ok(None) };
+        let electorates = match &w.electorates {
+            Some(p) => Some((
+                input(p)?,
+                w.electorates_id.clone().unwrap_or_else(|| w.ward_id.clone()),
+                w.electorate_column.clone(),
+                w.ballots_column.clone(),
+            )),
+            None => None,
+        };
+        let local_id = w.local_id.clone().unwrap_or_else(|| w.ward_id.clone());
+        let local = w.local.iter().map(|p| Ok((input(p)?, local_id.clone()))).collect::<anyhow::Result<Vec<_>>>()?;
+        let aliases = match &w.party_aliases {
+            Some(p) => Aliases::read(&input(p)?)?,
+            None => Aliases::default(),
+        };
+        Ok(Some(WardSpec {
+            wards: input(wards)?,
+            id: w.ward_id.clone(),
+            name: w.ward_name.clone(),
+            electorates,
+            local,
+            rule: match w.local_rule {
+                RuleArg::Mean => MultiMember::Mean,
+                RuleArg::Top => MultiMember::Top,
+            },
+            aliases,
+            config: Config::default(),
+        }))
+    }
+
+    fn parties(&self) -> Option<Vec<String>> {
+        self.parties.as_ref().map(|p| p.iter().map(|s| s.trim().to_string()).collect())
+    }
+}
+
+impl RecomputeArgs {
+    /// The library specification these arguments stand for, with files read.
+    pub fn spec(&self) -> anyhow::Result<Spec> {
+        let weights = match &self.weights {
+            Some(p) => Some(WeightsSpec {
+                input: input(p)?,
+                from: self.weights_from.clone(),
+                to: self.weights_to.clone(),
+                weight: self.weights_column.clone(),
+                fallback: self.weights_fallback.clone(),
+                lookup: match (&self.weights_lookup, &self.lookup_from, &self.lookup_to) {
+                    (Some(p), Some(f), Some(t)) => Some((input(p)?, f.clone(), t.clone())),
+                    _ => None,
+                },
+            }),
+            None => None,
+        };
+        let o = &self.old;
+        if weights.is_none() && o.old_seats.is_none() {
+            anyhow::bail!("recompute needs --old-seats (polygons) or --weights (a weights table)");
+        }
+        if weights.is_some() && o.wards.wards.is_some() {
+            anyhow::bail!("--weights and --wards are alternative routes; give one");
+        }
+        Ok(Spec {
+            new_seats: input(&self.new_seats)?,
+            new_id: self.new_id.clone(),
+            new_name: self.new_name.clone(),
+            old_seats: o.old_seats.as_deref().map(input).transpose()?,
+            old_id: o.old_id.clone(),
+            old_name: o.old_name.clone(),
+            old_results: input(&o.old_results)?,
+            results_id: o.results_id.clone(),
+            results_name: o.results_name.clone(),
+            parties: o.parties(),
+            wards: o.ward_spec()?,
+            weights,
+            later: match &self.later_results {
+                Some(p) => Some((input(p)?, self.later_id.clone())),
+                None => None,
+            },
+        })
+    }
+}
+
+impl EstimateArgs {
+    /// Everything `estimate` needs, with files read.
+    pub fn resolve(&self) -> anyhow::Result<(WardSpec, Input, KeyedTable, std::collections::HashMap<String, String>)> {
+        let o = &self.old;
+        let ws = o.ward_spec()?.ok_or_else(|| anyhow::anyhow!("estimate needs --wards"))?;
+        let old = input(o.old_seats.as_deref().ok_or_else(|| anyhow::anyhow!("estimate needs --old-seats"))?)?;
+        let results_input = input(&o.old_results)?;
+        let results = KeyedTable::read(&results_input, &o.results_id, o.parties().as_deref())?;
+        let names = result_names(&results_input, &o.results_id, &o.results_name);
+        Ok((ws, old, results, names))
     }
 }

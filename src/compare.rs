@@ -27,11 +27,11 @@ pub fn butler_swing(first: (f64, f64), second: (f64, f64)) -> f64 {
 /// A swing between two named parties.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Swing {
-    /// The party losing ground (for a positive swing).
+    /// The party losing ground.
     pub from: String,
     /// The party gaining ground.
     pub to: String,
-    /// Points; negative means the swing went the other way.
+    /// Points, never negative.
     pub points: f64,
 }
 
@@ -42,10 +42,12 @@ pub struct Comparison {
     pub winner: String,
     /// `"Lab hold"`, `"Lab gain from Con"`.
     pub label: String,
-    /// Swing between the two leading parties: from the notional winner to the
-    /// later winner, or, when the seat was held, to the later runner-up.
+    /// Swing between the two leading parties (the notional winner and the
+    /// later winner, or the later runner-up when the seat was held), stated in
+    /// the direction it went.
     pub swing: Option<Swing>,
-    /// Swing from Conservative to Labour, when both stood at both elections.
+    /// Swing from Conservative to Labour (negative: from Labour to
+    /// Conservative), when both stood at both elections.
     pub con_lab: Option<f64>,
     /// The swing the notional runner-up needed to win (half the notional lead).
     pub needed: Option<Swing>,
@@ -104,7 +106,10 @@ fn compare_seat(
     let swing = |from_key: &str, to_key: &str| -> Option<Swing> {
         let first = (share1(from_key)?, share1(to_key)?);
         let second = (share2(from_key)?, share2(to_key)?);
-        Some(Swing { from: name(from_key, from_key), to: name(to_key, to_key), points: butler_swing(first, second) })
+        let points = butler_swing(first, second);
+        let (from, to) = (name(from_key, from_key), name(to_key, to_key));
+        // Report the direction the swing went: always a positive number of points.
+        Some(if points < 0.0 { Swing { from: to, to: from, points: -points } } else { Swing { from, to, points } })
     };
 
     let n_key = &keys[notional_winner];
@@ -125,7 +130,7 @@ fn compare_seat(
         winner: later_parties[w2].clone(),
         label,
         swing: other.and_then(|o| swing(n_key, &o)),
-        con_lab: swing("con", "lab").map(|s| s.points),
+        con_lab: swing("con", "lab").map(|s| if party_key(&s.from) == "con" { s.points } else { -s.points }),
         needed,
     })
 }

@@ -4,20 +4,42 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{ApportionArgs, Cli, Command, DemoArgs};
+use cli::{ApportionArgs, Cli, Command, DemoArgs, EstimateArgs, RecomputeArgs};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, Options, Outcome};
-use notional::export::{results_table, write_outputs};
+use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_files, write_outputs, write_recomputed};
+use notional::recompute::{estimate_wards, recompute};
 use notional::progress::Progress;
 use notional::read::Input;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
+/// Writes a line to stdout, returning an error instead of panicking when
+/// stdout is closed (e.g. piped into `head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// As [`say!`], without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader of our output went away: nothing more to say.
+        Err(err) if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -28,6 +50,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Apportion(args) => run_apportion(&args),
+        Command::Recompute(args) => run_recompute(&args),
+        Command::Estimate(args) => run_estimate(&args),
         Command::Demo(args) => run_demo(&args),
     }
 }
@@ -39,11 +63,53 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
     let bar = Bar::new(args.common.quiet);
     let outcome = apportion(&from, &to, votes.as_ref(), &args.options(), &bar)
         .context("cannot apportion")?;
-    print!("{}", outcome.summary());
+    say_raw!("{}", outcome.summary());
     let start = std::time::Instant::now();
     write(&args.output, &outcome)?;
     if args.timings {
         eprintln!("timings: {}, write {:.0} ms", outcome.timings, start.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
+    let spec = args.spec()?;
+    let bar = Bar::new(args.old.common.quiet);
+    let rec = recompute(&spec, &bar).context("cannot recompute")?;
+    let votes_in: u64 = rec.votes.totals()[..rec.votes.parties().len()].iter().sum();
+    let n = rec.votes.parties().len();
+    let allocated: u64 = rec.allocation.allocated_totals()[..n].iter().sum();
+    let unallocated: u64 = rec.allocation.unallocated[..n].iter().sum();
+    say!("route:        {}", rec.route);
+    say!("units:        {}", rec.unit_ids.len());
+    say!("new seats:    {} with votes", rec.results.seats.len());
+    say!("votes in:     {votes_in}");
+    say!("allocated:    {allocated}");
+    say!("unallocated:  {unallocated}");
+    if let Some(we) = &rec.wards {
+        say_raw!("{}", estimate_report(we).lines().take(3).map(|l| format!("{l}\n")).collect::<String>());
+    }
+    let written = write_recomputed(&args.old.output, &rec).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
+    for path in written {
+        say!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
+    let (ws, old, results, names) = args.resolve()?;
+    let o = &args.old;
+    let bar = Bar::new(o.common.quiet);
+    let we = estimate_wards(&ws, &old, &o.old_id, &o.old_name, &results, &names, &bar).context("cannot estimate")?;
+    let report = estimate_report(&we);
+    say_raw!("{report}");
+    let mut csv = Vec::new();
+    estimates_csv(&we, &mut csv)?;
+    let mut geojson = Vec::new();
+    estimates_geojson(&we, &mut geojson)?;
+    let files: [(&str, &[u8]); 3] = [("wards.csv", &csv), ("wards.geojson", &geojson), ("report.txt", report.as_bytes())];
+    for path in write_files(&o.output, &files).with_context(|| format!("cannot write outputs to {}", o.output.display()))? {
+        say!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -56,13 +122,13 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     let old = apportion(&wards, &old_seats, None, &options, &bar).context("demo: old seats")?;
     let new = apportion(&wards, &new_seats, None, &options, &bar).context("demo: new seats")?;
 
-    println!("notional demo: SCHEMATIC boundaries and ILLUSTRATIVE ward estimates (see data/demo/README.md)\n");
-    println!("2019 result on the old seats (sum of the ward estimates):");
-    println!("{}", results_table(&old.results));
-    println!("Notional 2019 result on the new 2024 seats (wards apportioned by area):");
-    println!("{}", results_table(&new.results));
+    say!("notional demo: SCHEMATIC boundaries and ILLUSTRATIVE ward estimates (see data/demo/README.md)\n");
+    say!("2019 result on the old seats (sum of the ward estimates):");
+    say!("{}", results_table(&old.results));
+    say!("Notional 2019 result on the new 2024 seats (wards apportioned by area):");
+    say!("{}", results_table(&new.results));
     if let (Some(k), Some(kb)) = (old.results.seat("E14000768"), new.results.seat("E14001310")) {
-        println!(
+        say!(
             "Kensington was {} by {} in 2019; Kensington and Bayswater is notionally {} by {} ({:.2}%).",
             old.results.party(k.winner),
             k.majority,
@@ -71,8 +137,8 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
             kb.majority_pct
         );
     }
-    println!();
-    print!("{}", new.summary());
+    say!("");
+    say_raw!("{}", new.summary());
     if let Some(dir) = &args.output {
         write(dir, &new)?;
     }
@@ -82,7 +148,7 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
 fn write(dir: &Path, outcome: &Outcome) -> Result<()> {
     let written = write_outputs(dir, outcome).with_context(|| format!("cannot write outputs to {}", dir.display()))?;
     for path in written {
-        println!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     Ok(())
 }

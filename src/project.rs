@@ -200,3 +200,11 @@ pub fn layer_to_bng(layer: &Layer, crs: Crs, projector: &Projector) -> Result<Ve
             .collect(),
     }
 }
+
+/// Every feature's geometry in WGS84 lon/lat, converting BNG input back.
+pub fn layer_to_wgs84(layer: &Layer, crs: Crs, projector: &Projector) -> Result<Vec<MultiPolygon<f64>>> {
+    match crs {
+        Crs::Wgs84 => Ok(layer.features.iter().map(|f| f.geometry.clone()).collect()),
+        Crs::Bng => layer.features.par_iter().map(|f| projector.to_wgs84(&f.geometry)).collect(),
+    }
+}

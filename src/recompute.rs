@@ -94,14 +94,81 @@ pub struct Spec {
     pub later: Option<(Input, String)>,
 }
 
+/// Ward estimates with what is needed to show them.
+pub struct WardEstimates {
+    /// The estimates.
+    pub estimates: Estimates,
+    /// The wards.
+    pub wards: Layer,
+    /// Old seat ids and names.
+    pub old: Vec<(String, String)>,
+    /// Part ids: `ward` for a whole ward, `ward/old-seat` for a part.
+    pub ids: Vec<String>,
+}
+
+/// Builds ward estimates reconciled to the old seats' results (the ward route
+/// without the new seats: `notional estimate`).
+pub fn estimate_wards(
+    ws: &WardSpec,
+    old_seats: &Input,
+    old_id: &str,
+    old_name: &str,
+    results: &KeyedTable,
+    result_names: &HashMap<String, String>,
+    progress: &dyn Progress,
+) -> Result<WardEstimates> {
+    let projector = Projector::new();
+    let old_layer = read_layer(old_seats, old_id, Some(old_name))?;
+    let old = old_names(&old_layer, result_names);
+    let old_bng = layer_to_bng(&old_layer, detect(&old_layer)?.crs, &projector)?;
+    let wards = read_layer(&ws.wards, &ws.id, Some(&ws.name))?;
+    let wards_bng = layer_to_bng(&wards, detect(&wards)?.crs, &projector)?;
+    let (electorate, turnout) = ward_electorates(ws, &wards)?;
+    let mut local = LocalResults::default();
+    for (input, id) in &ws.local {
+        let l = LocalResults::read(input, id, ws.rule, &ws.aliases)?;
+        local.labels.extend(l.labels);
+        local.wards.extend(l.wards);
+    }
+    let estimates = estimate(
+        Inputs {
+            wards: &wards,
+            wards_bng: &wards_bng,
+            seats: &old_layer,
+            seats_bng: old_bng,
+            results,
+            electorate: electorate.as_deref(),
+            turnout: turnout.as_deref(),
+            local: (!ws.local.is_empty()).then_some(&local),
+        },
+        &ws.config,
+        progress,
+    )?;
+    let ids = part_ids(&estimates, &wards, &old_layer);
+    Ok(WardEstimates { estimates, wards, old, ids })
+}
+
+fn old_names(layer: &Layer, result_names: &HashMap<String, String>) -> Vec<(String, String)> {
+    layer
+        .features
+        .iter()
+        .map(|f| (f.id.clone(), f.name.clone().or_else(|| result_names.get(&f.id).cloned()).unwrap_or_default()))
+        .collect()
+}
+
+/// Old seat names from the results file's name column, by id.
+pub fn result_names(spec_results: &Input, id: &str, name: &str) -> HashMap<String, String> {
+    read_columns(spec_results, &[id, name])
+        .map(|rows| rows.into_iter().map(|(_, r)| (r[0].clone(), r[1].clone())).collect())
+        .unwrap_or_default()
+}
+
 /// Everything a recompute produced.
 pub struct Recomputed {
     /// Which route was taken, in words.
     pub route: &'static str,
     /// Ward estimates (ward route only).
-    pub estimates: Option<Estimates>,
-    /// The wards (ward route only).
-    pub wards: Option<Layer>,
+    pub wards: Option<WardEstimates>,
     /// Old seat ids and names.
     pub old: Vec<(String, String)>,
     /// The new seats.
@@ -127,69 +194,40 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let projector = Projector::new();
     let new_seats = read_layer(&spec.new_seats, &spec.new_id, Some(&spec.new_name))?;
     let results = KeyedTable::read(&spec.old_results, &spec.results_id, spec.parties.as_deref())?;
-    let result_names: HashMap<String, String> = read_columns(&spec.old_results, &[&spec.results_id, &spec.results_name])
-        .map(|rows| rows.into_iter().map(|(_, r)| (r[0].clone(), r[1].clone())).collect())
-        .unwrap_or_default();
+    let result_names = result_names(&spec.old_results, &spec.results_id, &spec.results_name);
 
-    let (route, estimates, wards, old, unit_ids, unit_old, votes, crosswalk) = if let Some(w) = &spec.weights {
+    let (route, wards, old, unit_ids, unit_old, votes, crosswalk) = if let Some(w) = &spec.weights {
         let old: Vec<(String, String)> =
             results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
         let crosswalk = weights_crosswalk(w, &results, &new_seats)?;
         let unit_ids = results.ids.clone();
         let unit_old: Vec<usize> = (0..unit_ids.len()).collect();
-        ("weights table", None, None, old, unit_ids, unit_old, results.table.clone(), crosswalk)
+        ("weights table", None, old, unit_ids, unit_old, results.table.clone(), crosswalk)
     } else {
         let old_input = spec.old_seats.as_ref().ok_or_else(|| {
             Error::Mismatch("recompute needs --old-seats (polygons) or --weights (a weights table)".into())
         })?;
-        let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
-        let old: Vec<(String, String)> = old_layer
-            .features
-            .iter()
-            .map(|f| (f.id.clone(), f.name.clone().or_else(|| result_names.get(&f.id).cloned()).unwrap_or_default()))
-            .collect();
-        let old_bng = layer_to_bng(&old_layer, detect(&old_layer)?.crs, &projector)?;
         let new_bng = layer_to_bng(&new_seats, detect(&new_seats)?.crs, &projector)?;
         let index = TargetIndex::new(new_bng);
         match &spec.wards {
             Some(ws) => {
-                let wards = read_layer(&ws.wards, &ws.id, Some(&ws.name))?;
-                let wards_bng = layer_to_bng(&wards, detect(&wards)?.crs, &projector)?;
-                let (electorate, turnout) = ward_electorates(ws, &wards)?;
-                let mut local = LocalResults::default();
-                for (input, id) in &ws.local {
-                    let l = LocalResults::read(input, id, ws.rule, &ws.aliases)?;
-                    local.labels.extend(l.labels);
-                    local.wards.extend(l.wards);
-                }
-                let est = estimate(
-                    Inputs {
-                        wards: &wards,
-                        wards_bng: &wards_bng,
-                        seats: &old_layer,
-                        seats_bng: old_bng,
-                        results: &results,
-                        electorate: electorate.as_deref(),
-                        turnout: turnout.as_deref(),
-                        local: (!ws.local.is_empty()).then_some(&local),
-                    },
-                    &ws.config,
-                    progress,
-                )?;
-                let geoms: Vec<_> = est.parts.iter().map(|p| p.geometry.clone()).collect();
+                let we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, progress)?;
+                let geoms: Vec<_> = we.estimates.parts.iter().map(|p| p.geometry.clone()).collect();
                 let crosswalk = Crosswalk::build(&geoms, &index, Method::Area, progress);
-                let unit_ids = part_ids(&est, &wards, &old_layer);
-                let unit_old = est.parts.iter().map(|p| p.seat).collect();
-                let votes = est.votes.clone();
-                ("ward estimates", Some(est), Some(wards), old, unit_ids, unit_old, votes, crosswalk)
+                let unit_old = we.estimates.parts.iter().map(|p| p.seat).collect();
+                let (votes, old, ids) = (we.estimates.votes.clone(), we.old.clone(), we.ids.clone());
+                ("ward estimates", Some(we), old, ids, unit_old, votes, crosswalk)
             }
             None => {
+                let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
+                let old = old_names(&old_layer, &result_names);
+                let old_bng = layer_to_bng(&old_layer, detect(&old_layer)?.crs, &projector)?;
                 let ids: Vec<&str> = old_layer.features.iter().map(|f| f.id.as_str()).collect();
                 let votes = results.join(&ids, &old_layer.source_name)?;
                 let crosswalk = Crosswalk::build(&old_bng, &index, Method::Area, progress);
                 let unit_ids = ids.iter().map(|s| s.to_string()).collect();
                 let unit_old = (0..ids.len()).collect();
-                ("old seats by area", None, None, old, unit_ids, unit_old, votes, crosswalk)
+                ("old seats by area", None, old, unit_ids, unit_old, votes, crosswalk)
             }
         }
     };
@@ -212,7 +250,6 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     };
     Ok(Recomputed {
         route,
-        estimates,
         wards,
         old,
         new_seats,

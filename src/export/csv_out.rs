@@ -2,8 +2,12 @@ use crate::crosswalk::Crosswalk;
 use crate::results::Results;
 use std::io::{self, Write};
 
+/// An extra results column: its name and one value per seat (in results order).
+pub type Extra = (String, Vec<String>);
+
 /// Writes `results.csv`: `code,name,<parties>,total,winner,second,majority,majority_pct`,
-/// then `electorate,turnout` when known. Percentages have two decimals.
+/// then `electorate,turnout` when known, then any `extra` columns (a name and
+/// one value per seat). Percentages have two decimals.
 ///
 /// ```
 /// use notional::export::results_csv;
@@ -11,11 +15,11 @@ use std::io::{self, Write};
 /// let results = Results { parties: vec!["con".into(), "lab".into()], has_electorate: false,
 ///     seats: vec![SeatResult::new(0, "S1", "North", &[40, 60], None)] };
 /// let mut out = Vec::new();
-/// results_csv(&results, &mut out).unwrap();
+/// results_csv(&results, &[], &mut out).unwrap();
 /// assert_eq!(String::from_utf8(out).unwrap(),
 ///     "code,name,con,lab,total,winner,second,majority,majority_pct\nS1,North,40,60,100,lab,con,20,20.00\n");
 /// ```
-pub fn results_csv(results: &Results, out: impl Write) -> io::Result<()> {
+pub fn results_csv(results: &Results, extra: &[Extra], out: impl Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<&str> = vec!["code", "name"];
     header.extend(results.parties.iter().map(String::as_str));
@@ -23,8 +27,9 @@ pub fn results_csv(results: &Results, out: impl Write) -> io::Result<()> {
     if results.has_electorate {
         header.extend(["electorate", "turnout"]);
     }
+    header.extend(extra.iter().map(|e| e.0.as_str()));
     w.write_record(&header)?;
-    for s in &results.seats {
+    for (i, s) in results.seats.iter().enumerate() {
         let mut row: Vec<String> = vec![s.code.clone(), s.name.clone()];
         row.extend(s.votes.iter().map(u64::to_string));
         row.push(s.total.to_string());
@@ -36,6 +41,7 @@ pub fn results_csv(results: &Results, out: impl Write) -> io::Result<()> {
             row.push(s.electorate.map_or(String::new(), |e| e.to_string()));
             row.push(s.turnout.map_or(String::new(), |t| format!("{t:.2}")));
         }
+        row.extend(extra.iter().map(|e| e.1[i].clone()));
         w.write_record(&row)?;
     }
     w.flush()

@@ -1,3 +1,4 @@
+use super::csv_out::Extra;
 use super::palette::party_colour;
 use crate::results::Results;
 use geo::orient::{Direction, Orient};
@@ -8,7 +9,8 @@ use std::io::{self, Write};
 
 /// Writes the results as an RFC 7946 FeatureCollection: WGS84 lon/lat with six
 /// decimals, exterior rings counter-clockwise and holes clockwise, the
-/// `results.csv` properties plus simplestyle `fill`/`stroke` by winner.
+/// `results.csv` properties (with any `extra` columns) plus simplestyle
+/// `fill`/`stroke` by winner.
 /// `geometries_wgs84` is indexed by target.
 ///
 /// ```
@@ -20,16 +22,17 @@ use std::io::{self, Write};
 /// // A clockwise square: written counter-clockwise.
 /// let sq = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 0., y: 1.), (x: 1., y: 1.), (x: 1., y: 0.)]]);
 /// let mut out = Vec::new();
-/// results_geojson(&results, &[sq], &mut out).unwrap();
+/// results_geojson(&results, &[sq], &[], &mut out).unwrap();
 /// let text = String::from_utf8(out).unwrap();
 /// assert!(text.contains(r#""winner":"lab""#) && text.contains(r##""fill":"#E4003B""##));
 /// assert!(text.contains("[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]]"));
 /// ```
-pub fn results_geojson(results: &Results, geometries_wgs84: &[MultiPolygon<f64>], mut out: impl Write) -> io::Result<()> {
+pub fn results_geojson(results: &Results, geometries_wgs84: &[MultiPolygon<f64>], extra: &[Extra], mut out: impl Write) -> io::Result<()> {
     let features = results
         .seats
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             let mut p = Map::new();
             p.insert("code".into(), json!(s.code));
             p.insert("name".into(), json!(s.name));
@@ -44,6 +47,9 @@ pub fn results_geojson(results: &Results, geometries_wgs84: &[MultiPolygon<f64>]
             if results.has_electorate {
                 p.insert("electorate".into(), s.electorate.map_or(Value::Null, |e| json!(e)));
                 p.insert("turnout".into(), s.turnout.map_or(Value::Null, |t| json!(round(t, 100.0))));
+            }
+            for (name, values) in extra {
+                p.insert(name.clone(), json!(values[i]));
             }
             let colour = s.winner.map_or("#B0B0B0", |w| party_colour(&results.parties[w]));
             p.insert("fill".into(), json!(colour));
@@ -68,7 +74,7 @@ fn round(x: f64, scale: f64) -> f64 {
     (x * scale).round() / scale
 }
 
-fn geometry_value(mp: &MultiPolygon<f64>) -> GeometryValue {
+pub(crate) fn geometry_value(mp: &MultiPolygon<f64>) -> GeometryValue {
     let oriented = mp.orient(Direction::Default);
     let ring = |ls: &geo::LineString<f64>| -> Vec<Position> {
         ls.0.iter().map(|c| Position::from([round(c.x, 1e6), round(c.y, 1e6)])).collect()

@@ -5,12 +5,14 @@ mod atomic;
 mod csv_out;
 mod geojson_out;
 mod palette;
+mod recompute_out;
 mod table;
 
 pub use atomic::write_files;
-pub use csv_out::{crosswalk_csv, results_csv};
+pub use csv_out::{crosswalk_csv, results_csv, Extra};
 pub use geojson_out::results_geojson;
 pub use palette::party_colour;
+pub use recompute_out::{composition_csv, estimate_report, estimates_csv, estimates_geojson, seat_report, write_recomputed};
 pub use table::results_table;
 
 use crate::apportion::Outcome;
@@ -21,9 +23,9 @@ use std::path::{Path, PathBuf};
 /// missing). Either all files are written or none is replaced.
 pub fn write_outputs(dir: &Path, outcome: &Outcome) -> Result<Vec<PathBuf>> {
     let mut results = Vec::new();
-    results_csv(&outcome.results, &mut results).expect("writing to memory");
+    results_csv(&outcome.results, &[], &mut results).expect("writing to memory");
     let mut geojson = Vec::new();
-    results_geojson(&outcome.results, &outcome.target_geometries_wgs84()?, &mut geojson)
+    results_geojson(&outcome.results, &outcome.target_geometries_wgs84()?, &[], &mut geojson)
         .expect("writing to memory");
     let unit_ids = outcome.unit_ids();
     let target_ids = outcome.target_ids();

@@ -1,0 +1,259 @@
+use super::geojson_out::geometry_value;
+use super::{crosswalk_csv, results_csv, results_geojson, write_files, Extra};
+use crate::error::Result;
+use crate::project::{detect, layer_to_wgs84, Projector};
+use crate::recompute::{Recomputed, WardEstimates};
+use geojson::{Feature, FeatureCollection, Geometry};
+use serde_json::{json, Map};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes a recompute's outputs into `dir`, all-or-nothing: `results.csv`,
+/// `results.geojson` and `crosswalk.csv` as `apportion` writes them (plus
+/// predecessor and later-result columns), `composition.csv`, `report.txt`,
+/// and for the ward route `wards.csv` and `wards.geojson` (the estimates,
+/// ready for `apportion`).
+pub fn write_recomputed(dir: &Path, rec: &Recomputed) -> Result<Vec<PathBuf>> {
+    let extra = extras(rec);
+    let mem = "writing to memory";
+    let mut results = Vec::new();
+    results_csv(&rec.results, &extra, &mut results).expect(mem);
+    let projector = Projector::new();
+    let new_wgs84 = layer_to_wgs84(&rec.new_seats, detect(&rec.new_seats)?.crs, &projector)?;
+    let mut geojson = Vec::new();
+    results_geojson(&rec.results, &new_wgs84, &extra, &mut geojson).expect(mem);
+    let unit_ids: Vec<&str> = rec.unit_ids.iter().map(String::as_str).collect();
+    let new_ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();
+    let mut crosswalk = Vec::new();
+    crosswalk_csv(&rec.crosswalk, &unit_ids, &new_ids, &mut crosswalk).expect(mem);
+    let mut composition = Vec::new();
+    composition_csv(rec, &mut composition).expect(mem);
+    let report = seat_report(rec);
+    let mut files: Vec<(&str, &[u8])> = vec![
+        ("results.csv", &results),
+        ("results.geojson", &geojson),
+        ("crosswalk.csv", &crosswalk),
+        ("composition.csv", &composition),
+        ("report.txt", report.as_bytes()),
+    ];
+    let (mut wards_csv, mut wards_geojson) = (Vec::new(), Vec::new());
+    if let Some(we) = &rec.wards {
+        estimates_csv(we, &mut wards_csv).expect(mem);
+        estimates_geojson(we, &mut wards_geojson)?;
+        files.push(("wards.csv", &wards_csv));
+        files.push(("wards.geojson", &wards_geojson));
+    }
+    write_files(dir, &files)
+}
+
+/// Links smaller than this (boundary slivers) are left out of the report's
+/// sentences; `composition.csv` has them all.
+const REPORT_MIN_SHARE: f64 = 0.0005;
+
+/// Predecessor and later-result columns, one value per result row.
+fn extras(rec: &Recomputed) -> Vec<Extra> {
+    let seats = &rec.results.seats;
+    let mut out: Vec<Extra> = vec![
+        ("predecessor".into(), seats.iter().map(|s| rec.composition.predecessor(s.target).map_or(String::new(), |l| rec.old[l.old].0.clone())).collect()),
+        (
+            "predecessor_share".into(),
+            seats.iter().map(|s| rec.composition.predecessor(s.target).map_or(String::new(), |l| format!("{:.2}", l.share_of_new * 100.0))).collect(),
+        ),
+    ];
+    if let Some(later) = &rec.later {
+        let col = |f: &dyn Fn(&crate::compare::Comparison) -> String| -> Vec<String> {
+            later.iter().map(|c| c.as_ref().map_or(String::new(), f)).collect()
+        };
+        let pts = |x: f64| format!("{x:.2}");
+        out.push(("later_winner".into(), col(&|c| c.winner.clone())));
+        out.push(("later_result".into(), col(&|c| c.label.clone())));
+        out.push(("swing_from".into(), col(&|c| c.swing.as_ref().map_or(String::new(), |s| s.from.clone()))));
+        out.push(("swing_to".into(), col(&|c| c.swing.as_ref().map_or(String::new(), |s| s.to.clone()))));
+        out.push(("swing".into(), col(&|c| c.swing.as_ref().map_or(String::new(), |s| pts(s.points)))));
+        out.push(("swing_con_to_lab".into(), col(&|c| c.con_lab.map_or(String::new(), pts))));
+        out.push(("swing_needed".into(), col(&|c| c.needed.as_ref().map_or(String::new(), |s| pts(s.points)))));
+    }
+    out
+}
+
+/// `composition.csv`: one row per old-seat × new-seat overlap, by new seat,
+/// largest first: `new_code,new_name,old_code,old_name,<electorate|votes>,share_of_new,share_of_old`
+/// (shares in percent).
+pub fn composition_csv(rec: &Recomputed, out: impl Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let measure = if rec.composition.by_electorate { "electorate" } else { "votes" };
+    w.write_record(["new_code", "new_name", "old_code", "old_name", measure, "share_of_new", "share_of_old"])?;
+    for l in &rec.composition.links {
+        let new = &rec.new_seats.features[l.new];
+        w.write_record([
+            new.id.as_str(),
+            new.name.as_deref().unwrap_or(""),
+            &rec.old[l.old].0,
+            &rec.old[l.old].1,
+            &format!("{:.0}", l.measure),
+            &format!("{:.2}", l.share_of_new * 100.0),
+            &format!("{:.2}", l.share_of_old * 100.0),
+        ])?;
+    }
+    w.flush()
+}
+
+/// `wards.csv`: the ward-part estimates: `code,ward_code,ward_name,old_code,old_name,area_share,prior,<parties>,total,electorate`.
+pub fn estimates_csv(we: &WardEstimates, out: impl Write) -> io::Result<()> {
+    let (est, wards) = (&we.estimates, &we.wards);
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["code", "ward_code", "ward_name", "old_code", "old_name", "area_share", "prior"];
+    header.extend(est.parties.iter().map(String::as_str));
+    header.push("total");
+    if est.votes.has_electorate() {
+        header.push("electorate");
+    }
+    w.write_record(&header)?;
+    let k = est.parties.len();
+    for (i, p) in est.parts.iter().enumerate() {
+        let ward = &wards.features[p.ward];
+        let row = est.votes.row(i);
+        let mut r = vec![
+            we.ids[i].clone(),
+            ward.id.clone(),
+            ward.name.clone().unwrap_or_default(),
+            we.old[p.seat].0.clone(),
+            we.old[p.seat].1.clone(),
+            format!("{:.6}", p.share),
+            if p.local_prior { "local" } else { "seat" }.to_string(),
+        ];
+        r.extend(row[..k].iter().map(u64::to_string));
+        r.push(row[..k].iter().sum::<u64>().to_string());
+        if est.votes.has_electorate() {
+            r.push(row[k].to_string());
+        }
+        w.write_record(&r)?;
+    }
+    w.flush()
+}
+
+/// `wards.geojson`: the ward parts (WGS84) with `code`, `name`, `old_seat`,
+/// the party estimates and `electorate`: an input for `notional apportion`.
+pub fn estimates_geojson(we: &WardEstimates, out: &mut Vec<u8>) -> Result<()> {
+    let (est, wards) = (&we.estimates, &we.wards);
+    let projector = Projector::new();
+    let k = est.parties.len();
+    let mut features = Vec::with_capacity(est.parts.len());
+    for (i, p) in est.parts.iter().enumerate() {
+        let mut props = Map::new();
+        props.insert("code".into(), json!(we.ids[i]));
+        props.insert("name".into(), json!(wards.features[p.ward].name.clone().unwrap_or_default()));
+        props.insert("old_seat".into(), json!(we.old[p.seat].0));
+        let row = est.votes.row(i);
+        for (party, v) in est.parties.iter().zip(row) {
+            props.insert(party.clone(), json!(v));
+        }
+        if est.votes.has_electorate() {
+            props.insert("electorate".into(), json!(row[k]));
+        }
+        let geometry = projector.to_wgs84(&p.geometry)?;
+        features.push(Feature {
+            bbox: None,
+            geometry: Some(Geometry::new(geometry_value(&geometry))),
+            id: None,
+            properties: Some(props),
+            foreign_members: None,
+        });
+    }
+    let fc = FeatureCollection { bbox: None, features, foreign_members: None };
+    serde_json::to_writer(&mut *out, &fc).expect("writing to memory");
+    out.push(b'\n');
+    Ok(())
+}
+
+/// The seat report in words: per new seat its notional result, what it is
+/// made of and, with a later result, hold/gain and swing; per old seat where
+/// it went; and how the estimates were reconciled.
+pub fn seat_report(rec: &Recomputed) -> String {
+    let mut out = String::new();
+    let r = &rec.results;
+    let measure = if rec.composition.by_electorate { "electorate" } else { "votes" };
+    let _ = writeln!(out, "notional results by {} ({} new seats with votes)\n", rec.route, r.seats.len());
+    for (i, s) in r.seats.iter().enumerate() {
+        let _ = write!(
+            out,
+            "{} ({}): notional {}, majority {} ({:.2}%) over {}",
+            s.name,
+            s.code,
+            r.party(s.winner),
+            s.majority,
+            s.majority_pct,
+            r.party(s.second)
+        );
+        let parts: Vec<String> = rec
+            .composition
+            .into_new(s.target)
+            .filter(|l| l.share_of_new >= REPORT_MIN_SHARE)
+            .map(|l| format!("{:.1}% from {}", l.share_of_new * 100.0, display(&rec.old[l.old])))
+            .collect();
+        let _ = write!(out, "; {} of its {measure}", parts.join(", "));
+        if let Some(Some(c)) = rec.later.as_ref().map(|l| &l[i]) {
+            let _ = write!(out, "; later: {}", c.label);
+            if let Some(sw) = &c.swing {
+                let _ = write!(out, ", swing {:.1} from {} to {}", sw.points, sw.from, sw.to);
+            }
+            if let Some(n) = &c.needed {
+                let _ = write!(out, " (needed {:.1} from {} to {})", n.points, n.from, n.to);
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "\nwhere the old seats went (share of each old seat's {measure}):");
+    for (o, old) in rec.old.iter().enumerate() {
+        let links: Vec<_> = rec.composition.out_of_old(o).into_iter().filter(|l| l.share_of_old >= REPORT_MIN_SHARE).collect();
+        if links.is_empty() {
+            continue;
+        }
+        let parts: Vec<String> = links
+            .iter()
+            .map(|l| {
+                let new = &rec.new_seats.features[l.new];
+                format!("{:.1}% to {}", l.share_of_old * 100.0, new.name.as_deref().unwrap_or(&new.id))
+            })
+            .collect();
+        let _ = writeln!(out, "{}: {}", display(old), parts.join(", "));
+    }
+    if let Some(we) = &rec.wards {
+        out.push('\n');
+        out.push_str(&estimate_report(we));
+    }
+    out
+}
+
+/// How the ward estimates were made and reconciled, in words.
+pub fn estimate_report(we: &WardEstimates) -> String {
+    let est = &we.estimates;
+    let mut out = String::new();
+    let _ = writeln!(out, "ward estimates: {} parts of {} wards in {} old seats", est.parts.len(), we.wards.features.len(), est.fits.len());
+    let worst = est.fits.iter().max_by(|a, b| a.max_row_residual.total_cmp(&b.max_row_residual));
+    let iters = est.fits.iter().map(|f| f.iterations).max().unwrap_or(0);
+    if let Some(w) = worst {
+        let _ = writeln!(
+            out,
+            "reconciliation: every seat's party totals reproduced exactly; IPF took at most {iters} sweeps; largest ward-total residual {:.2e} (in {})",
+            w.max_row_residual,
+            display(&we.old[w.seat])
+        );
+    }
+    for n in &est.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    for (s, cov) in &est.skipped_seats {
+        let _ = writeln!(out, "not estimated: {} ({:.1}% of its area has wards)", display(&we.old[*s]), cov * 100.0);
+    }
+    for (w, why) in &est.left_out {
+        let ward = &we.wards.features[*w];
+        let _ = writeln!(out, "left out: ward {} ({}): {why}", ward.id, ward.name.as_deref().unwrap_or(""));
+    }
+    out
+}
+
+fn display(old: &(String, String)) -> String {
+    if old.1.is_empty() { old.0.clone() } else { old.1.clone() }
+}
