@@ -191,3 +191,101 @@ fn outputs_are_byte_identical_across_thread_counts() {
         assert_eq!(one, std::fs::read(dir.path().join("again").join(f)).unwrap(), "{f}: run to run");
     }
 }
+
+/// Runs an example script with the test build of the binary.
+fn example(script: &str, out: &std::path::Path) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new("bash")
+        .arg(root.join("examples").join(script))
+        .arg(shared_data())
+        .arg(out)
+        .env("NOTIONAL", env!("CARGO_BIN_EXE_notional"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{script}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn read_csv(path: &std::path::Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records().map(|rec| header.iter().cloned().zip(rec.unwrap().iter().map(str::to_string)).collect()).collect()
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn london_2019_walkthrough() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = example("london_2019.sh", dir.path());
+    assert!(stdout.contains("Kensington and Bayswater (E14001310): notional Lab"), "{stdout}");
+
+    let results = read_csv(&dir.path().join("results.csv"));
+    let kb = results.iter().find(|r| r["code"] == "E14001310").unwrap();
+    assert_eq!((kb["winner"].as_str(), kb["second"].as_str()), ("Lab", "Con"));
+    assert_eq!(kb["predecessor"], "E14000768", "Kensington is the largest contributor");
+    assert_eq!(kb["later_result"], "Lab hold");
+    let (lab, con): (u64, u64) = (kb["Lab"].parse().unwrap(), kb["Con"].parse().unwrap());
+    assert!(lab > con && lab - con < 2_000, "a narrow notional Labour lead: {lab} v {con}");
+
+    // Every old London seat's 2019 party totals and electorate are reproduced exactly.
+    let wards = read_csv(&dir.path().join("wards.csv"));
+    let cols = ["Con", "Lab", "LD", "BRX", "Green", "SNP", "PC", "DUP", "SF", "SDLP", "UUP", "APNI", "All other candidates", "Electorate"];
+    let mut sums: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for w in &wards {
+        let e = sums.entry(w["old_code"].clone()).or_insert_with(|| vec![0; cols.len()]);
+        for (i, c) in cols.iter().enumerate() {
+            let key = if *c == "Electorate" { "electorate" } else { c };
+            e[i] += w[key].parse::<u64>().unwrap();
+        }
+    }
+    let actual = hoc("results_ge2019/HoC-GE2019-results-by-constituency.csv");
+    assert_eq!(sums.len(), 73, "73 old London seats estimated");
+    for (code, got) in &sums {
+        let row = actual.iter().find(|r| &r["ONS ID"] == code).unwrap();
+        let want: Vec<u64> = cols.iter().map(|c| row[*c].parse().unwrap()).collect();
+        assert_eq!(got, &want, "{code} {}", row["Constituency name"]);
+    }
+    // Composition: K&B's shares add up to 100%.
+    let comp = read_csv(&dir.path().join("composition.csv"));
+    let share: f64 = comp.iter().filter(|r| r["new_code"] == "E14001310").map(|r| r["share_of_new"].parse::<f64>().unwrap()).sum();
+    assert!((share - 100.0).abs() < 0.05, "{share}");
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn uk_2019_walkthrough_gives_650_seats_by_both_routes() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = example("uk_2019.sh", dir.path());
+    assert!(stdout.contains("seats: 650"), "{stdout}");
+    for sub in ["", "by-area"] {
+        let results = read_csv(&dir.path().join(sub).join("results.csv"));
+        assert_eq!(results.len(), 650, "{sub}");
+        let total: u64 = results.iter().map(|r| r["total"].parse::<u64>().unwrap()).sum();
+        assert_eq!(total, 32_014_110, "{sub}: every 2019 vote placed once");
+        assert!(results.iter().all(|r| !r["winner"].is_empty() && !r["later_result"].is_empty()), "{sub}");
+    }
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn wellingborough_swing_to_the_2024_by_election() {
+    use notional::compare::compare;
+    use notional::read::KeyedTable;
+    use notional::results::{Results, SeatResult};
+    // The 2019 result as the Commons Library has it; the by-election's published shares.
+    let rows = hoc("results_ge2019/HoC-GE2019-results-by-constituency.csv");
+    let w = rows.iter().find(|r| r["ONS ID"] == "E14001025").unwrap();
+    let cols = ["Con", "Lab", "LD", "Green"];
+    let votes: Vec<u64> = cols.iter().map(|c| w[*c].parse().unwrap()).collect();
+    let seat = SeatResult::new(0, "E14001025", "Wellingborough", &votes, None);
+    let results = Results { parties: cols.iter().map(|c| c.to_string()).collect(), has_electorate: false, seats: vec![seat] };
+    assert!((results.seats[0].share(0) - 62.2).abs() < 0.05 && (results.seats[0].share(1) - 26.5).abs() < 0.05);
+    // Shares in tenths of a percent: Lab 45.9, Con 24.6, the rest 29.5.
+    let later = KeyedTable::read(&Input::from_text("by-election.csv", "ONS ID,Con,Lab,Other\nE14001025,246,459,295\n"), "ONS ID", None).unwrap();
+    let c = compare(&results, &later)[0].clone().unwrap();
+    assert_eq!(c.label, "Lab gain from Con");
+    let s = c.swing.unwrap();
+    assert_eq!((s.from.as_str(), s.to.as_str()), ("Con", "Lab"));
+    assert!((s.points - 28.5).abs() < 0.05, "{}", s.points);
+    assert_eq!(c.needed.unwrap().points.round(), 18.0, "Labour needed 18");
+}

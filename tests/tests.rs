@@ -12,4 +12,5 @@ mod cli;
 mod crosswalk;
 mod property;
 mod readers;
+mod recompute;
 mod real_data;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Notional 2019 results for London's 2024 seats, from public data.
+#
+#   examples/london_2019.sh DATA_DIR OUT_DIR
+#
+# DATA_DIR has the ../shared/data layout. The 2019 result of every old London
+# seat is spread over its 2022 wards using the May 2022 borough elections as
+# the pattern (mean votes per candidate in multi-member wards) and the wards'
+# 2022 local-government electorates and turnout, reconciled so each old seat's
+# 2019 party totals are reproduced exactly, then re-aggregated onto the 2024
+# seats and compared with the 2024 result. Set NOTIONAL to a built binary to
+# skip cargo.
+set -euo pipefail
+if [ $# -ne 2 ]; then
+    echo "usage: $0 DATA_DIR OUT_DIR" >&2
+    exit 2
+fi
+D=$1
+OUT=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+read -r -a NOTIONAL <<< "${NOTIONAL:-cargo run --quiet --release --manifest-path $here/Cargo.toml --}"
+
+"${NOTIONAL[@]}" recompute \
+    --wards "$D/derived/london_wards_2022.geojson" \
+    --old-seats "$D/derived/pcon2010_bgc.geojson" \
+    --old-results "$D/results_ge2019/HoC-GE2019-results-by-constituency.csv" \
+    --new-seats "$D/derived/pcon2024_bgc.geojson" \
+    --electorates "$D/local_elections/london_borough_2022_ward_level.csv" \
+    --electorates-id WD22CD --electorate-column entitled_electors --ballots-column valid_ballots \
+    --local "$D/local_elections/london_borough_2022_candidate_level.csv" --local-id WD22CD \
+    --later-results "$D/results_ge2024/HoC-GE2024-results-by-constituency.csv" \
+    --quiet -o "$OUT"
+
+grep '^Kensington and Bayswater (' "$OUT/report.txt"

@@ -1,0 +1,162 @@
+//! Ward estimates, composition and the three recompute routes on a small
+//! hand-made case (BNG metres):
+//!
+//! old seats: OA = x 0..2000, OB = x 2000..4000 (y 0..1000)
+//! wards:     W1 = 0..1000, W2 = 1000..2500 (straddles OA/OB), W3 = 2500..4000
+//! new seats: NA = x 0..1500, NB = x 1500..4000
+
+use crate::support::*;
+use notional::read::Input;
+use notional::recompute::{recompute, Spec, WardSpec, WeightsSpec};
+use notional::progress::Silent;
+use serde_json::json;
+
+const RESULTS: &str = "Title row of the results file\nONS ID,Constituency name,Electorate,Valid votes,Con,Lab,Green,All other candidates\nOA,Old A,\"2,000\",\"1,300\",600,500,100,100\nOB,Old B,2000,1400,700,600,0,100\n";
+
+fn layer(features: &[(&str, f64, f64)], extra: serde_json::Value) -> String {
+    let geoms: Vec<_> = features.iter().map(|&(_, x0, x1)| rect(x0, 0.0, x1, 1000.0)).collect();
+    let feats: Vec<_> = features
+        .iter()
+        .zip(&geoms)
+        .map(|(&(id, _, _), g)| {
+            let mut p = json!({"code": id, "name": format!("Name {id}")});
+            if let Some(e) = extra.get(id) {
+                p["electorate"] = e.clone();
+            }
+            (p, g)
+        })
+        .collect();
+    collection(&feats, Some("EPSG:27700"))
+}
+
+fn spec(local: Option<&str>) -> Spec {
+    let wards = layer(&[("W1", 0.0, 1000.0), ("W2", 1000.0, 2500.0), ("W3", 2500.0, 4000.0)], json!({"W1": 1000, "W2": 1500, "W3": 1500}));
+    Spec {
+        new_seats: Input::from_text("new.geojson", layer(&[("NA", 0.0, 1500.0), ("NB", 1500.0, 4000.0)], json!({}))),
+        new_id: "code".into(),
+        new_name: "name".into(),
+        old_seats: Some(Input::from_text("old.geojson", layer(&[("OA", 0.0, 2000.0), ("OB", 2000.0, 4000.0)], json!({})))),
+        old_id: "code".into(),
+        old_name: "name".into(),
+        old_results: Input::from_text("results.csv", RESULTS),
+        results_id: "ONS ID".into(),
+        results_name: "Constituency name".into(),
+        parties: None,
+        wards: Some(WardSpec {
+            wards: Input::from_text("wards.geojson", wards),
+            id: "code".into(),
+            name: "name".into(),
+            electorates: None,
+            local: local.map(|l| vec![(Input::from_text("local.csv", l), "ward".to_string())]).unwrap_or_default(),
+            rule: Default::default(),
+            aliases: Default::default(),
+            config: Default::default(),
+        }),
+        weights: None,
+        later: None,
+    }
+}
+
+/// Per old seat, the sum of its parts' estimates (parties, then electorate).
+fn seat_sums(rec: &notional::recompute::Recomputed) -> Vec<Vec<u64>> {
+    let we = rec.wards.as_ref().unwrap();
+    let mut sums = vec![vec![0u64; we.estimates.votes.width()]; 2];
+    for (i, p) in we.estimates.parts.iter().enumerate() {
+        for (s, v) in sums[p.seat].iter_mut().zip(we.estimates.votes.row(i)) {
+            *s += v;
+        }
+    }
+    sums
+}
+
+#[test]
+fn estimates_reproduce_every_old_seat_exactly() {
+    let rec = recompute(&spec(None), &Silent).unwrap();
+    let we = rec.wards.as_ref().unwrap();
+    assert_eq!(we.estimates.parties, ["Con", "Lab", "Green", "All other candidates"]);
+    assert_eq!(seat_sums(&rec), vec![vec![600, 500, 100, 100, 2000], vec![700, 600, 0, 100, 2000]]);
+    // W2 is split: a part in each old seat, ids say so.
+    assert_eq!(we.ids, ["W1", "W2/OA", "W2/OB", "W3"]);
+    assert!(we.estimates.fits.iter().all(|f| f.max_row_residual < 1e-9));
+    // Without local results every part has its seat's shares.
+    assert!(we.estimates.parts.iter().all(|p| !p.local_prior));
+    // Votes are conserved onto the new seats.
+    let n = 4;
+    let allocated: u64 = rec.allocation.allocated_totals()[..n].iter().sum();
+    assert_eq!(allocated, 2700);
+}
+
+#[test]
+fn local_pattern_moves_votes_between_wards_but_not_seat_totals() {
+    // Labour strong locally in W1, Conservatives in the W2 part of OA; an
+    // unknown local party goes to "All other candidates"; Green stood in no
+    // ward locally, so it keeps the seat's general-election share everywhere.
+    let local = "ward,surname,party,votes\nW1,a,Labour Party Candiate,900\nW1,b,Local Conservatives,100\nW2,c,Conservative Party,800\nW2,d,Labour,200\nW2,e,Aspire,50\nW3,f,Labour,500\nW3,g,Conservatives,500\n";
+    let rec = recompute(&spec(Some(local)), &Silent).unwrap();
+    assert_eq!(seat_sums(&rec), vec![vec![600, 500, 100, 100, 2000], vec![700, 600, 0, 100, 2000]]);
+    let we = rec.wards.as_ref().unwrap();
+    let row = |i: usize| we.estimates.votes.row(i).to_vec();
+    let (w1, w2a) = (row(0), row(1));
+    assert!(w1[1] > w1[0], "W1 leans Labour: {w1:?}");
+    assert!(w2a[0] > w2a[1], "W2 leans Conservative: {w2a:?}");
+    assert!(w1[2] > 0 && w2a[2] > 0, "Green keeps a share where it did not stand locally");
+    assert!(we.estimates.parts.iter().all(|p| p.local_prior));
+    // The notional result on NA (W1 + part of W2) differs from the naive one.
+    let naive = recompute(&spec(None), &Silent).unwrap();
+    assert_ne!(rec.results.seat("NA").unwrap().votes, naive.results.seat("NA").unwrap().votes);
+}
+
+#[test]
+fn composition_says_where_new_seats_come_from() {
+    let rec = recompute(&spec(None), &Silent).unwrap();
+    let na = rec.new_seats.features.iter().position(|f| f.id == "NA").unwrap();
+    let links: Vec<_> = rec.composition.into_new(na).collect();
+    assert_eq!(links.len(), 1, "NA lies wholly in old seat A");
+    assert_eq!(rec.old[links[0].old].0, "OA");
+    assert!((links[0].share_of_new - 1.0).abs() < 1e-12);
+    let nb = rec.new_seats.features.iter().position(|f| f.id == "NB").unwrap();
+    let sum: f64 = rec.composition.into_new(nb).map(|l| l.share_of_new).sum();
+    assert!((sum - 1.0).abs() < 1e-9);
+    assert_eq!(rec.old[rec.composition.predecessor(nb).unwrap().old].0, "OB");
+    let report = notional::export::seat_report(&rec);
+    assert!(report.contains("Name NB (NB): notional"), "{report}");
+    assert!(report.contains("from Old B") || report.contains("from Name OB"), "{report}");
+}
+
+#[test]
+fn old_seats_as_units_and_weights_table_routes() {
+    let mut s = spec(None);
+    s.wards = None;
+    let by_area = recompute(&s, &Silent).unwrap();
+    assert_eq!(by_area.route, "old seats by area");
+    assert_eq!(by_area.results.seat("NA").unwrap().total, 975); // 1300 × 0.75
+    // A weights table with its own seat codes, a lookup, and a fallback column.
+    s.old_seats = None;
+    s.weights = Some(WeightsSpec {
+        input: Input::from_text("w.csv", "from,to,pop,area\nOA,x-na,3,1\nOA,x-nb,1,1\nOB,x-nb,0,5\n"),
+        from: "from".into(),
+        to: "to".into(),
+        weight: "pop".into(),
+        fallback: Some("area".into()),
+        lookup: Some((Input::from_text("lookup.csv", "short,code\nx-na,NA\nx-nb,NB\n"), "short".into(), "code".into())),
+    });
+    let by_pop = recompute(&s, &Silent).unwrap();
+    assert_eq!(by_pop.results.seat("NA").unwrap().total, 975); // 1300 × 3/4
+    assert_eq!(by_pop.results.seat("NB").unwrap().total, 325 + 1400); // OB falls back to area: all to NB
+    let bad = WeightsSpec { input: Input::from_text("w.csv", "from,to,pop,area\nOZ,x-na,1,1\n"), ..s.weights.clone().unwrap() };
+    s.weights = Some(bad);
+    let err = recompute(&s, &Silent).err().expect("unknown old seat");
+    assert_eq!(err.to_string(), "w.csv: line 2, field `from`: `OZ` is not in results.csv");
+}
+
+#[test]
+fn later_results_label_holds_and_gains() {
+    let mut s = spec(None);
+    s.later = Some((Input::from_text("later.csv", "ONS ID,Con,Lab,Green\nNA,100,300,10\nNB,500,100,10\n"), "ONS ID".into()));
+    let rec = recompute(&s, &Silent).unwrap();
+    let later = rec.later.as_ref().unwrap();
+    let na = rec.results.seats.iter().position(|r| r.code == "NA").unwrap();
+    let nb = rec.results.seats.iter().position(|r| r.code == "NB").unwrap();
+    assert_eq!(later[na].as_ref().unwrap().label, "Lab gain from Con");
+    assert_eq!(later[nb].as_ref().unwrap().label, "Con hold");
+}
