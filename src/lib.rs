@@ -6,8 +6,14 @@
 //!
 //! The pipeline, one module per step, data flowing one way:
 //! [`read`] → [`project`] → [`index`] → [`crosswalk`] → [`aggregate`] →
-//! [`results`] (→ [`compare`] with a later result) → [`export`]. [`apportion::apportion`] runs the steps up to the
-//! results; [`export::write_outputs`] writes them.
+//! [`results`] (→ [`composition`], and [`compare`] with a later result) →
+//! [`export`]. [`apportion::apportion`] runs the steps up to the results;
+//! [`export::write_outputs`] writes them.
+//!
+//! Where ward votes do not exist, [`estimate`] builds them from old seats'
+//! results (reconciled by iterative proportional fitting), and
+//! [`recompute::recompute`] runs the whole route from public inputs to
+//! notional results on new seats.
 //!
 //! ```
 //! use notional::apportion::{apportion, Options};
