@@ -11,14 +11,7 @@
 # seats and compared with the 2024 result. Set NOTIONAL to a built binary to
 # skip cargo.
 set -euo pipefail
-if [ $# -ne 2 ]; then
-    echo "usage: $0 DATA_DIR OUT_DIR" >&2
-    exit 2
-fi
-D=$1
-OUT=$2
-here=$(cd "$(dirname "$0")/.." && pwd)
-read -r -a NOTIONAL <<< "${NOTIONAL:-cargo run --quiet --release --manifest-path $here/Cargo.toml --}"
+source "$(dirname "$0")/common.sh"
 
 "${NOTIONAL[@]}" recompute \
     --wards "$D/derived/london_wards_2022.geojson" \

@@ -10,14 +10,7 @@
 # OUT_DIR/by-area/  the same by intersection area of the boundaries, for comparison.
 # Set NOTIONAL to a built binary to skip cargo.
 set -euo pipefail
-if [ $# -ne 2 ]; then
-    echo "usage: $0 DATA_DIR OUT_DIR" >&2
-    exit 2
-fi
-D=$1
-OUT=$2
-here=$(cd "$(dirname "$0")/.." && pwd)
-read -r -a NOTIONAL <<< "${NOTIONAL:-cargo run --quiet --release --manifest-path $here/Cargo.toml --}"
+source "$(dirname "$0")/common.sh"
 RESULTS="$D/results_ge2019/HoC-GE2019-results-by-constituency.csv"
 LATER="$D/results_ge2024/HoC-GE2024-results-by-constituency.csv"
 

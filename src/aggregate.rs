@@ -8,7 +8,7 @@
 //! same whatever the thread count.
 
 use crate::crosswalk::Crosswalk;
-use crate::read::VoteTable;
+use crate::read::{column_sums, VoteTable};
 use rayon::prelude::*;
 
 /// Splits `count` over `weights` (which sum to 1) in whole numbers, by largest
@@ -87,13 +87,7 @@ impl Allocation {
 
     /// Column totals allocated to targets.
     pub fn allocated_totals(&self) -> Vec<u64> {
-        let mut totals = vec![0u64; self.width];
-        for row in self.per_target.chunks_exact(self.width.max(1)) {
-            for (t, v) in totals.iter_mut().zip(row) {
-                *t += v;
-            }
-        }
-        totals
+        column_sums(&self.per_target, self.width)
     }
 }
 

@@ -87,13 +87,7 @@ impl VoteTable {
 
     /// Column totals over all units (parties, then electorate).
     pub fn totals(&self) -> Vec<u64> {
-        let mut totals = vec![0u64; self.width];
-        for row in self.counts.chunks_exact(self.width.max(1)) {
-            for (t, v) in totals.iter_mut().zip(row) {
-                *t += v;
-            }
-        }
-        totals
+        column_sums(&self.counts, self.width)
     }
 
     /// Votes from the layer's own numeric properties.
@@ -339,6 +333,17 @@ impl KeyedTable {
         }
         Ok(VoteTable { parties: t.parties.clone(), has_electorate: t.has_electorate, width: t.width, counts })
     }
+}
+
+/// Column sums of a row-major matrix of counts `width` wide.
+pub(crate) fn column_sums(counts: &[u64], width: usize) -> Vec<u64> {
+    let mut totals = vec![0u64; width];
+    for row in counts.chunks_exact(width.max(1)) {
+        for (t, v) in totals.iter_mut().zip(row) {
+            *t += v;
+        }
+    }
+    totals
 }
 
 /// One value of a candidate column, as seen when choosing default parties.
