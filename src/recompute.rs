@@ -129,6 +129,7 @@ pub fn estimate_wards(
         let l = LocalResults::read(input, id, ws.rule, &ws.aliases)?;
         local.labels.extend(l.labels);
         local.wards.extend(l.wards);
+        local.ambiguous.extend(l.ambiguous.into_iter().map(|(id, lines)| (format!("{} in {}", id, input.name()), lines)));
     }
     let estimates = estimate(
         Inputs {
@@ -145,6 +146,11 @@ pub fn estimate_wards(
         progress,
     )?;
     let ids = part_ids(&estimates, &wards, &old_layer);
+    let mut estimates = estimates;
+    for (id, lines) in &local.ambiguous {
+        let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+        estimates.notes.push(format!("ward {id} is on several lines ({}): ambiguous, not used as a pattern", lines.join(", ")));
+    }
     Ok(WardEstimates { estimates, wards, old, ids })
 }
 

@@ -119,3 +119,10 @@ fn non_finite_coordinates_are_rejected_before_any_geometry_work() {
         Ok(_) => panic!("infinite coordinate accepted"),
     }
 }
+
+#[test]
+fn csv_line_numbers_are_physical_lines_with_crlf_and_title_rows() {
+    let csv = ",\"Title, 2022\",,\r\nWard code,Ward name,CON,LAB\r\nW1,One,1,2\r\nW2,Two,3,4\r\nW1,Three,5,6\r\n";
+    let e = notional::read::KeyedTable::read(&Input::from_text("l.csv", csv), "Ward code", None).unwrap_err();
+    assert_eq!(e.to_string(), "l.csv: line 5, field `Ward code`: duplicate id `W1` (also on line 3)");
+}

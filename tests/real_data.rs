@@ -289,3 +289,29 @@ fn wellingborough_swing_to_the_2024_by_election() {
     assert!((s.points - 28.5).abs() < 0.05, "{}", s.points);
     assert_eq!(c.needed.unwrap().points.round(), 18.0, "Labour needed 18");
 }
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn estimate_with_the_commons_library_ward_level_local_file() {
+    // Title row, CRLF, thousands separators, `NA` electorates, and two codes
+    // shared by different wards: those two are reported and not used.
+    let dir = tempfile::tempdir().unwrap();
+    let d = shared_data();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_notional"))
+        .args(["estimate", "-q", "--local-id", "Ward code", "-o"])
+        .arg(dir.path())
+        .arg("--wards").arg(d.join("derived/london_wards_2022.geojson"))
+        .arg("--old-seats").arg(d.join("derived/pcon2010_bgc.geojson"))
+        .arg("--old-results").arg(d.join("results_ge2019/HoC-GE2019-results-by-constituency.csv"))
+        .arg("--local").arg(d.join("local_elections/HoC_local_elections_2022_ward_results.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    assert!(report.contains("is on several lines (1036, 1038): ambiguous, not used as a pattern"), "{report}");
+    assert!(report.contains("is on several lines (1093, 1094)"), "{report}");
+    let wards = read_csv(&dir.path().join("wards.csv"));
+    assert_eq!(wards.iter().filter(|w| w["prior"] == "seat").count(), 4);
+    let kensington: u64 = wards.iter().filter(|w| w["old_code"] == "E14000768").map(|w| w["Con"].parse::<u64>().unwrap()).sum();
+    assert_eq!(kensington, 16_768);
+}

@@ -13,12 +13,13 @@ use crate::error::{Error, Result};
 /// ```
 pub fn read_columns(input: &Input, names: &[&str]) -> Result<Vec<(u64, Vec<String>)>> {
     let src = input.name();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input.text().as_bytes());
+    let mut reader = input.csv_reader();
+    let mut lines = input.lines();
     let mut header: Option<Vec<usize>> = None;
     let mut rows = Vec::new();
     for rec in reader.records() {
         let rec = rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = lines.of(&rec);
         match &header {
             None => {
                 let cells: Vec<&str> = rec.iter().map(str::trim).collect();

@@ -30,11 +30,15 @@ impl Aliases {
     /// assert_eq!(a.key("Labour Party Candiate"), "lab");
     /// ```
     pub fn read(input: &Input) -> Result<Self> {
-        let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input.text().as_bytes());
+        let mut r = input.csv_reader();
+        let mut lines = input.lines();
         let mut map = HashMap::new();
-        for rec in r.records() {
+        for (i, rec) in r.records().enumerate() {
             let rec = rec.map_err(|e| Error::format(input.name(), format!("is not valid CSV: {e}")))?;
-            let line = rec.position().map_or(0, |p| p.line());
+            let line = lines.of(&rec);
+            if i == 0 {
+                continue; // the header
+            }
             match (rec.get(0).map(str::trim), rec.get(1).map(str::trim)) {
                 (Some(l), Some(p)) if !l.is_empty() && !p.is_empty() => {
                     map.insert(l.to_string(), party_key(p));
@@ -58,6 +62,8 @@ pub struct LocalResults {
     pub wards: HashMap<String, BTreeMap<String, f64>>,
     /// Every label seen and the key it was read as, for the report.
     pub labels: BTreeMap<String, String>,
+    /// Ward ids on several rows of a ward-level file (not used as a pattern), with their lines.
+    pub ambiguous: Vec<(String, Vec<u64>)>,
 }
 
 impl LocalResults {
@@ -77,22 +83,23 @@ impl LocalResults {
     /// ```
     pub fn read(input: &Input, ward_id: &str, rule: MultiMember, aliases: &Aliases) -> Result<Self> {
         let src = input.name();
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input.text().as_bytes());
+        let mut reader = input.csv_reader();
+        let mut lines = input.lines();
         let mut records = Vec::new();
         for rec in reader.records() {
-            records.push(rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?);
+            let rec = rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?;
+            records.push((lines.of(&rec), rec));
         }
-        let header_at = records.iter().position(|r| r.iter().any(|c| c.trim() == ward_id)).ok_or_else(|| {
+        let header_at = records.iter().position(|(_, r)| r.iter().any(|c| c.trim() == ward_id)).ok_or_else(|| {
             Error::Mismatch(format!("{src}: no header row with a ward id column `{ward_id}`; choose it with --local-id"))
         })?;
-        let header: Vec<String> = records[header_at].iter().map(|c| c.trim().to_ascii_lowercase()).collect();
+        let header: Vec<String> = records[header_at].1.iter().map(|c| c.trim().to_ascii_lowercase()).collect();
         let (party_col, votes_col) = (header.iter().position(|h| h == "party"), header.iter().position(|h| h == "votes"));
         let mut out = LocalResults::default();
         if let (Some(pc), Some(vc)) = (party_col, votes_col) {
-            let id_col = records[header_at].iter().position(|c| c.trim() == ward_id).expect("found");
+            let id_col = records[header_at].1.iter().position(|c| c.trim() == ward_id).expect("found");
             let mut candidates: HashMap<String, BTreeMap<String, Vec<u64>>> = HashMap::new();
-            for rec in &records[header_at + 1..] {
-                let line = rec.position().map_or(0, |p| p.line());
+            for (line, rec) in &records[header_at + 1..] {
                 let ward = rec.get(id_col).unwrap_or("").trim();
                 if ward.is_empty() {
                     continue;
@@ -118,7 +125,8 @@ impl LocalResults {
                 out.wards.insert(ward, strength);
             }
         } else {
-            let table = KeyedTable::read(input, ward_id, None)?;
+            let table = KeyedTable::read_keeping_duplicates(input, ward_id, None)?;
+            out.ambiguous = table.duplicates.clone();
             let keys: Vec<String> = table.table.parties().iter().map(|p| aliases.key(p)).collect();
             for (label, key) in table.table.parties().iter().zip(&keys) {
                 out.labels.insert(label.clone(), key.clone());

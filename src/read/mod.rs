@@ -70,4 +70,39 @@ impl Input {
     pub fn text(&self) -> &str {
         &self.text
     }
+
+    /// A CSV reader over the text (no header handling, ragged rows allowed).
+    pub(crate) fn csv_reader(&self) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(self.text.as_bytes())
+    }
+
+    /// A counter of the lines on which CSV records start.
+    pub(crate) fn lines(&self) -> Lines<'_> {
+        Lines { text: self.text.as_bytes(), byte: 0, line: 1 }
+    }
+}
+
+/// The 1-based line on which each CSV record starts, counted from byte offsets
+/// as records are visited in order. (The csv crate's own line count, and its
+/// byte offset, are off by one on CRLF files, which real files use.)
+pub(crate) struct Lines<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    pub(crate) fn of(&mut self, record: &csv::StringRecord) -> u64 {
+        let mut byte = (record.position().map_or(0, |p| p.byte()) as usize).min(self.text.len());
+        // After a CRLF the reported start can sit on the terminator: skip it.
+        while byte < self.text.len() && matches!(self.text[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte < self.byte {
+            (self.byte, self.line) = (0, 1);
+        }
+        self.line += self.text[self.byte..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = byte;
+        self.line
+    }
 }

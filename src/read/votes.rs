@@ -180,6 +180,9 @@ pub struct KeyedTable {
     pub lines: Vec<u64>,
     /// The counts, rows in file order.
     pub table: VoteTable,
+    /// Ids found on more than one row, with those lines (only when read with
+    /// [`KeyedTable::read_keeping_duplicates`]; their rows are dropped).
+    pub duplicates: Vec<(String, Vec<u64>)>,
 }
 
 impl KeyedTable {
@@ -197,15 +200,33 @@ impl KeyedTable {
     /// assert_eq!(t.get("E1"), Some(&[1000, 5][..]));
     /// ```
     pub fn read(input: &Input, id_column: &str, parties: Option<&[String]>) -> Result<Self> {
+        Self::read_inner(input, id_column, parties, false, true)
+    }
+
+    /// As [`KeyedTable::read`], but for inputs that only shape a pattern (local
+    /// results), never for votes: an id on several rows is not an error (all
+    /// its rows are dropped and listed in `duplicates`), and an electorate
+    /// column is not read (it is not needed, and real files write `NA` there).
+    ///
+    /// ```
+    /// use notional::read::{Input, KeyedTable};
+    /// let csv = "code,CON\nA,1\nB,2\nA,3\n";
+    /// let t = KeyedTable::read_keeping_duplicates(&Input::from_text("l.csv", csv), "code", None).unwrap();
+    /// assert_eq!(t.ids, ["B"]);
+    /// assert_eq!(t.duplicates, vec![("A".to_string(), vec![2, 4])]);
+    /// ```
+    pub fn read_keeping_duplicates(input: &Input, id_column: &str, parties: Option<&[String]>) -> Result<Self> {
+        Self::read_inner(input, id_column, parties, true, false)
+    }
+
+    fn read_inner(input: &Input, id_column: &str, parties: Option<&[String]>, keep_duplicates: bool, read_electorate: bool) -> Result<Self> {
         let src = input.name();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(input.text().as_bytes());
+        let mut reader = input.csv_reader();
+        let mut lines = input.lines();
         let mut records = Vec::new();
         for rec in reader.records() {
             let rec = rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?;
-            let line = rec.position().map_or(0, |p| p.line());
+            let line = lines.of(&rec);
             records.push((line, rec));
         }
         let header_at = records
@@ -221,7 +242,8 @@ impl KeyedTable {
         let rows = &records[header_at + 1..];
         let id_col = header.iter().position(|h| h == id_column).expect("found above");
         let col_of = |name: &str| header.iter().position(|h| h == name);
-        let electorate = header.iter().position(|h| h.eq_ignore_ascii_case("electorate"));
+        let is_electorate = |h: &str| h.eq_ignore_ascii_case("electorate");
+        let electorate = header.iter().position(|h| is_electorate(h)).filter(|_| read_electorate);
 
         let columns: Vec<String> = match parties {
             Some(list) => {
@@ -232,9 +254,7 @@ impl KeyedTable {
             None => header
                 .iter()
                 .enumerate()
-                .filter(|(c, h)| {
-                    *c != id_col && Some(*c) != electorate && !h.is_empty() && !is_not_votes(h)
-                })
+                .filter(|(c, h)| *c != id_col && !is_electorate(h) && !h.is_empty() && !is_not_votes(h))
                 .filter(|(c, _)| {
                     looks_like_counts(rows.iter().map(|(_, r)| {
                         let cell = r.get(*c).unwrap_or("").trim();
@@ -272,12 +292,14 @@ impl KeyedTable {
                 return Err(Error::field(src, format!("line {line}"), id_column, "is blank"));
             }
             if let Some(first) = seen.insert(id.to_string(), *line) {
-                return Err(Error::field(
-                    src,
-                    format!("line {line}"),
-                    id_column,
-                    format!("duplicate id `{id}` (also on line {first})"),
-                ));
+                if !keep_duplicates {
+                    return Err(Error::field(
+                        src,
+                        format!("line {line}"),
+                        id_column,
+                        format!("duplicate id `{id}` (also on line {first})"),
+                    ));
+                }
             }
             for &c in &indices {
                 let cell = rec.get(c).unwrap_or("");
@@ -287,8 +309,27 @@ impl KeyedTable {
             ids.push(id.to_string());
             lines.push(*line);
         }
-        let table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts };
-        Ok(KeyedTable { source_name: src.to_string(), ids, lines, table })
+        let mut table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts };
+        let mut duplicates: Vec<(String, Vec<u64>)> = Vec::new();
+        if ids.len() > seen.len() {
+            let mut by_id: HashMap<&str, Vec<u64>> = HashMap::new();
+            for (id, line) in ids.iter().zip(&lines) {
+                by_id.entry(id.as_str()).or_default().push(*line);
+            }
+            let keep: Vec<bool> = ids.iter().map(|id| by_id[id.as_str()].len() == 1).collect();
+            for (id, l) in ids.iter().zip(&lines) {
+                if by_id[id.as_str()].len() > 1 && by_id[id.as_str()][0] == *l {
+                    duplicates.push((id.clone(), by_id[id.as_str()].clone()));
+                }
+            }
+            let mut k = keep.iter();
+            table.counts = table.counts.chunks_exact(width.max(1)).filter(|_| *k.next().unwrap()).flatten().copied().collect();
+            let mut k = keep.iter();
+            lines.retain(|_| *k.next().unwrap());
+            let mut k = keep.iter();
+            ids.retain(|_| *k.next().unwrap());
+        }
+        Ok(KeyedTable { source_name: src.to_string(), ids, lines, table, duplicates })
     }
 
     /// The counts of row `id`, if present.
