@@ -31,10 +31,10 @@ pub enum Command {
     /// Notional results for new seats from public inputs: ward estimates
     /// reconciled to old-seat results, or old seats as units, or a weights table.
     #[command(after_long_help = RECOMPUTE_EXAMPLES)]
-    Recompute(RecomputeArgs),
+    Recompute(Box<RecomputeArgs>),
     /// Ward estimates reconciled to old-seat results (wards.csv, wards.geojson).
     #[command(after_long_help = ESTIMATE_EXAMPLES)]
-    Estimate(EstimateArgs),
+    Estimate(Box<EstimateArgs>),
     /// Run the embedded, illustrative Kensington demo and print the seat table.
     #[command(after_long_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),

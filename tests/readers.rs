@@ -73,7 +73,7 @@ fn unknown_party_is_an_error_listing_what_exists() {
 #[test]
 fn geojson_errors_name_file_feature_and_field() {
     let g = rect(0., 0., 10., 10.);
-    let t = targets(&[g.clone()]);
+    let t = targets(std::slice::from_ref(&g));
     let dup = collection(&[(json!({"code": "A", "lab": 1}), &g), (json!({"code": "A", "lab": 2}), &g)], None);
     assert_eq!(err_of(&dup, &t, None, Options::default()), "units.geojson: feature 1, field `code`: duplicate id `A` (also feature 0); ids must be unique");
     let no_id = collection(&[(json!({"ward": "A", "lab": 1}), &g)], None);

@@ -44,8 +44,8 @@ pub fn results_table(results: &Results) -> String {
             s.majority,
             s.majority_pct
         );
-        for p in 0..results.parties.len() {
-            let _ = write!(out, "  {:>w$}", format!("{} ({:.1}%)", s.votes[p], s.share(p)), w = cell_w[p]);
+        for (p, w) in cell_w.iter().enumerate() {
+            let _ = write!(out, "  {:>w$}", format!("{} ({:.1}%)", s.votes[p], s.share(p)));
         }
         let _ = write!(out, "  {:>8}", s.total);
         if results.has_electorate {
