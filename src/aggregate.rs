@@ -7,7 +7,8 @@
 //! Integer sums do not depend on the order of addition, so the result is the
 //! same whatever the thread count.
 
-use crate::crosswalk::Crosswalk;
+use crate::crosswalk::{Crosswalk, Unplaced};
+use std::collections::BTreeMap;
 use crate::read::{column_sums, VoteTable};
 use rayon::prelude::*;
 
@@ -77,6 +78,8 @@ pub struct Allocation {
     pub unallocated: Vec<u64>,
     /// The units whose counts are unallocated.
     pub unallocated_units: Vec<usize>,
+    /// Per cause, the unallocated counts per column.
+    pub unallocated_by_cause: BTreeMap<Unplaced, Vec<u64>>,
 }
 
 impl Allocation {
@@ -95,12 +98,12 @@ impl Allocation {
 ///
 /// ```
 /// use notional::aggregate::allocate;
-/// use notional::crosswalk::{Crosswalk, Method, UnitWeights};
+/// use notional::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 /// use notional::read::VoteTable;
 /// let votes = VoteTable::new(vec!["lab".into()], false, vec![vec![11], vec![5]]);
 /// let cw = Crosswalk { method: Method::Area, units: vec![
-///     UnitWeights { weights: vec![(0, 0.5), (1, 0.5)], covered: 1.0 },
-///     UnitWeights { weights: vec![], covered: 0.0 },       // outside every target
+///     UnitWeights::placed(vec![(0, 0.5), (1, 0.5)], 1.0),
+///     UnitWeights::unplaced(Unplaced::Outside),
 /// ]};
 /// let a = allocate(&votes, &cw, 2);
 /// assert_eq!((a.row(0)[0], a.row(1)[0]), (6, 5));
@@ -148,11 +151,15 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
     let mut received = vec![false; n_targets];
     let mut unallocated = vec![0u64; width];
     let mut unallocated_units = Vec::new();
+    let mut unallocated_by_cause: BTreeMap<Unplaced, Vec<u64>> = BTreeMap::new();
     for (u, row) in crosswalk.units.iter().enumerate() {
         if row.is_outside() {
             unallocated_units.push(u);
-            for (t, v) in unallocated.iter_mut().zip(votes.row(u)) {
+            let cause = row.unplaced.unwrap_or(Unplaced::ZeroWeight);
+            let by_cause = unallocated_by_cause.entry(cause).or_insert_with(|| vec![0; width]);
+            for ((t, c), v) in unallocated.iter_mut().zip(by_cause.iter_mut()).zip(votes.row(u)) {
                 *t += v;
+                *c += v;
             }
         }
         for &(t, w) in &row.weights {
@@ -161,5 +168,5 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
             }
         }
     }
-    Allocation { width, per_target, received, unallocated, unallocated_units }
+    Allocation { width, per_target, received, unallocated, unallocated_units, unallocated_by_cause }
 }

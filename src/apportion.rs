@@ -2,7 +2,7 @@
 //! as one call. Writing the outputs is [`crate::export`]'s.
 
 use crate::aggregate::{allocate, Allocation};
-use crate::crosswalk::{Crosswalk, Method};
+use crate::crosswalk::{Crosswalk, Method, Unplaced};
 use crate::error::Result;
 use crate::index::TargetIndex;
 use crate::progress::Progress;
@@ -213,6 +213,12 @@ impl Outcome {
             votes_in,
             allocated,
             unallocated,
+            unallocated_by_cause: self
+                .allocation
+                .unallocated_by_cause
+                .iter()
+                .map(|(c, v)| (*c, v[..parties].iter().sum()))
+                .collect(),
             outside,
             partly_outside,
             units_crs: self.units_crs.clone(),
@@ -247,6 +253,8 @@ pub struct Summary {
     pub allocated: u64,
     /// Votes of units wholly outside every target.
     pub unallocated: u64,
+    /// Unallocated votes by cause.
+    pub unallocated_by_cause: Vec<(Unplaced, u64)>,
     /// Units wholly outside every target, with their votes.
     pub outside: Vec<(String, u64)>,
     /// Units partly outside every target (renormalised), with the uncovered fraction.
@@ -277,6 +285,13 @@ impl fmt::Display for Summary {
             self.parties.join(", "),
             if self.has_electorate { " (+ electorate)" } else { "" }
         )?;
+        write!(f, "ledger:       in {} = allocated {} + unallocated {}", self.votes_in, self.allocated, self.unallocated)?;
+        let causes: Vec<String> = self.unallocated_by_cause.iter().map(|(c, v)| format!("{} {v}", c.as_str())).collect();
+        if causes.is_empty() {
+            writeln!(f, " (ledger.csv)")?;
+        } else {
+            writeln!(f, " ({}; ledger.csv)", causes.join(", "))?;
+        }
         writeln!(f, "votes in:     {}", self.votes_in)?;
         writeln!(f, "allocated:    {}", self.allocated)?;
         write!(f, "unallocated:  {}", self.unallocated)?;

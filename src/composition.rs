@@ -37,9 +37,9 @@ impl Composition {
     /// use notional::crosswalk::{Crosswalk, Method, UnitWeights};
     /// // Two units from old seat 0, one from old seat 1; unit 2 is split.
     /// let cw = Crosswalk { method: Method::Area, units: vec![
-    ///     UnitWeights { weights: vec![(0, 1.0)], covered: 1.0 },
-    ///     UnitWeights { weights: vec![(0, 1.0)], covered: 1.0 },
-    ///     UnitWeights { weights: vec![(0, 0.5), (1, 0.5)], covered: 1.0 },
+    ///     UnitWeights::placed(vec![(0, 1.0)], 1.0),
+    ///     UnitWeights::placed(vec![(0, 1.0)], 1.0),
+    ///     UnitWeights::placed(vec![(0, 0.5), (1, 0.5)], 1.0),
     /// ]};
     /// let c = Composition::new(&[0, 0, 1], &cw, &[100.0, 100.0, 200.0], 2, 2, true);
     /// let first = c.predecessor(0).unwrap();

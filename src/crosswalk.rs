@@ -56,15 +56,62 @@ pub struct UnitWeights {
     /// unit placed whole). Below 1: part of the unit is outside every target
     /// and the weights were renormalised. Above 1: targets overlap there.
     pub covered: f64,
+    /// Why the unit could not be placed (`None` when it was).
+    pub unplaced: Option<Unplaced>,
+}
+
+/// Why a unit's votes could not be placed in any target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unplaced {
+    /// The unit has no usable geometry (null, or every ring collapsed).
+    NoGeometry,
+    /// The unit lies within the targets' overall extent but in none of them:
+    /// a gap in their coverage, or beyond a coastline drawn differently.
+    Gap,
+    /// The unit lies beyond the targets' overall extent (the wrong layer, or
+    /// the wrong coordinate system?).
+    Outside,
+    /// The weights given for the unit are all zero (or it has none).
+    ZeroWeight,
+}
+
+impl Unplaced {
+    /// The ledger's word for the cause.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unplaced::NoGeometry => "no geometry",
+            Unplaced::Gap => "gap",
+            Unplaced::Outside => "outside",
+            Unplaced::ZeroWeight => "zero weight",
+        }
+    }
 }
 
 impl UnitWeights {
-    fn whole(target: usize) -> Self {
-        UnitWeights { weights: vec![(target, 1.0)], covered: 1.0 }
+    /// A placed unit: `weights` (ascending by target, summing to 1) and the
+    /// covered fraction of its area.
+    ///
+    /// ```
+    /// use notional::crosswalk::UnitWeights;
+    /// let w = UnitWeights::placed(vec![(0, 0.25), (1, 0.75)], 1.0);
+    /// assert!(w.is_split() && !w.is_outside());
+    /// ```
+    pub fn placed(weights: Vec<(usize, f64)>, covered: f64) -> Self {
+        UnitWeights { weights, covered, unplaced: None }
     }
 
-    fn outside() -> Self {
-        UnitWeights { weights: Vec::new(), covered: 0.0 }
+    /// A unit that could not be placed, and why.
+    ///
+    /// ```
+    /// use notional::crosswalk::{UnitWeights, Unplaced};
+    /// assert!(UnitWeights::unplaced(Unplaced::Gap).is_outside());
+    /// ```
+    pub fn unplaced(cause: Unplaced) -> Self {
+        UnitWeights { weights: Vec::new(), covered: 0.0, unplaced: Some(cause) }
+    }
+
+    fn whole(target: usize) -> Self {
+        Self::placed(vec![(target, 1.0)], 1.0)
     }
 
     /// True when the unit is shared between two or more targets.
@@ -167,7 +214,7 @@ enum Relation {
 }
 
 fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex) -> UnitWeights {
-    let Some(bbox) = unit.bounding_rect() else { return UnitWeights::outside() };
+    let Some(bbox) = unit.bounding_rect() else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
     let area = unit.unsigned_area();
     if area <= 0.0 {
         // A unit without area cannot be shared by area: place it by a point.
@@ -190,12 +237,9 @@ fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex) -> UnitWeights {
     }
     let covered: f64 = pieces.iter().map(|p| p.1).sum();
     if covered <= 0.0 {
-        return UnitWeights::outside();
+        return UnitWeights::unplaced(if index.within_extent(bbox) { Unplaced::Gap } else { Unplaced::Outside });
     }
-    UnitWeights {
-        weights: pieces.into_iter().map(|(t, a)| (t, a / covered)).collect(),
-        covered: covered / area,
-    }
+    UnitWeights::placed(pieces.into_iter().map(|(t, a)| (t, a / covered)).collect(), covered / area)
 }
 
 /// Decides inside / disjoint without an overlay when no boundary of the target
@@ -255,9 +299,10 @@ fn rects_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
 }
 
 fn by_interior_point(unit: &MultiPolygon<f64>, index: &TargetIndex) -> UnitWeights {
-    let Some(point) = unit.interior_point() else { return UnitWeights::outside() };
+    let Some(point) = unit.interior_point() else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
     let c = point.0;
     let cands = index.candidates(Rect::new(c, c));
+    let cause = if index.within_extent(Rect::new(c, c)) { Unplaced::Gap } else { Unplaced::Outside };
     if let Some(&t) = cands.iter().find(|&&t| index.targets()[t].contains(c)) {
         return UnitWeights::whole(t);
     }
@@ -265,5 +310,5 @@ fn by_interior_point(unit: &MultiPolygon<f64>, index: &TargetIndex) -> UnitWeigh
     cands
         .into_iter()
         .find(|&t| index.targets()[t].geometry.coordinate_position(&c) == CoordPos::OnBoundary)
-        .map_or_else(UnitWeights::outside, UnitWeights::whole)
+        .map_or(UnitWeights::unplaced(cause), UnitWeights::whole)
 }

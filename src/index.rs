@@ -104,6 +104,13 @@ impl TargetIndex {
         self.targets.is_empty()
     }
 
+    /// Whether `bbox` meets the targets' overall extent (the box around them all).
+    pub fn within_extent(&self, bbox: Rect<f64>) -> bool {
+        use rstar::Envelope;
+        let env = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
+        self.tree.size() > 0 && self.tree.root().envelope().intersects(&env)
+    }
+
     /// Targets whose bounding boxes meet `bbox`, in ascending index order.
     pub fn candidates(&self, bbox: Rect<f64>) -> Vec<usize> {
         let env = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);

@@ -83,6 +83,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     say!("route:        {}", rec.route);
     say!("units:        {}", rec.unit_ids.len());
     say!("new seats:    {} with votes", rec.results.seats.len());
+    say!("ledger:       in {votes_in} = allocated {allocated} + unallocated {unallocated} (ledger.csv)");
     say!("votes in:     {votes_in}");
     say!("allocated:    {allocated}");
     say!("unallocated:  {unallocated}");

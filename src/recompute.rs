@@ -13,7 +13,7 @@
 use crate::aggregate::{allocate, Allocation};
 use crate::compare::{compare, Comparison};
 use crate::composition::Composition;
-use crate::crosswalk::{Crosswalk, Method, UnitWeights};
+use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::{Error, Result};
 use crate::estimate::{estimate, Config, Estimates, Inputs};
 use crate::index::TargetIndex;
@@ -376,7 +376,7 @@ fn weights_crosswalk(w: &WeightsSpec, results: &KeyedTable, new_seats: &Layer) -
             let use_fallback = primary <= 0.0;
             let total = if use_fallback { links.iter().map(|l| l.2).sum() } else { primary };
             if total <= 0.0 {
-                return UnitWeights { weights: Vec::new(), covered: 0.0 };
+                return UnitWeights::unplaced(Unplaced::ZeroWeight);
             }
             let mut weights: Vec<(usize, f64)> = Vec::new();
             for (t, a, b) in links {
@@ -387,7 +387,7 @@ fn weights_crosswalk(w: &WeightsSpec, results: &KeyedTable, new_seats: &Layer) -
                     _ => {}
                 }
             }
-            UnitWeights { weights, covered: 1.0 }
+            UnitWeights::placed(weights, 1.0)
         })
         .collect();
     Ok(Crosswalk { method: Method::Area, units })

@@ -108,6 +108,18 @@ fn apportion_writes_results_geojson_and_crosswalk() {
     assert_eq!(sums.len(), 3);
     assert!(sums.values().all(|s| (s - 1.0).abs() < 1e-9), "{sums:?}");
     assert_eq!(cw.lines().filter(|l| l.starts_with("W3,")).count(), 2);
+
+    // ledger.csv: every unit and party, balanced.
+    let ledger = std::fs::read_to_string(out_dir.join("ledger.csv")).unwrap();
+    let mut lines = ledger.lines();
+    assert_eq!(lines.next(), Some("unit,party,votes_in,allocated,unallocated,cause"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 3 * 2);
+    for r in &rows {
+        let n = |i: usize| r[i].parse::<u64>().unwrap();
+        assert_eq!(n(2), n(3) + n(4), "{r:?}");
+    }
+    assert_eq!(rows.iter().map(|r| r[2].parse::<u64>().unwrap()).sum::<u64>(), 1801);
 }
 
 #[test]

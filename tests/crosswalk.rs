@@ -151,3 +151,18 @@ fn centroid_method_sends_units_whole() {
     let out = apportion(&Input::from_text("u", u), &Input::from_text("t", t), None, &options, &notional::progress::Silent).unwrap();
     assert_eq!(weights(&out, 0), vec![("S1".to_string(), 1.0)]);
 }
+
+#[test]
+fn unplaced_units_carry_their_cause() {
+    use notional::crosswalk::Unplaced;
+    // Two targets with a gap between them; one unit in the gap, one far away,
+    // one whose only ring collapses (no geometry).
+    let t = targets(&[rect(0., 0., 1000., 1000.), rect(2000., 0., 3000., 1000.)]);
+    let collapsed = MultiPolygon::new(vec![polygon![(x: 10., y: 10.), (x: 20., y: 20.), (x: 10., y: 10.)]]);
+    let out = run(&units(&[rect(1200., 100., 1800., 900.), rect(9000., 9000., 9100., 9100.), collapsed], &[5, 6, 7]), &t);
+    let causes: Vec<_> = out.crosswalk.units.iter().map(|u| u.unplaced).collect();
+    assert_eq!(causes, vec![Some(Unplaced::Gap), Some(Unplaced::Outside), Some(Unplaced::NoGeometry)]);
+    let s = out.summary();
+    assert_eq!(s.unallocated_by_cause, vec![(Unplaced::NoGeometry, 7), (Unplaced::Gap, 5), (Unplaced::Outside, 6)]);
+    assert!(s.to_string().contains("ledger:       in 18 = allocated 0 + unallocated 18 (no geometry 7, gap 5, outside 6; ledger.csv)"), "{s}");
+}

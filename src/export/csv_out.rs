@@ -1,4 +1,5 @@
 use crate::crosswalk::Crosswalk;
+use crate::read::VoteTable;
 use crate::results::Results;
 use std::io::{self, Write};
 
@@ -54,7 +55,7 @@ pub fn results_csv(results: &Results, extra: &[Extra], out: impl Write) -> io::R
 /// use notional::crosswalk::{Crosswalk, Method, UnitWeights};
 /// use notional::export::crosswalk_csv;
 /// let cw = Crosswalk { method: Method::Area, units: vec![
-///     UnitWeights { weights: vec![(0, 0.25), (1, 0.75)], covered: 1.0 }] };
+///     UnitWeights::placed(vec![(0, 0.25), (1, 0.75)], 1.0)] };
 /// let mut out = Vec::new();
 /// crosswalk_csv(&cw, &["W1"], &["S1", "S2"], &mut out).unwrap();
 /// assert_eq!(String::from_utf8(out).unwrap(), "from,to,weight\nW1,S1,0.25\nW1,S2,0.75\n");
@@ -65,6 +66,37 @@ pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&st
     for (u, row) in crosswalk.units.iter().enumerate() {
         for &(t, weight) in &row.weights {
             w.write_record([unit_ids[u], target_ids[t], &weight.to_string()])?;
+        }
+    }
+    w.flush()
+}
+
+/// Writes `ledger.csv`, the conservation ledger: for every unit and party,
+/// `unit,party,votes_in,allocated,unallocated,cause` (cause is blank when the
+/// unit was placed; otherwise `no geometry`, `gap`, `outside` or
+/// `zero weight`). The electorate is not a party and is not listed.
+///
+/// ```
+/// use notional::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
+/// use notional::export::ledger_csv;
+/// use notional::read::VoteTable;
+/// let votes = VoteTable::new(vec!["lab".into()], false, vec![vec![7], vec![3]]);
+/// let cw = Crosswalk { method: Method::Area, units: vec![
+///     UnitWeights::placed(vec![(0, 1.0)], 1.0), UnitWeights::unplaced(Unplaced::Gap)] };
+/// let mut out = Vec::new();
+/// ledger_csv(&votes, &cw, &["W1", "W2"], &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(),
+///     "unit,party,votes_in,allocated,unallocated,cause\nW1,lab,7,7,0,\nW2,lab,3,0,3,gap\n");
+/// ```
+pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], out: impl Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["unit", "party", "votes_in", "allocated", "unallocated", "cause"])?;
+    for (u, row) in crosswalk.units.iter().enumerate() {
+        let cause = row.unplaced.map_or("", |c| c.as_str());
+        let placed = !row.is_outside();
+        for (party, &v) in votes.parties().iter().zip(votes.row(u)) {
+            let (a, n) = if placed { (v, 0) } else { (0, v) };
+            w.write_record([unit_ids[u], party, &v.to_string(), &a.to_string(), &n.to_string(), cause])?;
         }
     }
     w.flush()

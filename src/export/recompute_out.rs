@@ -1,5 +1,5 @@
 use super::geojson_out::geometry_value;
-use super::{crosswalk_csv, results_csv, results_geojson, write_files, Extra};
+use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files, Extra};
 use crate::error::Result;
 use crate::project::{detect, layer_to_wgs84, Projector};
 use crate::recompute::{Recomputed, WardEstimates};
@@ -27,6 +27,8 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed) -> Result<Vec<PathBuf>> {
     let new_ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();
     let mut crosswalk = Vec::new();
     crosswalk_csv(&rec.crosswalk, &unit_ids, &new_ids, &mut crosswalk).expect(mem);
+    let mut ledger = Vec::new();
+    ledger_csv(&rec.votes, &rec.crosswalk, &unit_ids, &mut ledger).expect(mem);
     let mut composition = Vec::new();
     composition_csv(rec, &mut composition).expect(mem);
     let report = seat_report(rec);
@@ -34,6 +36,7 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed) -> Result<Vec<PathBuf>> {
         ("results.csv", &results),
         ("results.geojson", &geojson),
         ("crosswalk.csv", &crosswalk),
+        ("ledger.csv", &ledger),
         ("composition.csv", &composition),
         ("report.txt", report.as_bytes()),
     ];
