@@ -23,44 +23,49 @@ use rayon::prelude::*;
 /// assert_eq!(largest_remainder(10, &[0.34, 0.33, 0.33]), vec![4, 3, 3]);
 /// assert_eq!(largest_remainder(1, &[0.5, 0.5]), vec![1, 0]);
 /// assert_eq!(largest_remainder(7, &[1.0]), vec![7]);
+/// assert_eq!(largest_remainder(9, &[f64::NAN, -1.0, 0.0]), vec![3, 3, 3]); // no usable weight: equal shares
+/// assert_eq!(largest_remainder(10, &[1e308, 1e308]), vec![5, 5]);
 /// ```
 pub fn largest_remainder(count: u64, weights: &[f64]) -> Vec<u64> {
     let mut parts = vec![0u64; weights.len()];
     if weights.is_empty() || count == 0 {
         return parts;
     }
-    if weights.len() == 1 {
-        parts[0] = count;
-        return parts;
-    }
+    // Weights that are negative or not finite count as 0; the rest are
+    // normalised, so the quotas never exceed the count. All zero: equal shares.
+    let clean: Vec<f64> = weights.iter().map(|&w| if w.is_finite() && w > 0.0 { w } else { 0.0 }).collect();
+    let sum: f64 = clean.iter().sum();
+    let share = |j: usize| if sum > 0.0 && sum.is_finite() { clean[j] / sum } else { 1.0 / clean.len() as f64 };
     let mut fractions: Vec<(usize, f64)> = Vec::with_capacity(weights.len());
     let mut assigned = 0u64;
-    for (j, &w) in weights.iter().enumerate() {
-        let quota = count as f64 * w.max(0.0);
-        let floor = quota.floor();
-        parts[j] = floor as u64;
-        assigned += parts[j];
+    for (j, part) in parts.iter_mut().enumerate() {
+        let quota = count as f64 * share(j);
+        let floor = quota.floor().min(count as f64);
+        *part = floor as u64;
+        assigned = assigned.saturating_add(*part);
         fractions.push((j, quota - floor));
     }
     // Largest fraction first; ties to the earlier target.
     fractions.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    while assigned > count {
-        // Only possible if the weights sum to more than 1: take back from the smallest fractions.
+    if assigned > count {
+        // Rounding of normalised shares can only overshoot by a few: take them
+        // back from the smallest fractions, at most what each part holds.
+        let mut excess = assigned - count;
         for &(j, _) in fractions.iter().rev() {
-            if assigned == count {
+            let take = excess.min(parts[j]);
+            parts[j] -= take;
+            excess -= take;
+            if excess == 0 {
                 break;
             }
-            if parts[j] > 0 {
-                parts[j] -= 1;
-                assigned -= 1;
-            }
         }
+        assigned = count;
     }
-    let mut k = 0;
-    while assigned < count {
-        parts[fractions[k % fractions.len()].0] += 1;
-        assigned += 1;
-        k += 1;
+    let left = count - assigned;
+    let n = fractions.len() as u64;
+    for (k, &(j, _)) in fractions.iter().enumerate() {
+        // Usually `left < n`; the division covers weights that summed to less than 1.
+        parts[j] += left / n + u64::from((k as u64) < left % n);
     }
     parts
 }

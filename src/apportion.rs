@@ -2,11 +2,12 @@
 //! as one call. Writing the outputs is [`crate::export`]'s.
 
 use crate::aggregate::{allocate, Allocation};
-use crate::crosswalk::{Crosswalk, Method, Unplaced};
+use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::Result;
 use crate::index::TargetIndex;
 use crate::progress::Progress;
-use crate::project::{detect, layer_to_bng, layer_to_wgs84, Detected, Projector};
+use crate::project::{layer_to_wgs84, Detected, Projector};
+use crate::repair::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, VoteTable};
 use crate::results::Results;
 use geo::MultiPolygon;
@@ -60,6 +61,12 @@ pub struct Outcome {
     pub units_crs: Detected,
     /// The targets' detected CRS.
     pub targets_crs: Detected,
+    /// Invalid units found (repaired or rejected).
+    pub unit_repairs: Vec<Repair>,
+    /// Invalid targets found (repaired or rejected).
+    pub target_repairs: Vec<Repair>,
+    /// Geometry notes for the summary.
+    pub notes: Vec<String>,
     /// Votes per unit.
     pub votes: VoteTable,
     /// Weights per unit over targets.
@@ -146,25 +153,43 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
         None => VoteTable::from_properties(&units, &options.from_id, parties)?,
     };
     timings.read = lap();
-    let units_crs = detect(&units)?;
-    let targets_crs = detect(&targets)?;
     let projector = Projector::new();
-    let (unit_geoms, target_geoms) = rayon::join(
-        || layer_to_bng(&units, units_crs.crs, &projector),
-        || layer_to_bng(&targets, targets_crs.crs, &projector),
-    );
-    let (unit_geoms, target_geoms) = (unit_geoms?, target_geoms?);
+    let (units_prepared, targets_prepared) =
+        rayon::join(|| Prepared::new(&units, &projector), || Prepared::new(&targets, &projector));
+    let (units_prepared, targets_prepared) = (units_prepared?, targets_prepared?);
+    let (units_crs, targets_crs) = (units_prepared.crs.clone(), targets_prepared.crs.clone());
+    let mut notes: Vec<String> = [units_prepared.describe(&units), targets_prepared.describe(&targets)].into_iter().flatten().collect();
+    let (unit_repairs, target_repairs) = (units_prepared.repairs.clone(), targets_prepared.repairs.clone());
+    for t in targets_prepared.rejected() {
+        notes.push(format!("{}: {} was rejected and receives nothing", targets.source_name, targets.place(t)));
+    }
     timings.project = lap();
-    let index = TargetIndex::new(target_geoms);
+    let index = TargetIndex::new(targets_prepared.geometries);
     timings.index = lap();
-    let crosswalk = Crosswalk::build(&unit_geoms, &index, options.method, progress);
+    let mut crosswalk = Crosswalk::build(&units_prepared.geometries, &index, options.method, progress);
+    for u in units_prepared.rejected() {
+        crosswalk.units[u] = UnitWeights::unplaced(Unplaced::Rejected);
+    }
     timings.crosswalk = lap();
     let allocation = allocate(&votes, &crosswalk, index.len());
     let ids: Vec<&str> = targets.features.iter().map(|f| f.id.as_str()).collect();
     let names: Vec<&str> = targets.features.iter().map(|f| f.name.as_deref().unwrap_or("")).collect();
     let results = Results::new(votes.parties(), votes.has_electorate(), &ids, &names, &allocation);
     timings.aggregate = lap();
-    Ok(Outcome { units, targets, units_crs, targets_crs, votes, crosswalk, allocation, results, timings })
+    Ok(Outcome {
+        units,
+        targets,
+        units_crs,
+        targets_crs,
+        unit_repairs,
+        target_repairs,
+        notes,
+        votes,
+        crosswalk,
+        allocation,
+        results,
+        timings,
+    })
 }
 
 impl Outcome {
@@ -223,7 +248,7 @@ impl Outcome {
             partly_outside,
             units_crs: self.units_crs.clone(),
             targets_crs: self.targets_crs.clone(),
-            warnings: self.units.warnings.iter().chain(&self.targets.warnings).cloned().collect(),
+            warnings: self.notes.iter().chain(&self.units.warnings).chain(&self.targets.warnings).cloned().collect(),
         }
     }
 }

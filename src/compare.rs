@@ -10,6 +10,7 @@
 use crate::parties::party_key;
 use crate::read::KeyedTable;
 use crate::results::{Results, SeatResult};
+use std::collections::HashMap;
 
 /// Butler swing from `a` to `b`, in points, given both parties' shares (in %)
 /// at the first and second election.
@@ -71,13 +72,49 @@ pub struct Comparison {
 /// assert!((c.needed.unwrap().points - 17.85).abs() < 1e-9); // "Labour needed 18"
 /// ```
 pub fn compare(results: &Results, later: &KeyedTable) -> Vec<Option<Comparison>> {
+    compare_with_other_winner(results, later, None)
+}
+
+/// As [`compare`], knowing which seats an "other" candidate won.
+///
+/// An "other" column (`All other candidates`) adds up several candidates, so
+/// it cannot rank as one: it counts only with the votes of the other
+/// candidate who won the seat, from `other_winner` (the Commons Library's
+/// `Of which other winner`), and is never first or second otherwise.
+///
+/// ```
+/// use notional::compare::compare_with_other_winner;
+/// use notional::read::{Input, KeyedTable};
+/// use notional::results::{Results, SeatResult};
+/// use std::collections::HashMap;
+/// let notional = Results { parties: vec!["Con".into(), "Lab".into()], has_electorate: false,
+///     seats: vec![SeatResult::new(0, "S1", "Hall Green", &[100, 500], None)] };
+/// // Several other candidates together out-poll Labour, but none of them won.
+/// let later = KeyedTable::read(&Input::from_text("l.csv", "ONS ID,Con,Lab,All other candidates\nS1,50,400,600\n"), "ONS ID", None).unwrap();
+/// let none_won = HashMap::from([("S1".to_string(), 0u64)]);
+/// let c = compare_with_other_winner(&notional, &later, Some(&none_won))[0].clone().unwrap();
+/// assert_eq!(c.label, "Lab hold");
+/// ```
+pub fn compare_with_other_winner(
+    results: &Results,
+    later: &KeyedTable,
+    other_winner: Option<&HashMap<String, u64>>,
+) -> Vec<Option<Comparison>> {
     let later_parties = later.table.parties();
     let later_keys: Vec<String> = later_parties.iter().map(|p| party_key(p)).collect();
     let keys: Vec<String> = results.parties.iter().map(|p| party_key(p)).collect();
     results
         .seats
         .iter()
-        .map(|seat| later.get(&seat.code).and_then(|row| compare_seat(results, &keys, seat, later_parties, &later_keys, &row[..later_parties.len()])))
+        .map(|seat| {
+            let row = later.get(&seat.code)?;
+            let votes = &row[..later_parties.len()];
+            // Votes for ranking: an "other" column counts only as its winning candidate.
+            let other = other_winner.and_then(|m| m.get(&seat.code)).copied().unwrap_or(0);
+            let rank: Vec<u64> =
+                votes.iter().zip(&later_keys).map(|(&v, k)| if k == "oth" { other.min(v) } else { v }).collect();
+            compare_seat(results, &keys, seat, later_parties, &later_keys, votes, &rank)
+        })
         .collect()
 }
 
@@ -88,6 +125,7 @@ fn compare_seat(
     later_parties: &[String],
     later_keys: &[String],
     later_votes: &[u64],
+    rank: &[u64],
 ) -> Option<Comparison> {
     let later_total: u64 = later_votes.iter().sum();
     let notional_winner = seat.winner?;
@@ -95,7 +133,7 @@ fn compare_seat(
         return None;
     }
     let mut order: Vec<usize> = (0..later_votes.len()).collect();
-    order.sort_by(|&a, &b| later_votes[b].cmp(&later_votes[a]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| rank[b].cmp(&rank[a]).then(a.cmp(&b)));
     let (w2, r2) = (order[0], order.get(1).copied());
     let share1 = |key: &str| keys.iter().position(|k| k == key).map(|p| seat.share(p));
     let share2 = |key: &str| later_keys.iter().position(|k| k == key).map(|p| later_votes[p] as f64 / later_total as f64 * 100.0);
@@ -106,6 +144,10 @@ fn compare_seat(
     let swing = |from_key: &str, to_key: &str| -> Option<Swing> {
         let first = (share1(from_key)?, share1(to_key)?);
         let second = (share2(from_key)?, share2(to_key)?);
+        // No swing with a party that did not stand at one of the elections.
+        if [first.0, first.1, second.0, second.1].contains(&0.0) {
+            return None;
+        }
         let points = butler_swing(first, second);
         let (from, to) = (name(from_key, from_key), name(to_key, to_key));
         // Report the direction the swing went: always a positive number of points.

@@ -73,6 +73,8 @@ pub enum Unplaced {
     Outside,
     /// The weights given for the unit are all zero (or it has none).
     ZeroWeight,
+    /// The unit's geometry was invalid and could not be repaired.
+    Rejected,
 }
 
 impl Unplaced {
@@ -83,6 +85,7 @@ impl Unplaced {
             Unplaced::Gap => "gap",
             Unplaced::Outside => "outside",
             Unplaced::ZeroWeight => "zero weight",
+            Unplaced::Rejected => "rejected geometry",
         }
     }
 }

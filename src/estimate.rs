@@ -260,19 +260,18 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
 
         let mut seat_rows = vec![vec![0u64; k + 1]; end - start];
         for c in 0..k {
+            if votes[c] == 0 {
+                continue;
+            }
+            // largest_remainder shares equally when no weight is usable, so
+            // the seat's votes are always placed in full.
             let col: Vec<f64> = x.iter().map(|r| r[c]).collect();
-            let sum: f64 = col.iter().sum();
-            if votes[c] > 0 && sum > 0.0 {
-                let w: Vec<f64> = col.iter().map(|v| v / sum).collect();
-                for (r, v) in largest_remainder(votes[c], &w).into_iter().enumerate() {
-                    seat_rows[r][c] = v;
-                }
+            for (r, v) in largest_remainder(votes[c], &col).into_iter().enumerate() {
+                seat_rows[r][c] = v;
             }
         }
         if results.table.has_electorate() {
-            let we: f64 = weight.iter().sum();
-            let w: Vec<f64> = weight.iter().map(|v| if we > 0.0 { v / we } else { 0.0 }).collect();
-            for (r, v) in largest_remainder(actual[k], &w).into_iter().enumerate() {
+            for (r, v) in largest_remainder(actual[k], &weight).into_iter().enumerate() {
                 seat_rows[r][k] = v;
             }
         }
@@ -281,6 +280,24 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
     }
 
     let mut notes = Vec::new();
+    let estimated: std::collections::HashSet<&str> = fits.iter().map(|f| seat_ids[f.seat]).collect();
+    let (mut n_out, mut v_out, mut v_all) = (0usize, 0u64, 0u64);
+    for (r, id) in results.ids.iter().enumerate() {
+        let v: u64 = results.table.row(r)[..k].iter().sum();
+        v_all += v;
+        if !estimated.contains(id.as_str()) {
+            n_out += 1;
+            v_out += v;
+        }
+    }
+    notes.push(format!(
+        "{} of {} old seats in {} estimated ({} of {} votes); the other {n_out} ({v_out} votes) have too few wards and are not part of this run",
+        fits.len(),
+        results.ids.len(),
+        results.source_name,
+        v_all - v_out,
+        v_all
+    ));
     if inputs.local.is_some() {
         notes.push(format!("{} of {} ward parts had no local-election result and use their seat's shares", without_local, parts.len()));
         if !unmatched.is_empty() {

@@ -12,7 +12,7 @@ use notional::recompute::{estimate_wards, recompute};
 use notional::progress::Progress;
 use notional::read::Input;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Writes a line to stdout, returning an error instead of panicking when
@@ -63,11 +63,14 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
     let bar = Bar::new(args.common.quiet);
     let outcome = apportion(&from, &to, votes.as_ref(), &args.options(), &bar)
         .context("cannot apportion")?;
-    say_raw!("{}", outcome.summary());
+    // Write before printing: a reader that closes stdout must not stop the outputs.
     let start = std::time::Instant::now();
-    write(&args.output, &outcome)?;
+    let written = write(&args.output, &outcome)?;
+    let write_time = start.elapsed();
+    say_raw!("{}", outcome.summary());
+    list(&written)?;
     if args.timings {
-        eprintln!("timings: {}, write {:.0} ms", outcome.timings, start.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("timings: {}, write {:.0} ms", outcome.timings, write_time.as_secs_f64() * 1000.0);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -76,6 +79,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let spec = args.spec()?;
     let bar = Bar::new(args.old.common.quiet);
     let rec = recompute(&spec, &bar).context("cannot recompute")?;
+    let written = write_recomputed(&args.old.output, &rec).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
     let votes_in: u64 = rec.votes.totals()[..rec.votes.parties().len()].iter().sum();
     let n = rec.votes.parties().len();
     let allocated: u64 = rec.allocation.allocated_totals()[..n].iter().sum();
@@ -90,10 +94,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     if let Some(we) = &rec.wards {
         say_raw!("{}", estimate_report(we).lines().take(3).map(|l| format!("{l}\n")).collect::<String>());
     }
-    let written = write_recomputed(&args.old.output, &rec).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
-    for path in written {
-        say!("wrote {}", path.display());
-    }
+    list(&written)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -103,15 +104,14 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     let bar = Bar::new(o.common.quiet);
     let we = estimate_wards(&ws, &old, &o.old_id, &o.old_name, &results, &names, &bar).context("cannot estimate")?;
     let report = estimate_report(&we);
-    say_raw!("{report}");
     let mut csv = Vec::new();
     estimates_csv(&we, &mut csv)?;
     let mut geojson = Vec::new();
     estimates_geojson(&we, &mut geojson)?;
     let files: [(&str, &[u8]); 3] = [("wards.csv", &csv), ("wards.geojson", &geojson), ("report.txt", report.as_bytes())];
-    for path in write_files(&o.output, &files).with_context(|| format!("cannot write outputs to {}", o.output.display()))? {
-        say!("wrote {}", path.display());
-    }
+    let written = write_files(&o.output, &files).with_context(|| format!("cannot write outputs to {}", o.output.display()))?;
+    say_raw!("{report}");
+    list(&written)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -122,6 +122,10 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     let bar = Bar::new(args.common.quiet);
     let old = apportion(&wards, &old_seats, None, &options, &bar).context("demo: old seats")?;
     let new = apportion(&wards, &new_seats, None, &options, &bar).context("demo: new seats")?;
+    let written = match &args.output {
+        Some(dir) => write(dir, &new)?,
+        None => Vec::new(),
+    };
 
     say!("notional demo: SCHEMATIC boundaries and ILLUSTRATIVE ward estimates (see data/demo/README.md)\n");
     say!("2019 result on the old seats (sum of the ward estimates):");
@@ -140,14 +144,15 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     }
     say!("");
     say_raw!("{}", new.summary());
-    if let Some(dir) = &args.output {
-        write(dir, &new)?;
-    }
+    list(&written)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(dir: &Path, outcome: &Outcome) -> Result<()> {
-    let written = write_outputs(dir, outcome).with_context(|| format!("cannot write outputs to {}", dir.display()))?;
+fn write(dir: &Path, outcome: &Outcome) -> Result<Vec<PathBuf>> {
+    write_outputs(dir, outcome).with_context(|| format!("cannot write outputs to {}", dir.display()))
+}
+
+fn list(written: &[PathBuf]) -> Result<()> {
     for path in written {
         say!("wrote {}", path.display());
     }

@@ -11,14 +11,15 @@
 //! result, hold/gain labels and swing ([`crate::compare`]).
 
 use crate::aggregate::{allocate, Allocation};
-use crate::compare::{compare, Comparison};
+use crate::compare::{compare_with_other_winner, Comparison};
 use crate::composition::Composition;
 use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::{Error, Result};
 use crate::estimate::{estimate, Config, Estimates, Inputs};
 use crate::index::TargetIndex;
 use crate::progress::Progress;
-use crate::project::{detect, layer_to_bng, Projector};
+use crate::project::Projector;
+use crate::repair::Prepared;
 use crate::read::{read_columns, read_layer, parse_count, Aliases, Input, KeyedTable, Layer, LocalResults, MultiMember, VoteTable};
 use crate::results::Results;
 use std::collections::HashMap;
@@ -120,9 +121,9 @@ pub fn estimate_wards(
     let projector = Projector::new();
     let old_layer = read_layer(old_seats, old_id, Some(old_name))?;
     let old = old_names(&old_layer, result_names);
-    let old_bng = layer_to_bng(&old_layer, detect(&old_layer)?.crs, &projector)?;
+    let old_bng = Prepared::new(&old_layer, &projector)?.geometries;
     let wards = read_layer(&ws.wards, &ws.id, Some(&ws.name))?;
-    let wards_bng = layer_to_bng(&wards, detect(&wards)?.crs, &projector)?;
+    let wards_bng = Prepared::new(&wards, &projector)?.geometries;
     let (electorate, turnout) = ward_electorates(ws, &wards)?;
     let mut local = LocalResults::default();
     for (input, id) in &ws.local {
@@ -193,6 +194,26 @@ pub struct Recomputed {
     pub composition: Composition,
     /// Comparison with the later result, by result row.
     pub later: Option<Vec<Option<Comparison>>>,
+    /// Per new seat (by index), the share of its area the units cover
+    /// (geometry routes only).
+    pub coverage: Option<Vec<f64>>,
+}
+
+/// New seats less covered than this by the units are partial: their totals
+/// are reported (no vote is hidden) but not compared with a later result.
+pub const MIN_SEAT_COVERAGE: f64 = 0.5;
+
+/// Per target, the share of its area covered by the units.
+fn seat_coverage(units: &[geo::MultiPolygon<f64>], crosswalk: &Crosswalk, index: &TargetIndex) -> Vec<f64> {
+    use geo::Area;
+    let mut covered = vec![0.0; index.len()];
+    for (u, row) in crosswalk.units.iter().enumerate() {
+        let inside = units[u].unsigned_area() * row.covered;
+        for &(t, w) in &row.weights {
+            covered[t] += inside * w;
+        }
+    }
+    covered.iter().zip(index.targets()).map(|(c, t)| if t.area > 0.0 { (c / t.area).min(1.0) } else { 0.0 }).collect()
 }
 
 /// Runs the recompute.
@@ -202,38 +223,40 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let results = KeyedTable::read(&spec.old_results, &spec.results_id, spec.parties.as_deref())?;
     let result_names = result_names(&spec.old_results, &spec.results_id, &spec.results_name);
 
-    let (route, wards, old, unit_ids, unit_old, votes, crosswalk) = if let Some(w) = &spec.weights {
+    let (route, wards, old, unit_ids, unit_old, votes, crosswalk, coverage) = if let Some(w) = &spec.weights {
         let old: Vec<(String, String)> =
             results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
         let crosswalk = weights_crosswalk(w, &results, &new_seats)?;
         let unit_ids = results.ids.clone();
         let unit_old: Vec<usize> = (0..unit_ids.len()).collect();
-        ("weights table", None, old, unit_ids, unit_old, results.table.clone(), crosswalk)
+        ("weights table", None, old, unit_ids, unit_old, results.table.clone(), crosswalk, None)
     } else {
         let old_input = spec.old_seats.as_ref().ok_or_else(|| {
             Error::Mismatch("recompute needs --old-seats (polygons) or --weights (a weights table)".into())
         })?;
-        let new_bng = layer_to_bng(&new_seats, detect(&new_seats)?.crs, &projector)?;
+        let new_bng = Prepared::new(&new_seats, &projector)?.geometries;
         let index = TargetIndex::new(new_bng);
         match &spec.wards {
             Some(ws) => {
                 let we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, progress)?;
                 let geoms: Vec<_> = we.estimates.parts.iter().map(|p| p.geometry.clone()).collect();
                 let crosswalk = Crosswalk::build(&geoms, &index, Method::Area, progress);
+                let coverage = seat_coverage(&geoms, &crosswalk, &index);
                 let unit_old = we.estimates.parts.iter().map(|p| p.seat).collect();
                 let (votes, old, ids) = (we.estimates.votes.clone(), we.old.clone(), we.ids.clone());
-                ("ward estimates", Some(we), old, ids, unit_old, votes, crosswalk)
+                ("ward estimates", Some(we), old, ids, unit_old, votes, crosswalk, Some(coverage))
             }
             None => {
                 let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
                 let old = old_names(&old_layer, &result_names);
-                let old_bng = layer_to_bng(&old_layer, detect(&old_layer)?.crs, &projector)?;
+                let old_bng = Prepared::new(&old_layer, &projector)?.geometries;
                 let ids: Vec<&str> = old_layer.features.iter().map(|f| f.id.as_str()).collect();
                 let votes = results.join(&ids, &old_layer.source_name)?;
                 let crosswalk = Crosswalk::build(&old_bng, &index, Method::Area, progress);
+                let coverage = seat_coverage(&old_bng, &crosswalk, &index);
                 let unit_ids = ids.iter().map(|s| s.to_string()).collect();
                 let unit_old = (0..ids.len()).collect();
-                ("old seats by area", None, old, unit_ids, unit_old, votes, crosswalk)
+                ("old seats by area", None, old, unit_ids, unit_old, votes, crosswalk, Some(coverage))
             }
         }
     };
@@ -250,10 +273,24 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         })
         .collect();
     let composition = Composition::new(&unit_old, &crosswalk, &measure, old.len(), ids.len(), votes.has_electorate());
-    let later = match &spec.later {
-        Some((input, id)) => Some(compare(&results_new, &KeyedTable::read(input, id, None)?)),
+    let mut later = match &spec.later {
+        Some((input, id)) => {
+            // The Commons Library's `Of which other winner`: which seats an "other" candidate won.
+            let other: Option<HashMap<String, u64>> = read_columns(input, &[id, "Of which other winner"])
+                .ok()
+                .map(|rows| rows.into_iter().map(|(_, r)| (r[0].clone(), parse_count(&r[1]).unwrap_or(0))).collect());
+            Some(compare_with_other_winner(&results_new, &KeyedTable::read(input, id, None)?, other.as_ref()))
+        }
         None => None,
     };
+    // A seat the units barely cover has no notional result to compare.
+    if let (Some(later), Some(cov)) = (later.as_mut(), coverage.as_ref()) {
+        for (c, seat) in later.iter_mut().zip(&results_new.seats) {
+            if cov[seat.target] < MIN_SEAT_COVERAGE {
+                *c = None;
+            }
+        }
+    }
     Ok(Recomputed {
         route,
         wards,
@@ -266,6 +303,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         results: results_new,
         composition,
         later,
+        coverage,
     })
 }
 
@@ -286,12 +324,17 @@ type WardColumns = (Option<Vec<f64>>, Option<Vec<Option<f64>>>);
 /// wards' own `electorate` property.
 fn ward_electorates(ws: &WardSpec, wards: &Layer) -> Result<WardColumns> {
     let Some((input, id, column, ballots)) = &ws.electorates else {
-        let from_props: Option<Vec<f64>> = wards
-            .features
-            .iter()
-            .map(|f| f.properties.iter().find(|(k, _)| k.eq_ignore_ascii_case("electorate")).and_then(|(_, v)| v.as_f64()))
-            .collect();
-        return Ok((from_props, None));
+        let mut from_props = Vec::with_capacity(wards.features.len());
+        for (i, f) in wards.features.iter().enumerate() {
+            match f.properties.iter().find(|(k, _)| k.eq_ignore_ascii_case("electorate")) {
+                None => return Ok((None, None)),
+                Some((k, v)) => {
+                    let e = crate::read::json_count(v).map_err(|m| Error::field(&wards.source_name, wards.place(i), k, m))?;
+                    from_props.push(e as f64);
+                }
+            }
+        }
+        return Ok((Some(from_props), None));
     };
     let mut names = vec![id.as_str(), column.as_str()];
     names.extend(ballots.as_deref());

@@ -166,3 +166,22 @@ fn help_has_worked_examples() {
         assert!(text(&out.stdout).contains("Examples:"), "{sub}");
     }
 }
+
+#[test]
+fn a_failed_write_leaves_the_previous_outputs_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    let out_dir = dir.path().join("out");
+    let o = out_dir.to_str().unwrap();
+    assert!(notional(&["apportion", &wards, &seats, "-o", o]).status.success());
+    let before = std::fs::read(out_dir.join("results.csv")).unwrap();
+    // crosswalk.csv cannot be replaced (a non-empty directory stands there).
+    std::fs::remove_file(out_dir.join("crosswalk.csv")).unwrap();
+    std::fs::create_dir_all(out_dir.join("crosswalk.csv").join("x")).unwrap();
+    let failed = notional(&["apportion", &wards, &seats, "-o", o, "--parties", "lab"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+    assert!(text(&failed.stderr).contains("crosswalk.csv"), "{}", text(&failed.stderr));
+    assert_eq!(std::fs::read(out_dir.join("results.csv")).unwrap(), before, "results.csv restored");
+    let leftovers: Vec<_> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

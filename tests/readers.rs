@@ -126,3 +126,23 @@ fn csv_line_numbers_are_physical_lines_with_crlf_and_title_rows() {
     let e = notional::read::KeyedTable::read(&Input::from_text("l.csv", csv), "Ward code", None).unwrap_err();
     assert_eq!(e.to_string(), "l.csv: line 5, field `Ward code`: duplicate id `W1` (also on line 3)");
 }
+
+#[test]
+fn csv_with_duplicate_headers_or_ragged_rows_is_an_error() {
+    let l = layer(&two_wards());
+    let e = |csv: &str| VoteTable::from_csv(&Input::from_text("v.csv", csv), "code", None, &l).unwrap_err().to_string();
+    assert_eq!(e("code,con,lab,lab\nA,10,20,5\nB,1,2,300\n"), "v.csv: line 1, field `lab`: names columns 3 and 4; column names must be unique");
+    assert_eq!(
+        e("code,con,lab\nA,1,234,5\nB,1,2\n"),
+        "v.csv: line 2, field `(row)`: has 4 cells but the header has 3; an unquoted thousands separator (1,234) splits a cell in two"
+    );
+    let dup = VoteTable::from_csv(&Input::from_text("v.csv", "code,con,lab\nA,1,2\nB,3,4\n"), "code", Some(&["con".into(), "con".into()]), &l);
+    assert_eq!(dup.unwrap_err().to_string(), "--parties names `con` twice (positions 1 and 2)");
+}
+
+#[test]
+fn counts_too_large_to_sum_are_rejected() {
+    let l = layer(&two_wards());
+    let e = VoteTable::from_csv(&Input::from_text("v.csv", "code,lab\nA,18446744073709551615\nB,1\n"), "code", None, &l).unwrap_err();
+    assert_eq!(e.to_string(), "v.csv: line 2, field `lab`: `18446744073709551615` is too large to be a vote count");
+}

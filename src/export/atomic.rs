@@ -3,9 +3,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Writes several files into `dir` all-or-nothing: each goes to a hidden
-/// temporary file first, and only when every one is complete are they renamed
-/// into place. On failure the temporaries are removed and existing files keep
-/// their old contents.
+/// temporary file first; only when every one is complete are they moved into
+/// place, and if a move fails, those already moved are undone and the files
+/// they replaced restored. Existing files keep their old contents on failure.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("notional-doc-{}", std::process::id()));
@@ -14,25 +14,75 @@ use std::path::{Path, PathBuf};
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
 pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>> {
+    write_files_removing(dir, files, &[])
+}
+
+/// As [`write_files`], and on success also removes `stale` files of an earlier
+/// run that this run does not write (so outputs never mix two runs).
+pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    for name in files.iter().map(|f| f.0).chain(stale.iter().copied()) {
+        let target = dir.join(name);
+        if target.is_dir() {
+            let e = std::io::Error::other("is a directory, not an output file; move it away");
+            return Err(Error::io(target, e));
+        }
+    }
+    let pid = std::process::id();
     let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = (|| {
+    let written = (|| {
         for (name, bytes) in files {
             let target = dir.join(name);
-            let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+            let temp = dir.join(format!(".{name}.tmp-{pid}"));
             temps.push((temp.clone(), target));
             let mut f = std::fs::File::create(&temp).map_err(|e| Error::io(&temp, e))?;
             f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| Error::io(&temp, e))?;
         }
-        for (temp, target) in &temps {
-            std::fs::rename(temp, target).map_err(|e| Error::io(target, e))?;
-        }
-        Ok(temps.iter().map(|(_, t)| t.clone()).collect())
+        Ok(())
     })();
-    if result.is_err() {
+    if let Err(e) = written {
         for (temp, _) in &temps {
             let _ = std::fs::remove_file(temp);
         }
+        return Err(e);
     }
-    result
+    // Move old files (those replaced, and stale ones) aside, then the new ones in.
+    let targets: Vec<PathBuf> = temps.iter().map(|(_, t)| t.clone()).chain(stale.iter().map(|s| dir.join(s))).collect();
+    let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut moved_in: Vec<PathBuf> = Vec::new();
+    let result = (|| {
+        for target in &targets {
+            if target.exists() {
+                let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let backup = dir.join(format!(".{name}.old-{pid}"));
+                std::fs::rename(target, &backup).map_err(|e| Error::io(target, e))?;
+                backups.push((backup, target.clone()));
+            }
+        }
+        for (temp, target) in &temps {
+            std::fs::rename(temp, target).map_err(|e| Error::io(target, e))?;
+            moved_in.push(target.clone());
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            for (backup, _) in &backups {
+                let _ = std::fs::remove_file(backup);
+            }
+            Ok(temps.into_iter().map(|(_, t)| t).collect())
+        }
+        Err(e) => {
+            for target in &moved_in {
+                let _ = std::fs::remove_file(target);
+            }
+            for (backup, target) in &backups {
+                let _ = std::fs::rename(backup, target);
+            }
+            for (temp, _) in &temps {
+                let _ = std::fs::remove_file(temp);
+            }
+            Err(e)
+        }
+    }
 }

@@ -8,7 +8,7 @@ mod palette;
 mod recompute_out;
 mod table;
 
-pub use atomic::write_files;
+pub use atomic::{write_files, write_files_removing};
 pub use csv_out::{crosswalk_csv, ledger_csv, results_csv, Extra};
 pub use geojson_out::results_geojson;
 pub use palette::party_colour;

@@ -1,8 +1,8 @@
 use super::geojson_out::geometry_value;
-use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files, Extra};
+use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Extra};
 use crate::error::Result;
 use crate::project::{detect, layer_to_wgs84, Projector};
-use crate::recompute::{Recomputed, WardEstimates};
+use crate::recompute::{Recomputed, WardEstimates, MIN_SEAT_COVERAGE};
 use geojson::{Feature, FeatureCollection, Geometry};
 use serde_json::{json, Map};
 use std::fmt::Write as _;
@@ -47,7 +47,9 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed) -> Result<Vec<PathBuf>> {
         files.push(("wards.csv", &wards_csv));
         files.push(("wards.geojson", &wards_geojson));
     }
-    write_files(dir, &files)
+    // A run without wards must not leave an earlier run's ward estimates beside its results.
+    let stale: &[&str] = if rec.wards.is_some() { &[] } else { &["wards.csv", "wards.geojson"] };
+    write_files_removing(dir, &files, stale)
 }
 
 /// Links smaller than this (boundary slivers) are left out of the report's
@@ -57,13 +59,17 @@ const REPORT_MIN_SHARE: f64 = 0.0005;
 /// Predecessor and later-result columns, one value per result row.
 fn extras(rec: &Recomputed) -> Vec<Extra> {
     let seats = &rec.results.seats;
-    let mut out: Vec<Extra> = vec![
+    let mut out: Vec<Extra> = Vec::new();
+    if let Some(cov) = &rec.coverage {
+        out.push(("coverage".into(), seats.iter().map(|s| format!("{:.2}", cov[s.target] * 100.0)).collect()));
+    }
+    out.extend([
         ("predecessor".into(), seats.iter().map(|s| rec.composition.predecessor(s.target).map_or(String::new(), |l| rec.old[l.old].0.clone())).collect()),
         (
             "predecessor_share".into(),
             seats.iter().map(|s| rec.composition.predecessor(s.target).map_or(String::new(), |l| format!("{:.2}", l.share_of_new * 100.0))).collect(),
         ),
-    ];
+    ]);
     if let Some(later) = &rec.later {
         let col = |f: &dyn Fn(&crate::compare::Comparison) -> String| -> Vec<String> {
             later.iter().map(|c| c.as_ref().map_or(String::new(), f)).collect()
@@ -196,6 +202,9 @@ pub fn seat_report(rec: &Recomputed) -> String {
             .map(|l| format!("{:.1}% from {}", l.share_of_new * 100.0, display(&rec.old[l.old])))
             .collect();
         let _ = write!(out, "; {} of its {measure}", parts.join(", "));
+        if let Some(cov) = rec.coverage.as_ref().map(|c| c[s.target]).filter(|&c| c < MIN_SEAT_COVERAGE) {
+            let _ = write!(out, "; PARTIAL: the units cover only {:.1}% of this seat, so this is not a notional result for it", cov * 100.0);
+        }
         if let Some(Some(c)) = rec.later.as_ref().map(|l| &l[i]) {
             let _ = write!(out, "; later: {}", c.label);
             if let Some(sw) = &c.swing {
@@ -206,6 +215,20 @@ pub fn seat_report(rec: &Recomputed) -> String {
             }
         }
         out.push('\n');
+    }
+    let unplaced: Vec<String> = rec
+        .crosswalk
+        .units
+        .iter()
+        .enumerate()
+        .filter_map(|(u, w)| w.unplaced.map(|c| (u, c)))
+        .map(|(u, c)| {
+            let n = rec.votes.parties().len();
+            format!("{} ({} votes: {})", rec.unit_ids[u], rec.votes.row(u)[..n].iter().sum::<u64>(), c.as_str())
+        })
+        .collect();
+    if !unplaced.is_empty() {
+        let _ = writeln!(out, "\nunits whose votes could not be placed (see ledger.csv): {}", unplaced.join(", "));
     }
     let _ = writeln!(out, "\nwhere the old seats went (share of each old seat's {measure}):");
     for (o, old) in rec.old.iter().enumerate() {

@@ -16,6 +16,7 @@ pub use self::geojson::{read_layer, Layer, LayerFeature};
 pub use columns::read_columns;
 pub use local::{Aliases, LocalResults, MultiMember};
 pub use number::parse_count;
+pub(crate) use number::json_count;
 pub(crate) use votes::column_sums;
 pub use votes::{KeyedTable, VoteTable};
 

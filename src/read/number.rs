@@ -1,6 +1,10 @@
 //! Parsing vote counts as real files write them.
 
-/// Parses a vote count: a whole, non-negative number.
+/// The largest count accepted (10¹²): far above any electorate, and small
+/// enough that sums over millions of units cannot overflow.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
+/// Parses a vote count: a whole, non-negative number up to [`MAX_COUNT`].
 ///
 /// Real files write counts as `6396`, `6,396` (thousands separators), `6396.0`
 /// or leave the cell blank; a blank cell is 0. Anything else (text, a fraction,
@@ -15,6 +19,7 @@
 /// assert!(parse_count("-3").unwrap_err().contains("negative"));
 /// assert!(parse_count("2.5").unwrap_err().contains("whole"));
 /// assert!(parse_count("Lab").is_err());
+/// assert!(parse_count("18446744073709551615").unwrap_err().contains("too large"));
 /// ```
 pub fn parse_count(cell: &str) -> Result<u64, String> {
     let s = cell.trim();
@@ -30,7 +35,7 @@ pub fn parse_count(cell: &str) -> Result<u64, String> {
         s.to_string()
     };
     if let Ok(n) = cleaned.parse::<u64>() {
-        return Ok(n);
+        return if n > MAX_COUNT { Err(format!("`{s}` is too large to be a vote count")) } else { Ok(n) };
     }
     match cleaned.parse::<f64>() {
         Ok(x) if !x.is_finite() => Err(format!("`{s}` is not a finite number")),
@@ -38,7 +43,7 @@ pub fn parse_count(cell: &str) -> Result<u64, String> {
         Ok(x) if x.fract() != 0.0 => Err(format!(
             "`{s}` is not a whole number; round estimates to whole votes first"
         )),
-        Ok(x) if x > 9.0e15 => Err(format!("`{s}` is too large to be a vote count")),
+        Ok(x) if x > MAX_COUNT as f64 => Err(format!("`{s}` is too large to be a vote count")),
         Ok(x) => Ok(x as u64),
         Err(_) => Err(format!("`{s}` is not a number")),
     }

@@ -239,7 +239,30 @@ impl KeyedTable {
                 ))
             })?;
         let header: Vec<String> = records[header_at].1.iter().map(|c| c.trim().to_string()).collect();
+        let header_line = records[header_at].0;
+        for (i, h) in header.iter().enumerate() {
+            if let Some(j) = header[..i].iter().position(|o| !h.is_empty() && o == h) {
+                return Err(Error::field(
+                    src,
+                    format!("line {header_line}"),
+                    h,
+                    format!("names columns {} and {}; column names must be unique", j + 1, i + 1),
+                ));
+            }
+        }
         let rows = &records[header_at + 1..];
+        if let Some((line, rec)) = rows.iter().find(|(_, r)| r.iter().skip(header.len()).any(|c| !c.trim().is_empty())) {
+            return Err(Error::field(
+                src,
+                format!("line {line}"),
+                "(row)",
+                format!(
+                    "has {} cells but the header has {}; an unquoted thousands separator (1,234) splits a cell in two",
+                    rec.len(),
+                    header.len()
+                ),
+            ));
+        }
         let id_col = header.iter().position(|h| h == id_column).expect("found above");
         let col_of = |name: &str| header.iter().position(|h| h == name);
         let is_electorate = |h: &str| h.eq_ignore_ascii_case("electorate");
@@ -418,6 +441,9 @@ fn is_not_votes(name: &str) -> bool {
 }
 
 fn check_known(src: &str, what: &str, wanted: &[String], have: &[&str]) -> Result<()> {
+    if let Some((i, w)) = wanted.iter().enumerate().find(|(i, w)| wanted[..*i].contains(w)) {
+        return Err(Error::Mismatch(format!("--parties names `{w}` twice (positions {} and {})", wanted[..i].iter().position(|x| x == w).unwrap_or(0) + 1, i + 1)));
+    }
     let unknown: Vec<&str> = wanted.iter().map(String::as_str).filter(|w| !have.contains(w)).collect();
     if unknown.is_empty() {
         Ok(())
