@@ -26,6 +26,7 @@
 
 pub mod aggregate;
 pub mod apportion;
+pub mod check;
 pub mod compare;
 pub mod composition;
 pub mod crosswalk;

@@ -4,7 +4,8 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{ApportionArgs, Cli, Command, DemoArgs, EstimateArgs, RecomputeArgs};
+use cli::{ApportionArgs, CheckArgs, Cli, Command, DemoArgs, EstimateArgs, InputArgs, RecomputeArgs};
+use notional::check::check;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, Options, Outcome};
 use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_files, write_outputs, write_recomputed};
@@ -32,6 +33,9 @@ macro_rules! say_raw {
     }};
 }
 
+/// The sliver tolerance of the one-line check printed by every run.
+const DEFAULT_SLIVER: f64 = 0.001;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -52,22 +56,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Apportion(args) => run_apportion(&args),
         Command::Recompute(args) => run_recompute(&args),
         Command::Estimate(args) => run_estimate(&args),
+        Command::Check(args) => run_check(&args),
         Command::Demo(args) => run_demo(&args),
     }
 }
 
+/// Reads the inputs and runs the apportionment.
+fn run_inputs(inputs: &InputArgs, quiet: bool) -> Result<Outcome> {
+    let from = Input::from_path(&inputs.from)?;
+    let to = Input::from_path(&inputs.to)?;
+    let votes = inputs.votes.as_deref().map(Input::from_path).transpose()?;
+    let bar = Bar::new(quiet);
+    apportion(&from, &to, votes.as_ref(), &inputs.options(), &bar).context("cannot apportion")
+}
+
+fn run_check(args: &CheckArgs) -> Result<ExitCode> {
+    let outcome = run_inputs(&args.inputs, args.common.quiet)?;
+    let report = check(&outcome, args.sliver);
+    if args.json {
+        say!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        say_raw!("{report}");
+    }
+    Ok(if args.strict && !report.warnings.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
 fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
-    let from = Input::from_path(&args.from)?;
-    let to = Input::from_path(&args.to)?;
-    let votes = args.votes.as_deref().map(Input::from_path).transpose()?;
-    let bar = Bar::new(args.common.quiet);
-    let outcome = apportion(&from, &to, votes.as_ref(), &args.options(), &bar)
-        .context("cannot apportion")?;
+    let outcome = run_inputs(&args.inputs, args.common.quiet)?;
     // Write before printing: a reader that closes stdout must not stop the outputs.
     let start = std::time::Instant::now();
     let written = write(&args.output, &outcome)?;
     let write_time = start.elapsed();
     say_raw!("{}", outcome.summary());
+    say!("check:        {}", check(&outcome, DEFAULT_SLIVER).one_line());
     list(&written)?;
     if args.timings {
         eprintln!("timings: {}, write {:.0} ms", outcome.timings, write_time.as_secs_f64() * 1000.0);

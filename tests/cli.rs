@@ -185,3 +185,43 @@ fn a_failed_write_leaves_the_previous_outputs_whole() {
     let leftovers: Vec<_> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn check_reports_votes_at_stake_and_strict_fails_on_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two seats with a gap between them; W1 in S1, W2 in the gap, W3 half outside S2.
+    let seats = [rect(-0.30, 51.40, -0.25, 51.50), rect(-0.20, 51.40, -0.10, 51.50)];
+    let wards = [rect(-0.29, 51.41, -0.26, 51.45), rect(-0.24, 51.41, -0.21, 51.45), rect(-0.12, 51.41, -0.08, 51.45)];
+    let s: Vec<(Value, &geo::MultiPolygon<f64>)> =
+        vec![(json!({"code": "S1", "name": "West"}), &seats[0]), (json!({"code": "S2", "name": "East"}), &seats[1])];
+    let w: Vec<(Value, &geo::MultiPolygon<f64>)> = vec![
+        (json!({"code": "W1", "lab": 100}), &wards[0]),
+        (json!({"code": "W2", "lab": 40}), &wards[1]),
+        (json!({"code": "W3", "lab": 60}), &wards[2]),
+    ];
+    let (wp, sp) = (dir.path().join("w.geojson"), dir.path().join("s.geojson"));
+    std::fs::write(&wp, collection(&w, None)).unwrap();
+    std::fs::write(&sp, collection(&s, None)).unwrap();
+    let (wp, sp) = (wp.to_str().unwrap(), sp.to_str().unwrap());
+
+    let out = notional(&["check", wp, sp]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("not placed: 1 unit(s), 40 votes at stake"), "{report}");
+    assert!(report.contains("W2: 100.0% of 40 votes (40): gap"), "{report}");
+    assert!(report.contains("partly outside every target: 1 unit(s), 30 votes at stake"), "{report}");
+
+    let strict = notional(&["check", wp, sp, "--strict", "--json"]);
+    assert_eq!(strict.status.code(), Some(1));
+    let json: Value = serde_json::from_str(&text(&strict.stdout)).unwrap();
+    assert_eq!(json["coverage"]["votes_in"], 200);
+    assert_eq!(json["coverage"]["unplaced"][0]["unit"], "W2");
+    assert_eq!(json["warnings"].as_array().unwrap().len(), 2);
+
+    // apportion prints the one-line check and the ledger cause.
+    let o = dir.path().join("out");
+    let run = notional(&["apportion", wp, sp, "-o", o.to_str().unwrap()]);
+    let summary = text(&run.stdout);
+    assert!(summary.contains("ledger:       in 200 = allocated 160 + unallocated 40 (gap 40; ledger.csv)"), "{summary}");
+    assert!(summary.contains("check:        2 warning(s); `notional check` for details"), "{summary}");
+}

@@ -315,3 +315,26 @@ fn estimate_with_the_commons_library_ward_level_local_file() {
     let kensington: u64 = wards.iter().filter(|w| w["old_code"] == "E14000768").map(|w| w["Con"].parse::<u64>().unwrap()).sum();
     assert_eq!(kensington, 16_768);
 }
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn check_reports_the_invalid_seats_of_the_raw_ons_file() {
+    use notional::check::check;
+    let options = Options { to_id: "PCON24CD".into(), to_name: "PCON24NM".into(), ..Options::default() };
+    let out = run(
+        "derived/london_wards_2022.geojson",
+        "boundaries/pcon2024/Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson",
+        &options,
+    );
+    let report = check(&out, 0.001);
+    let invalid = &report.layers[1].invalid;
+    assert_eq!(invalid.len(), 18, "the SOURCES notes: 18 of 650 invalid");
+    assert!(invalid.iter().all(|r| r.action == "repaired"));
+    assert!(report.coverage.unplaced.is_empty());
+    assert!(!report.coverage.partly_outside.is_empty(), "the ultra-generalised coast cuts off Thames-side wards");
+    assert_conserved(&out);
+    // The derived (already repaired) fixtures have nothing to repair.
+    let clean = run("derived/london_wards_2022.geojson", "derived/pcon2024_bgc.geojson", &Options::default());
+    let r = check(&clean, 0.001);
+    assert!(r.layers.iter().all(|l| l.invalid.is_empty()));
+}
