@@ -9,6 +9,7 @@
 mod support;
 
 mod cli;
+mod malformed;
 mod crosswalk;
 mod property;
 mod readers;
