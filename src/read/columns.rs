@@ -13,13 +13,9 @@ use crate::error::{Error, Result};
 /// ```
 pub fn read_columns(input: &Input, names: &[&str]) -> Result<Vec<(u64, Vec<String>)>> {
     let src = input.name();
-    let mut reader = input.csv_reader();
-    let mut lines = input.lines();
     let mut header: Option<Vec<usize>> = None;
     let mut rows = Vec::new();
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?;
-        let line = lines.of(&rec);
+    for (line, rec) in input.csv_records()? {
         match &header {
             None => {
                 let cells: Vec<&str> = rec.iter().map(str::trim).collect();

@@ -30,15 +30,8 @@ impl Aliases {
     /// assert_eq!(a.key("Labour Party Candiate"), "lab");
     /// ```
     pub fn read(input: &Input) -> Result<Self> {
-        let mut r = input.csv_reader();
-        let mut lines = input.lines();
         let mut map = HashMap::new();
-        for (i, rec) in r.records().enumerate() {
-            let rec = rec.map_err(|e| Error::format(input.name(), format!("is not valid CSV: {e}")))?;
-            let line = lines.of(&rec);
-            if i == 0 {
-                continue; // the header
-            }
+        for (line, rec) in input.csv_records()?.into_iter().skip(1) {
             match (rec.get(0).map(str::trim), rec.get(1).map(str::trim)) {
                 (Some(l), Some(p)) if !l.is_empty() && !p.is_empty() => {
                     map.insert(l.to_string(), party_key(p));
@@ -83,13 +76,7 @@ impl LocalResults {
     /// ```
     pub fn read(input: &Input, ward_id: &str, rule: MultiMember, aliases: &Aliases) -> Result<Self> {
         let src = input.name();
-        let mut reader = input.csv_reader();
-        let mut lines = input.lines();
-        let mut records = Vec::new();
-        for rec in reader.records() {
-            let rec = rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?;
-            records.push((lines.of(&rec), rec));
-        }
+        let records = input.csv_records()?;
         let header_at = records.iter().position(|(_, r)| r.iter().any(|c| c.trim() == ward_id)).ok_or_else(|| {
             Error::Mismatch(format!("{src}: no header row with a ward id column `{ward_id}`; choose it with --local-id"))
         })?;

@@ -72,28 +72,32 @@ impl Input {
         &self.text
     }
 
-    /// A CSV reader over the text (no header handling, ragged rows allowed).
-    pub(crate) fn csv_reader(&self) -> csv::Reader<&[u8]> {
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(self.text.as_bytes())
-    }
-
-    /// A counter of the lines on which CSV records start.
-    pub(crate) fn lines(&self) -> Lines<'_> {
-        Lines { text: self.text.as_bytes(), byte: 0, line: 1 }
+    /// Every CSV record (no header handling, ragged rows allowed) with the
+    /// 1-based line it starts on.
+    pub(crate) fn csv_records(&self) -> Result<Vec<(u64, csv::StringRecord)>> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(self.text.as_bytes());
+        let mut lines = Lines { text: self.text.as_bytes(), byte: 0, line: 1 };
+        reader
+            .records()
+            .map(|rec| {
+                let rec = rec.map_err(|e| Error::format(&self.name, format!("is not valid CSV: {e}")))?;
+                Ok((lines.of(&rec), rec))
+            })
+            .collect()
     }
 }
 
 /// The 1-based line on which each CSV record starts, counted from byte offsets
 /// as records are visited in order. (The csv crate's own line count, and its
 /// byte offset, are off by one on CRLF files, which real files use.)
-pub(crate) struct Lines<'a> {
+struct Lines<'a> {
     text: &'a [u8],
     byte: usize,
     line: u64,
 }
 
 impl Lines<'_> {
-    pub(crate) fn of(&mut self, record: &csv::StringRecord) -> u64 {
+    fn of(&mut self, record: &csv::StringRecord) -> u64 {
         let mut byte = (record.position().map_or(0, |p| p.byte()) as usize).min(self.text.len());
         // After a CRLF the reported start can sit on the terminator: skip it.
         while byte < self.text.len() && matches!(self.text[byte], b'\r' | b'\n') {

@@ -227,14 +227,7 @@ impl KeyedTable {
 
     fn read_inner(input: &Input, id_column: &str, parties: Option<&[String]>, keep_duplicates: bool, read_electorate: bool) -> Result<Self> {
         let src = input.name();
-        let mut reader = input.csv_reader();
-        let mut lines = input.lines();
-        let mut records = Vec::new();
-        for rec in reader.records() {
-            let rec = rec.map_err(|e| Error::format(src, format!("is not valid CSV: {e}")))?;
-            let line = lines.of(&rec);
-            records.push((line, rec));
-        }
+        let records = input.csv_records()?;
         let header_at = records
             .iter()
             .position(|(_, r)| r.iter().any(|c| c.trim() == id_column))
