@@ -1,6 +1,7 @@
-//! Between **project** and **index**: validate every geometry by the OGC rules
-//! (geo `Validation`) and repair the invalid ones (geo `MakeValid`, constrained
-//! Delaunay triangulation). Real boundary files have self-intersections from
+//! Between **project** and **index**: check every geometry for what makes
+//! areas and overlays wrong (crossing or overlapping segments, holes outside
+//! their exterior, nested parts), in O(n log n), and repair what is found
+//! with geo `MakeValid` (constrained Delaunay triangulation). Real boundary files have self-intersections from
 //! generalisation; an overlay of an invalid polygon can give wrong areas.
 //! A geometry that cannot be repaired is rejected (emptied) and reported.
 
@@ -8,7 +9,7 @@ use crate::error::Result;
 use crate::project::{detect, layer_to_bng, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::line_intersection;
-use geo::{Area, BoundingRect, Contains, Coord, Line, LineString, MakeValid, MultiPolygon, Polygon, Validation};
+use geo::{Area, BoundingRect, Contains, Coord, Line, MakeValid, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
@@ -39,7 +40,7 @@ pub struct Repair {
 /// let mut geoms = vec![MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 10., y: 10.), (x: 10., y: 0.), (x: 0., y: 10.)]])];
 /// let repairs = repair_all(&mut geoms);
 /// assert_eq!(repairs.len(), 1);
-/// assert!(repairs[0].repaired && repairs[0].problems[0].contains("self-intersection"));
+/// assert!(repairs[0].repaired && repairs[0].problems[0].contains("crosses itself"), "{:?}", repairs[0].problems);
 /// assert!((repairs[0].area_after - 50.0).abs() < 1e-9); // two triangles of 25 m²
 /// ```
 pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
@@ -47,10 +48,8 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
         .par_iter_mut()
         .enumerate()
         .filter_map(|(feature, g)| {
-            if g.0.is_empty() || looks_valid(g) || g.is_valid() {
-                return None;
-            }
-            let problems: Vec<String> = g.validation_errors().iter().take(3).map(|e| e.to_string()).collect();
+            let problem = first_problem(g)?;
+            let problems = vec![problem];
             let area_before = g.unsigned_area();
             match g.make_valid() {
                 Ok(fixed) if !fixed.0.is_empty() => {
@@ -66,17 +65,29 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
         .collect()
 }
 
-/// A fast test, O(n log n), that a geometry is free of what makes areas and
-/// overlays wrong: no two segments cross or overlap (meeting at a shared
-/// vertex is fine), every hole starts inside its exterior, and no part starts
-/// inside another. When it says `false`, geo's exact (quadratic) validation
-/// decides whether to repair.
-fn looks_valid(g: &MultiPolygon<f64>) -> bool {
-    let rings = || g.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
-    if rings().any(|r| r.0.len() < 4 || r.0.iter().any(|c| !(c.x.is_finite() && c.y.is_finite()))) {
-        return false;
+/// The first thing found that makes areas and overlays wrong, in O(n log n):
+/// two segments that cross or overlap (meeting at a shared vertex is fine),
+/// a hole outside its exterior, a part inside another, a ring under four
+/// points. `None` when there is nothing (geo's exact OGC validation, which
+/// is quadratic in the ring size, is not needed for that).
+fn first_problem(g: &MultiPolygon<f64>) -> Option<String> {
+    if g.0.is_empty() {
+        return None;
     }
-    let segments: Vec<GeomWithData<Line<f64>, ()>> = rings().flat_map(LineString::lines).map(|l| GeomWithData::new(l, ())).collect();
+    for (p, poly) in g.iter().enumerate() {
+        for (r, ring) in std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate() {
+            if ring.0.len() < 4 {
+                return Some(format!("polygon {p}, ring {r} has fewer than 3 distinct points"));
+            }
+        }
+    }
+    let segments: Vec<GeomWithData<Line<f64>, (usize, usize)>> = g
+        .iter()
+        .enumerate()
+        .flat_map(|(p, poly)| {
+            std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate().flat_map(move |(r, ring)| ring.lines().map(move |l| GeomWithData::new(l, (p, r))))
+        })
+        .collect();
     let tree = RTree::bulk_load(segments);
     for s in tree.iter() {
         let l = *s.geom();
@@ -92,17 +103,32 @@ fn looks_valid(g: &MultiPolygon<f64>) -> bool {
                 // point) leave areas and overlays right: not a crossing.
                 Some(geo::LineIntersection::SinglePoint { intersection: p, is_proper: false })
                     if (p == l.start || p == l.end) && (p == m.start || p == m.end) => {}
-                Some(_) => return false,
+                Some(i) => {
+                    let at = match i {
+                        geo::LineIntersection::SinglePoint { intersection, .. } => intersection,
+                        geo::LineIntersection::Collinear { intersection } => intersection.start,
+                    };
+                    let ((p1, r1), (p2, r2)) = (s.data, o.data);
+                    let what = if (p1, r1) == (p2, r2) { format!("polygon {p1}, ring {r1} crosses itself") } else { format!("polygon {p1} ring {r1} and polygon {p2} ring {r2} cross") };
+                    return Some(format!("{what} at ({:.1}, {:.1})", at.x, at.y));
+                }
             }
         }
     }
-    let holes_inside = g.iter().all(|p| p.interiors().iter().all(|h| exterior_contains(p, h.0[0])));
-    let parts_apart = g.0.iter().enumerate().all(|(i, a)| {
-        g.0.iter().enumerate().all(|(j, b)| {
-            i == j || a.bounding_rect().zip(b.bounding_rect()).is_none_or(|(ra, rb)| !rects_meet(ra, rb)) || !b.contains(&a.exterior().0[0])
-        })
-    });
-    holes_inside && parts_apart
+    for (p, poly) in g.iter().enumerate() {
+        if let Some(h) = poly.interiors().iter().position(|h| !exterior_contains(poly, h.0[0])) {
+            return Some(format!("polygon {p}, hole {h} lies outside its exterior"));
+        }
+    }
+    for (i, a) in g.0.iter().enumerate() {
+        for (j, b) in g.0.iter().enumerate() {
+            let near = a.bounding_rect().zip(b.bounding_rect()).is_some_and(|(ra, rb)| rects_meet(ra, rb));
+            if i != j && near && b.contains(&a.exterior().0[0]) {
+                return Some(format!("polygon {i} lies inside polygon {j}"));
+            }
+        }
+    }
+    None
 }
 
 fn exterior_contains(p: &Polygon<f64>, c: Coord<f64>) -> bool {

@@ -338,3 +338,26 @@ fn check_reports_the_invalid_seats_of_the_raw_ons_file() {
     let r = check(&clean, 0.001);
     assert!(r.layers.iter().all(|l| l.invalid.is_empty()));
 }
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn raw_topojson_boundaries_load_are_repaired_and_reported() {
+    use notional::check::check;
+    // (file, id, name, collapsed rings the fixtures' notes found)
+    for (file, id, name, collapsed) in [
+        ("boundaries/pcon2024/Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BGC.topojson", "PCON24CD", "PCON24NM", 10),
+        ("boundaries/pcon2010set/WPC_Dec_2019_UK_BGC.topojson", "pcon19cd", "pcon19nm", 249),
+    ] {
+        let options = Options { to_id: id.into(), to_name: name.into(), ..Options::default() };
+        let out = run("derived/london_wards_2022.geojson", file, &options);
+        assert_conserved(&out);
+        assert_eq!(out.targets.features.len(), 650, "{file}");
+        let collapsed_found = out.targets.warnings.iter().filter(|w| w.contains("collapsed")).count();
+        assert_eq!(collapsed_found, collapsed, "{file}");
+        let report = check(&out, 0.001);
+        let invalid = &report.layers[1].invalid;
+        assert!(invalid.len() > 50, "{file}: {} invalid", invalid.len());
+        assert!(invalid.iter().all(|r| r.action == "repaired"), "{file}");
+        assert!(report.coverage.unplaced.is_empty(), "{file}");
+    }
+}

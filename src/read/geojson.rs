@@ -65,8 +65,14 @@ impl Layer {
 /// ```
 pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Result<Layer> {
     let src = input.name();
-    let geojson: GeoJson = serde_json::from_str(input.text())
-        .map_err(|e| Error::format(src, format!("is not valid GeoJSON: {e}")))?;
+    let geojson: GeoJson = match serde_json::from_str(input.text()) {
+        Ok(g) => g,
+        // TopoJSON (ONS boundaries are often published so) is read too.
+        Err(_) if super::topojson::is_topology(input.text()) => {
+            return super::topojson::read_topology(input, LayerBuilder::new(src, id_field, name_field))
+        }
+        Err(e) => return Err(Error::format(src, format!("is not valid GeoJSON: {e}"))),
+    };
     let collection = match geojson {
         GeoJson::FeatureCollection(fc) => fc,
         GeoJson::Feature(_) => {
@@ -76,20 +82,49 @@ pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Re
             return Err(Error::format(src, "is a bare Geometry; expected a FeatureCollection"))
         }
     };
-    if collection.features.is_empty() {
-        return Err(Error::format(src, "has no features"));
-    }
     let crs_member = collection
         .foreign_members
         .as_ref()
         .and_then(|m| m.get("crs"))
         .and_then(crs_name);
-
-    let mut warnings = Vec::new();
-    let mut features = Vec::with_capacity(collection.features.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut builder = LayerBuilder::new(src, id_field, name_field);
     for (index, feature) in collection.features.into_iter().enumerate() {
         let properties = feature.properties.unwrap_or_default();
+        let id = builder.id(index, &properties)?;
+        let place = format!("feature {index} (id {id})");
+        let geometry = match feature.geometry {
+            None => None,
+            Some(g) => Some(convert_geometry(src, &place, &g.value, &mut builder.warnings)?),
+        };
+        builder.push(index, id, properties, geometry);
+    }
+    builder.finish(crs_member)
+}
+
+/// Assembles a [`Layer`] feature by feature, whatever the file format:
+/// checks ids (present, unique), reads names, notes missing geometry.
+pub(crate) struct LayerBuilder<'a> {
+    src: &'a str,
+    id_field: &'a str,
+    name_field: Option<&'a str>,
+    seen: HashMap<String, usize>,
+    features: Vec<LayerFeature>,
+    pub(crate) warnings: Vec<String>,
+}
+
+impl<'a> LayerBuilder<'a> {
+    pub(crate) fn new(src: &'a str, id_field: &'a str, name_field: Option<&'a str>) -> Self {
+        LayerBuilder { src, id_field, name_field, seen: HashMap::new(), features: Vec::new(), warnings: Vec::new() }
+    }
+
+    pub(crate) fn src(&self) -> &'a str {
+        self.src
+    }
+
+    /// The id of feature `index`: its id property, which must be a non-empty
+    /// string or a number and unique in the layer.
+    pub(crate) fn id(&mut self, index: usize, properties: &Map<String, Value>) -> Result<String> {
+        let (src, id_field) = (self.src, self.id_field);
         let id = match properties.get(id_field) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
             Some(Value::Number(n)) => n.to_string(),
@@ -114,7 +149,7 @@ pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Re
                 ));
             }
         };
-        if let Some(first) = seen.insert(id.clone(), index) {
+        if let Some(first) = self.seen.insert(id.clone(), index) {
             return Err(Error::field(
                 src,
                 format!("feature {index}"),
@@ -122,22 +157,29 @@ pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Re
                 format!("duplicate id `{id}` (also feature {first}); ids must be unique"),
             ));
         }
-        let name = name_field.and_then(|f| match properties.get(f) {
+        Ok(id)
+    }
+
+    /// Adds a feature; `geometry` is `None` when the feature has none.
+    pub(crate) fn push(&mut self, index: usize, id: String, properties: Map<String, Value>, geometry: Option<MultiPolygon<f64>>) {
+        let name = self.name_field.and_then(|f| match properties.get(f) {
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         });
-        let place = format!("feature {index} (id {id})");
-        let geometry = match feature.geometry {
-            None => {
-                warnings.push(format!("{src}: {place} has no geometry"));
-                MultiPolygon::new(vec![])
-            }
-            Some(g) => convert_geometry(src, &place, &g.value, &mut warnings)?,
-        };
-        features.push(LayerFeature { index, id, name, geometry, properties });
+        let geometry = geometry.unwrap_or_else(|| {
+            self.warnings.push(format!("{}: feature {index} (id {id}) has no geometry", self.src));
+            MultiPolygon::new(vec![])
+        });
+        self.features.push(LayerFeature { index, id, name, geometry, properties });
     }
-    Ok(Layer { source_name: src.to_string(), crs_member, features, warnings })
+
+    pub(crate) fn finish(self, crs_member: Option<String>) -> Result<Layer> {
+        if self.features.is_empty() {
+            return Err(Error::format(self.src, "has no features"));
+        }
+        Ok(Layer { source_name: self.src.to_string(), crs_member, features: self.features, warnings: self.warnings })
+    }
 }
 
 /// `{"type":"name","properties":{"name":"EPSG:27700"}}` → `EPSG:27700`.
@@ -163,9 +205,9 @@ fn convert_geometry(
             ))
         }
     };
-    let mut out = Vec::with_capacity(polygons.len());
+    let mut raw: Vec<Vec<Vec<Coord<f64>>>> = Vec::with_capacity(polygons.len());
     for (p, rings) in polygons.into_iter().enumerate() {
-        let mut converted = Vec::with_capacity(rings.len());
+        let mut poly = Vec::with_capacity(rings.len());
         for (r, ring) in rings.iter().enumerate() {
             let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ring.len());
             for (v, pos) in ring.iter().enumerate() {
@@ -178,15 +220,42 @@ fn convert_geometry(
                         format!("polygon {p}, ring {r}, vertex {v} has fewer than two numbers"),
                     ));
                 }
-                if !(s[0].is_finite() && s[1].is_finite()) {
+                coords.push(Coord { x: s[0], y: s[1] });
+            }
+            poly.push(coords);
+        }
+        raw.push(poly);
+    }
+    let empty_input = polygons_empty(value);
+    build_multipolygon(src, place, raw, !empty_input, warnings)
+}
+
+/// Builds a MultiPolygon from rings of coordinates (each polygon's first ring
+/// is its exterior): refuses non-finite coordinates, drops repeated points and
+/// rings that collapse below three distinct points (with a warning), and
+/// normalises orientation (files mix ESRI clockwise and RFC 7946
+/// counter-clockwise; winding-number tests need exteriors CCW, holes CW).
+pub(crate) fn build_multipolygon(
+    src: &str,
+    place: &str,
+    polygons: Vec<Vec<Vec<Coord<f64>>>>,
+    expect_area: bool,
+    warnings: &mut Vec<String>,
+) -> Result<MultiPolygon<f64>> {
+    let mut out = Vec::with_capacity(polygons.len());
+    for (p, rings) in polygons.into_iter().enumerate() {
+        let mut converted = Vec::with_capacity(rings.len());
+        for (r, ring) in rings.into_iter().enumerate() {
+            let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ring.len());
+            for (v, c) in ring.into_iter().enumerate() {
+                if !(c.x.is_finite() && c.y.is_finite()) {
                     return Err(Error::field(
                         src,
                         place,
                         "geometry",
-                        format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", s[0], s[1]),
+                        format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", c.x, c.y),
                     ));
                 }
-                let c = Coord { x: s[0], y: s[1] };
                 if coords.last() != Some(&c) {
                     coords.push(c);
                 }
@@ -211,11 +280,9 @@ fn convert_geometry(
             continue;
         }
         let exterior = converted.remove(0);
-        // Files mix ring orientations (ESRI clockwise, RFC 7946 counter-clockwise):
-        // normalise to exterior CCW, holes CW so winding-number tests are right.
         out.push(Polygon::new(exterior, converted).orient(Direction::Default));
     }
-    if out.is_empty() && !polygons_empty(value) {
+    if out.is_empty() && expect_area {
         warnings.push(format!("{src}: {place}: every ring collapsed; the feature has no area"));
     }
     Ok(MultiPolygon::new(out))

@@ -10,6 +10,7 @@ mod columns;
 mod geojson;
 mod local;
 mod number;
+mod topojson;
 mod votes;
 
 pub use self::geojson::{read_layer, Layer, LayerFeature};
