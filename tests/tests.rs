@@ -10,6 +10,7 @@ mod support;
 
 mod cli;
 mod malformed;
+mod mutations;
 mod crosswalk;
 mod property;
 mod readers;
