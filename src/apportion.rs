@@ -6,7 +6,7 @@ use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::Result;
 use crate::index::TargetIndex;
 use crate::progress::Progress;
-use crate::project::{layer_to_wgs84, Detected, Projector};
+use crate::project::{layer_to_wgs84, Crs, Detected, Projector};
 use crate::repair::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, VoteTable};
 use crate::results::Results;
@@ -36,6 +36,8 @@ pub struct Options {
     pub parties: Option<Vec<String>>,
     /// Area or centroid.
     pub method: Method,
+    /// The CRS of both layers, when stated (`--crs`); else detected.
+    pub crs: Option<Crs>,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             to_name: "name".into(),
             parties: None,
             method: Method::Area,
+            crs: None,
         }
     }
 }
@@ -155,7 +158,7 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
     timings.read = lap();
     let projector = Projector::new();
     let (units_prepared, targets_prepared) =
-        rayon::join(|| Prepared::new(&units, &projector), || Prepared::new(&targets, &projector));
+        rayon::join(|| Prepared::with_crs(&units, options.crs, &projector), || Prepared::with_crs(&targets, options.crs, &projector));
     let (units_prepared, targets_prepared) = (units_prepared?, targets_prepared?);
     let (units_crs, targets_crs) = (units_prepared.crs.clone(), targets_prepared.crs.clone());
     let mut notes: Vec<String> = [units_prepared.describe(&units), targets_prepared.describe(&targets)].into_iter().flatten().collect();

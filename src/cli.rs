@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use notional::apportion::Options;
 use notional::crosswalk::Method;
+use notional::project::Crs;
 use notional::estimate::Config;
 use notional::read::{Aliases, Input, KeyedTable, MultiMember};
 use notional::recompute::{result_names, Spec, WardSpec, WeightsSpec};
@@ -110,6 +111,12 @@ pub struct InputArgs {
     /// holding its interior point.
     #[arg(long, value_enum, default_value_t = MethodArg::Area)]
     pub method: MethodArg,
+
+    /// State the coordinate system of both layers instead of detecting it:
+    /// `wgs84` (lon/lat degrees) or `bng` (British National Grid metres).
+    /// Refused if the coordinates do not fit it or a `crs` member disagrees.
+    #[arg(long, value_enum)]
+    pub crs: Option<CrsArg>,
 
 }
 
@@ -388,6 +395,12 @@ pub struct Common {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CrsArg {
+    Wgs84,
+    Bng,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum MethodArg {
     Area,
     Centroid,
@@ -406,6 +419,10 @@ impl InputArgs {
                 MethodArg::Area => Method::Area,
                 MethodArg::Centroid => Method::Centroid,
             },
+            crs: self.crs.map(|c| match c {
+                CrsArg::Wgs84 => Crs::Wgs84,
+                CrsArg::Bng => Crs::Bng,
+            }),
         }
     }
 }

@@ -51,6 +51,25 @@ pub struct Detected {
 /// assert_eq!(detect(&layer).unwrap().crs, Crs::Wgs84);
 /// ```
 pub fn detect(layer: &Layer) -> Result<Detected> {
+    detect_stated(layer, None)
+}
+
+/// As [`detect`], with the CRS stated by the user (`--crs`): the statement
+/// wins where the coordinates fit it (a small British National Grid layer near
+/// the grid's origin looks like degrees), and is an error where they do not,
+/// or where the layer's `crs` member says otherwise.
+///
+/// ```
+/// use notional::project::{detect_stated, Crs};
+/// use notional::read::{read_layer, Input};
+/// // A 50 m square near the BNG false origin: its numbers also look like degrees.
+/// let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},
+///   "geometry":{"type":"Polygon","coordinates":[[[10,10],[60,10],[60,60],[10,10]]]}}]}"#;
+/// let layer = read_layer(&Input::from_text("a.geojson", text), "code", None).unwrap();
+/// assert_eq!(detect_stated(&layer, None).unwrap().crs, Crs::Wgs84);
+/// assert_eq!(detect_stated(&layer, Some(Crs::Bng)).unwrap().crs, Crs::Bng);
+/// ```
+pub fn detect_stated(layer: &Layer, stated: Option<Crs>) -> Result<Detected> {
     let src = &layer.source_name;
     let (mut min, mut max) = (Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN });
     for f in &layer.features {
@@ -64,6 +83,17 @@ pub fn detect(layer: &Layer) -> Result<Detected> {
     let looks_bng =
         has_coords && !looks_lonlat && min.x >= -100_000.0 && max.x <= 1_000_000.0 && min.y >= -200_000.0 && max.y <= 1_400_000.0;
     let range = format!("x {:.4}..{:.4}, y {:.4}..{:.4}", min.x, max.x, min.y, max.y);
+    let fits_bng = has_coords && min.x >= -100_000.0 && max.x <= 1_000_000.0 && min.y >= -200_000.0 && max.y <= 1_400_000.0;
+    if let (Some(crs), None) = (stated, &layer.crs_member) {
+        let fits = !has_coords || match crs {
+            Crs::Wgs84 => looks_lonlat,
+            Crs::Bng => fits_bng,
+        };
+        if !fits {
+            return Err(Error::format(src, format!("--crs states {crs}, but its coordinates ({range}) do not fit it")));
+        }
+        return Ok(Detected { crs, reason: format!("stated with --crs; coordinates {range}") });
+    }
 
     if let Some(name) = &layer.crs_member {
         let declared = if name.contains("CRS84") || name.ends_with(":4326") || name.ends_with("::4326") {
@@ -82,6 +112,9 @@ pub fn detect(layer: &Layer) -> Result<Detected> {
                 src,
                 format!("declares crs `{name}` ({declared}) but its coordinates ({range}) do not fit it"),
             ));
+        }
+        if let Some(crs) = stated.filter(|&c| c != declared) {
+            return Err(Error::format(src, format!("--crs states {crs}, but its crs member `{name}` says {declared}")));
         }
         return Ok(Detected { crs: declared, reason: format!("crs member `{name}`; coordinates {range}") });
     }

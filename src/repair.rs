@@ -6,7 +6,7 @@
 //! A geometry that cannot be repaired is rejected (emptied) and reported.
 
 use crate::error::Result;
-use crate::project::{detect, layer_to_bng, Detected, Projector};
+use crate::project::{detect_stated, layer_to_bng, Crs, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::line_intersection;
 use geo::{Area, BoundingRect, Contains, Coord, Line, MakeValid, MultiPolygon, Polygon};
@@ -161,7 +161,12 @@ pub struct Prepared {
 impl Prepared {
     /// Detects, projects and repairs a layer.
     pub fn new(layer: &Layer, projector: &Projector) -> Result<Self> {
-        let crs = detect(layer)?;
+        Self::with_crs(layer, None, projector)
+    }
+
+    /// As [`Prepared::new`], with a CRS stated by the user (see [`detect_stated`]).
+    pub fn with_crs(layer: &Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
+        let crs = detect_stated(layer, stated)?;
         let mut geometries = layer_to_bng(layer, crs.crs, projector)?;
         let repairs = repair_all(&mut geometries);
         Ok(Prepared { crs, geometries, repairs })

@@ -77,6 +77,8 @@ fn cases() -> Vec<Case> {
         case("coordinates in no known CRS", geometry(r#"{"type":"Polygon","coordinates":[[[5e6,5e6],[5.1e6,5e6],[5.1e6,5.1e6],[5e6,5e6]]]}"#), &[], 1, "are neither lon/lat degrees nor British National Grid metres"),
         case("crs contradicts coordinates", good_units().replacen(r#"{"type":"FeatureCollection","#, r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:27700"}},"#, 1), &[], 1, "declares crs `EPSG:27700` (British National Grid (EPSG:27700)) but its coordinates"),
         case("unsupported crs", good_units().replacen(r#"{"type":"FeatureCollection","#, r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"#, 1), &[], 1, "declares crs `EPSG:3857`, which notional does not read"),
+        case("--crs contradicts coordinates", geometry(r#"{"type":"Polygon","coordinates":[[[525000,179000],[526000,179000],[526000,180000],[525000,179000]]]}"#), &["--crs", "wgs84"], 1, "--crs states WGS84 lon/lat (EPSG:4326), but its coordinates (x 525000.0000..526000.0000"),
+        case("--crs contradicts crs member", good_units().replacen(r#"{"type":"FeatureCollection","#, r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"#, 1), &["--crs", "bng"], 1, "--crs states British National Grid (EPSG:27700), but its crs member `urn:ogc:def:crs:OGC:1.3:CRS84` says WGS84"),
         case("not UTF-8", vec![0x7b, 0xff, 0xfe, 0x7d], &[], 1, "is not UTF-8 text (invalid byte at offset 1)"),
         with_votes("votes: no id column", "ward,lab\nA,1\nB,2\n", &[], "no header row with an id column `code`"),
         with_votes("votes: row without polygon", "code,lab\nA,1\nB,2\nZ,3\n", &[], "1 votes rows match no unit"),
