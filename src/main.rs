@@ -106,6 +106,9 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let allocated: u64 = rec.allocation.allocated_totals()[..n].iter().sum();
     let unallocated: u64 = rec.allocation.unallocated[..n].iter().sum();
     say!("route:        {}", rec.route);
+    for n in &rec.notes {
+        say!("geometry:     {n}");
+    }
     say!("units:        {}", rec.unit_ids.len());
     say!("new seats:    {} with votes", rec.results.seats.len());
     say!("ledger:       in {votes_in} = allocated {allocated} + unallocated {unallocated} (ledger.csv)");

@@ -121,9 +121,11 @@ pub fn estimate_wards(
     let projector = Projector::new();
     let old_layer = read_layer(old_seats, old_id, Some(old_name))?;
     let old = old_names(&old_layer, result_names);
-    let old_bng = Prepared::new(&old_layer, &projector)?.geometries;
+    let old_prepared = Prepared::new(&old_layer, &projector)?;
     let wards = read_layer(&ws.wards, &ws.id, Some(&ws.name))?;
-    let wards_bng = Prepared::new(&wards, &projector)?.geometries;
+    let wards_prepared = Prepared::new(&wards, &projector)?;
+    let geometry_notes: Vec<String> = [old_prepared.describe(&old_layer), wards_prepared.describe(&wards)].into_iter().flatten().collect();
+    let (old_bng, wards_bng) = (old_prepared.geometries, wards_prepared.geometries);
     let (electorate, turnout) = ward_electorates(ws, &wards)?;
     let mut local = LocalResults::default();
     for (input, id) in &ws.local {
@@ -148,6 +150,7 @@ pub fn estimate_wards(
     )?;
     let ids = part_ids(&estimates, &wards, &old_layer);
     let mut estimates = estimates;
+    estimates.notes.extend(geometry_notes);
     for (id, lines) in &local.ambiguous {
         let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
         estimates.notes.push(format!("ward {id} is on several lines ({}): ambiguous, not used as a pattern", lines.join(", ")));
@@ -197,6 +200,8 @@ pub struct Recomputed {
     /// Per new seat (by index), the share of its area the units cover
     /// (geometry routes only).
     pub coverage: Option<Vec<f64>>,
+    /// Geometry repairs of the seat layers, in words.
+    pub notes: Vec<String>,
 }
 
 /// New seats less covered than this by the units are partial: their totals
@@ -223,6 +228,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let results = KeyedTable::read(&spec.old_results, &spec.results_id, spec.parties.as_deref())?;
     let result_names = result_names(&spec.old_results, &spec.results_id, &spec.results_name);
 
+    let mut notes: Vec<String> = Vec::new();
     let (route, wards, old, unit_ids, unit_old, votes, crosswalk, coverage) = if let Some(w) = &spec.weights {
         let old: Vec<(String, String)> =
             results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
@@ -234,7 +240,9 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         let old_input = spec.old_seats.as_ref().ok_or_else(|| {
             Error::Mismatch("recompute needs --old-seats (polygons) or --weights (a weights table)".into())
         })?;
-        let new_bng = Prepared::new(&new_seats, &projector)?.geometries;
+        let new_prepared = Prepared::new(&new_seats, &projector)?;
+        notes.extend(new_prepared.describe(&new_seats));
+        let new_bng = new_prepared.geometries;
         let index = TargetIndex::new(new_bng);
         match &spec.wards {
             Some(ws) => {
@@ -249,7 +257,9 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             None => {
                 let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
                 let old = old_names(&old_layer, &result_names);
-                let old_bng = Prepared::new(&old_layer, &projector)?.geometries;
+                let old_prepared = Prepared::new(&old_layer, &projector)?;
+                notes.extend(old_prepared.describe(&old_layer));
+                let old_bng = old_prepared.geometries;
                 let ids: Vec<&str> = old_layer.features.iter().map(|f| f.id.as_str()).collect();
                 let votes = results.join(&ids, &old_layer.source_name)?;
                 let crosswalk = Crosswalk::build(&old_bng, &index, Method::Area, progress);
@@ -304,6 +314,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         composition,
         later,
         coverage,
+        notes,
     })
 }
 

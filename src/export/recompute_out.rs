@@ -183,7 +183,11 @@ pub fn seat_report(rec: &Recomputed) -> String {
     let mut out = String::new();
     let r = &rec.results;
     let measure = if rec.composition.by_electorate { "electorate" } else { "votes" };
-    let _ = writeln!(out, "notional results by {} ({} new seats with votes)\n", rec.route, r.seats.len());
+    let _ = writeln!(out, "notional results by {} ({} new seats with votes)", rec.route, r.seats.len());
+    for n in &rec.notes {
+        let _ = writeln!(out, "geometry: {n}");
+    }
+    out.push('\n');
     for (i, s) in r.seats.iter().enumerate() {
         let _ = write!(
             out,
