@@ -3,7 +3,8 @@
 //! `apportion` prints their one-line count.
 
 use crate::apportion::{Outcome, UNCOVERED_TOLERANCE};
-use crate::read::Layer;
+use crate::crosswalk::Crosswalk;
+use crate::read::{Layer, VoteTable};
 use crate::repair::Repair;
 use serde::Serialize;
 use std::fmt;
@@ -108,16 +109,28 @@ pub struct CheckReport {
 /// assert_eq!(report.coverage.slivers[0].unit, "E05013797");
 /// ```
 pub fn check(outcome: &Outcome, sliver: f64) -> CheckReport {
-    let n = outcome.votes.parties().len();
-    let ids = outcome.unit_ids();
-    let votes = |u: usize| -> u64 { outcome.votes.row(u)[..n].iter().sum() };
+    let target_ids: Vec<&str> = outcome.target_ids();
+    let coverage = coverage(&outcome.votes, &outcome.crosswalk, &outcome.unit_ids(), &target_ids, &outcome.allocation.received, sliver);
+    let layers = vec![
+        layer_report("units", &outcome.units, &outcome.units_crs, &outcome.unit_repairs),
+        layer_report("targets", &outcome.targets, &outcome.targets_crs, &outcome.target_repairs),
+    ];
+    let warnings = warnings(&layers, &coverage);
+    CheckReport { layers, coverage, warnings }
+}
+
+/// Coverage problems of any crosswalk, weighted by votes: what `check`
+/// reports, and what `recompute` counts in its summary.
+pub fn coverage(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&str], received: &[bool], sliver: f64) -> Coverage {
+    let n = votes.parties().len();
+    let total = |u: usize| -> u64 { votes.row(u)[..n].iter().sum() };
     let mut unplaced = Vec::new();
     let mut partly_outside = Vec::new();
     let mut overlaps = Vec::new();
     let mut slivers = Vec::new();
-    for (u, row) in outcome.crosswalk.units.iter().enumerate() {
-        let v = votes(u);
-        let at = |share: f64, stake: f64, what: String| AtStake { unit: ids[u].to_string(), votes: v, share, votes_at_stake: stake, what };
+    for (u, row) in crosswalk.units.iter().enumerate() {
+        let v = total(u);
+        let at = |share: f64, stake: f64, what: String| AtStake { unit: unit_ids[u].to_string(), votes: v, share, votes_at_stake: stake, what };
         if let Some(cause) = row.unplaced {
             unplaced.push(at(1.0, v as f64, cause.as_str().to_string()));
             continue;
@@ -127,7 +140,7 @@ pub fn check(outcome: &Outcome, sliver: f64) -> CheckReport {
             partly_outside.push(at(share, v as f64 * share, "partly outside every target".into()));
         }
         if row.covered - 1.0 > OVERLAP_TOLERANCE {
-            let targets: Vec<&str> = row.weights.iter().map(|&(t, _)| outcome.targets.features[t].id.as_str()).collect();
+            let targets: Vec<&str> = row.weights.iter().map(|&(t, _)| target_ids[t]).collect();
             let share = (row.covered - 1.0) / row.covered;
             overlaps.push(at(share, v as f64 * share, format!("targets {} overlap here", targets.join(", "))));
         }
@@ -136,29 +149,41 @@ pub fn check(outcome: &Outcome, sliver: f64) -> CheckReport {
             slivers.push(at(small, v as f64 * small, format!("{} share(s) under {sliver}", row.weights.iter().filter(|w| w.1 < sliver).count())));
         }
     }
-    let targets_receiving_nothing: Vec<String> = outcome
-        .allocation
-        .received
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !**r)
-        .map(|(t, _)| outcome.targets.features[t].id.clone())
-        .collect();
-    let layers = vec![
-        layer_report("units", &outcome.units, &outcome.units_crs, &outcome.unit_repairs),
-        layer_report("targets", &outcome.targets, &outcome.targets_crs, &outcome.target_repairs),
-    ];
-    let coverage = Coverage {
-        votes_in: (0..outcome.votes.len()).map(votes).sum(),
+    let targets_receiving_nothing =
+        received.iter().zip(target_ids).filter(|(r, _)| !**r).map(|(_, id)| id.to_string()).collect();
+    Coverage {
+        votes_in: (0..votes.len()).map(total).sum(),
         unplaced,
         partly_outside,
         overlaps,
         slivers,
         sliver_tolerance: sliver,
         targets_receiving_nothing,
-    };
-    let warnings = warnings(&layers, &coverage);
-    CheckReport { layers, coverage, warnings }
+    }
+}
+
+impl Coverage {
+    /// One line: the count of each kind of problem, with votes at stake.
+    ///
+    /// ```
+    /// use notional::check::Coverage;
+    /// let c = Coverage { votes_in: 10, unplaced: vec![], partly_outside: vec![], overlaps: vec![],
+    ///     slivers: vec![], sliver_tolerance: 0.001, targets_receiving_nothing: vec![] };
+    /// assert_eq!(c.one_line(), "no coverage problems");
+    /// ```
+    pub fn one_line(&self) -> String {
+        let parts: Vec<String> = [
+            (&self.unplaced, "not placed"),
+            (&self.partly_outside, "partly outside every target"),
+            (&self.overlaps, "under overlapping targets"),
+            (&self.slivers, "with slivers"),
+        ]
+        .iter()
+        .filter(|(l, _)| !l.is_empty())
+        .map(|(l, what)| format!("{} unit(s) {what} ({:.0} votes at stake)", l.len(), total(l)))
+        .collect();
+        if parts.is_empty() { "no coverage problems".to_string() } else { parts.join("; ") }
+    }
 }
 
 fn layer_report(role: &'static str, layer: &Layer, crs: &crate::project::Detected, repairs: &[Repair]) -> LayerReport {

@@ -115,6 +115,10 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     say!("votes in:     {votes_in}");
     say!("allocated:    {allocated}");
     say!("unallocated:  {unallocated}");
+    let unit_ids: Vec<&str> = rec.unit_ids.iter().map(String::as_str).collect();
+    let new_ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();
+    let coverage = notional::check::coverage(&rec.votes, &rec.crosswalk, &unit_ids, &new_ids, &rec.allocation.received, DEFAULT_SLIVER);
+    say!("check:        {}", coverage.one_line());
     if let Some(we) = &rec.wards {
         say_raw!("{}", estimate_report(we).lines().take(3).map(|l| format!("{l}\n")).collect::<String>());
     }
