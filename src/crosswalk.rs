@@ -18,14 +18,14 @@
 use crate::index::{PreparedTarget, TargetIndex};
 use crate::progress::Progress;
 use geo::{
-    Area, BooleanOps, BoundingRect, Contains, CoordinatePosition, InteriorPoint, Line, MultiPolygon,
+    Area, BooleanOps, BoundingRect, Contains, CoordinatePosition, InteriorPoint, Intersects, Line, MultiPolygon,
     Point, Rect,
 };
 use geo::coordinate_position::CoordPos;
 use geo::line_intersection::line_intersection;
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
-use rstar::{RTree, AABB};
+use rstar::{RTree, RTreeObject, AABB};
 
 /// How units are shared between targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -286,19 +286,11 @@ fn boundaries_meet(edges: &[Line<f64>], near: &[&GeomWithData<Line<f64>, u32>]) 
     if edges.len() * near.len() <= 4096 {
         return near.iter().any(|s| {
             let sb = s.geom().bounding_rect();
-            edges.iter().any(|e| rects_meet(&sb, &e.bounding_rect()) && hit(e, s.geom()))
+            edges.iter().any(|e| sb.intersects(&e.bounding_rect()) && hit(e, s.geom()))
         });
     }
     let tree = RTree::bulk_load(edges.to_vec());
-    near.iter().any(|s| {
-        let sb = s.geom().bounding_rect();
-        let env = AABB::from_corners(Point(sb.min()), Point(sb.max()));
-        tree.locate_in_envelope_intersecting(&env).any(|e| hit(e, s.geom()))
-    })
-}
-
-fn rects_meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
+    near.iter().any(|s| tree.locate_in_envelope_intersecting(&s.geom().envelope()).any(|e| hit(e, s.geom())))
 }
 
 fn by_interior_point(unit: &MultiPolygon<f64>, index: &TargetIndex) -> UnitWeights {

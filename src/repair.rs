@@ -9,10 +9,10 @@ use crate::error::Result;
 use crate::project::{detect_stated, layer_to_bng, Crs, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::line_intersection;
-use geo::{Area, BoundingRect, Contains, Coord, Line, MakeValid, MultiPolygon, Polygon};
+use geo::{Area, BoundingRect, Contains, Coord, Intersects, Line, MakeValid, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use rstar::primitives::GeomWithData;
-use rstar::{RTree, AABB};
+use rstar::{RTree, RTreeObject};
 use serde::Serialize;
 
 /// What happened to one invalid feature.
@@ -91,8 +91,7 @@ fn first_problem(g: &MultiPolygon<f64>) -> Option<String> {
     let tree = RTree::bulk_load(segments);
     for s in tree.iter() {
         let l = *s.geom();
-        let env = AABB::from_corners(geo::Point(coord_min(l)), geo::Point(coord_max(l)));
-        for o in tree.locate_in_envelope_intersecting(&env) {
+        for o in tree.locate_in_envelope_intersecting(&l.envelope()) {
             let m = *o.geom();
             if m == l || l.start == m.end || l.end == m.start {
                 continue;
@@ -122,7 +121,7 @@ fn first_problem(g: &MultiPolygon<f64>) -> Option<String> {
     }
     for (i, a) in g.0.iter().enumerate() {
         for (j, b) in g.0.iter().enumerate() {
-            let near = a.bounding_rect().zip(b.bounding_rect()).is_some_and(|(ra, rb)| rects_meet(ra, rb));
+            let near = a.bounding_rect().zip(b.bounding_rect()).is_some_and(|(ra, rb)| ra.intersects(&rb));
             if i != j && near && b.contains(&a.exterior().0[0]) {
                 return Some(format!("polygon {i} lies inside polygon {j}"));
             }
@@ -133,18 +132,6 @@ fn first_problem(g: &MultiPolygon<f64>) -> Option<String> {
 
 fn exterior_contains(p: &Polygon<f64>, c: Coord<f64>) -> bool {
     Polygon::new(p.exterior().clone(), vec![]).contains(&c)
-}
-
-fn coord_min(l: Line<f64>) -> Coord<f64> {
-    Coord { x: l.start.x.min(l.end.x), y: l.start.y.min(l.end.y) }
-}
-
-fn coord_max(l: Line<f64>) -> Coord<f64> {
-    Coord { x: l.start.x.max(l.end.x), y: l.start.y.max(l.end.y) }
-}
-
-fn rects_meet(a: geo::Rect<f64>, b: geo::Rect<f64>) -> bool {
-    a.min().x <= b.max().x && b.min().x <= a.max().x && a.min().y <= b.max().y && b.min().y <= a.max().y
 }
 
 /// A layer ready for geometry work: its CRS, its geometries in BNG metres
