@@ -99,6 +99,24 @@ impl Allocation {
     }
 }
 
+/// The ledger's party totals: votes in, allocated, unallocated (the
+/// electorate is not a party and is left out). `in = allocated + unallocated`.
+///
+/// ```
+/// use notional::aggregate::{allocate, ledger_totals};
+/// use notional::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
+/// use notional::read::VoteTable;
+/// let votes = VoteTable::new(vec!["lab".into()], true, vec![vec![7, 100], vec![3, 50]]);
+/// let cw = Crosswalk { method: Method::Area, units: vec![
+///     UnitWeights::placed(vec![(0, 1.0)], 1.0), UnitWeights::unplaced(Unplaced::Gap)] };
+/// assert_eq!(ledger_totals(&votes, &allocate(&votes, &cw, 1)), (10, 7, 3));
+/// ```
+pub fn ledger_totals(votes: &VoteTable, allocation: &Allocation) -> (u64, u64, u64) {
+    let n = votes.parties().len();
+    let sum = |v: &[u64]| v[..n].iter().sum::<u64>();
+    (sum(&votes.totals()), sum(&allocation.allocated_totals()), sum(&allocation.unallocated))
+}
+
 /// Allocates every unit's counts to targets through the crosswalk.
 ///
 /// ```

@@ -1,7 +1,7 @@
 //! The whole job, read → project → index → crosswalk → aggregate → results,
 //! as one call. Writing the outputs is [`crate::export`]'s.
 
-use crate::aggregate::{allocate, Allocation};
+use crate::aggregate::{allocate, ledger_totals, Allocation};
 use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::Result;
 use crate::index::TargetIndex;
@@ -214,9 +214,7 @@ impl Outcome {
     /// The figures a user needs to trust the run.
     pub fn summary(&self) -> Summary {
         let parties = self.votes.parties().len();
-        let votes_in: u64 = self.votes.totals()[..parties].iter().sum();
-        let allocated: u64 = self.allocation.allocated_totals()[..parties].iter().sum();
-        let unallocated: u64 = self.allocation.unallocated[..parties].iter().sum();
+        let (votes_in, allocated, unallocated) = ledger_totals(&self.votes, &self.allocation);
         let outside = self
             .allocation
             .unallocated_units

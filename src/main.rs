@@ -101,10 +101,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let bar = Bar::new(args.old.common.quiet);
     let rec = recompute(&spec, &bar).context("cannot recompute")?;
     let written = write_recomputed(&args.old.output, &rec).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
-    let votes_in: u64 = rec.votes.totals()[..rec.votes.parties().len()].iter().sum();
-    let n = rec.votes.parties().len();
-    let allocated: u64 = rec.allocation.allocated_totals()[..n].iter().sum();
-    let unallocated: u64 = rec.allocation.unallocated[..n].iter().sum();
+    let (votes_in, allocated, unallocated) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     say!("route:        {}", rec.route);
     for n in &rec.notes {
         say!("geometry:     {n}");
