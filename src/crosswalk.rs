@@ -6,7 +6,9 @@
 //!   (no boundary of the target crosses the unit, and the unit's rings lie
 //!   inside it), with no overlay;
 //! - a unit that a target boundary crosses is apportioned by exact intersection
-//!   area (geo `BooleanOps`, one unit against one target, in BNG metres);
+//!   area in BNG metres, measured along the two boundaries ([`crate::overlap`]),
+//!   falling back to an exact overlay (geo `BooleanOps`, one unit against one
+//!   target) where floating point cannot classify a near-degenerate touch;
 //! - a unit partly outside every target has its weights renormalised over the
 //!   covered part, and its covered fraction is kept so it can be reported;
 //! - a unit wholly outside every target gets no weights: its votes stay
@@ -15,17 +17,15 @@
 //! With [`Method::Centroid`], each unit goes whole to the target holding its
 //! interior point (a point guaranteed to lie inside the unit).
 
-use crate::index::{PreparedTarget, TargetIndex};
+use crate::index::TargetIndex;
 use crate::progress::Progress;
-use geo::{
-    Area, BooleanOps, BoundingRect, Contains, CoordinatePosition, InteriorPoint, Intersects, Line, MultiPolygon,
-    Point, Rect,
-};
+use crate::overlap::{area_within, is_oriented, Overlap, Scratch, Unit};
 use geo::coordinate_position::CoordPos;
-use geo::line_intersection::line_intersection;
+use geo::orient::{Direction, Orient};
+use geo::{Area, BooleanOps, BoundingRect, CoordinatePosition, InteriorPoint, MultiPolygon, Rect};
 use rayon::prelude::*;
-use rstar::primitives::GeomWithData;
-use rstar::{RTree, RTreeObject, AABB};
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How units are shared between targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -157,12 +157,36 @@ impl Crosswalk {
     /// Computes the crosswalk (in parallel over units; the result does not
     /// depend on the thread count). Geometries must be in BNG metres.
     pub fn build(units: &[MultiPolygon<f64>], index: &TargetIndex, method: Method, progress: &dyn Progress) -> Self {
+        Self::build_counting(units, index, method, progress).0
+    }
+
+    /// As [`Crosswalk::build`], also returning how many unit–target pairs
+    /// needed an exact overlay because boundary integration could not classify
+    /// a near-degenerate touch (see [`crate::overlap`]).
+    ///
+    /// ```
+    /// use notional::crosswalk::{Crosswalk, Method};
+    /// use notional::index::TargetIndex;
+    /// use notional::progress::Silent;
+    /// let cells = notional::synthetic::tessellation(400, 1);
+    /// let seats = TargetIndex::new(notional::synthetic::tessellation(9, 2));
+    /// let (cw, overlays) = Crosswalk::build_counting(&cells, &seats, Method::Area, &Silent);
+    /// assert_eq!(cw.units.len(), 400);
+    /// assert!(overlays < 4);
+    /// ```
+    pub fn build_counting(
+        units: &[MultiPolygon<f64>],
+        index: &TargetIndex,
+        method: Method,
+        progress: &dyn Progress,
+    ) -> (Self, usize) {
         progress.start("crosswalk", units.len() as u64);
+        let overlays = AtomicUsize::new(0);
         let rows = units
             .par_iter()
-            .map(|u| {
+            .map_init(Scratch::default, |scratch, u| {
                 let row = match method {
-                    Method::Area => by_area(u, index),
+                    Method::Area => by_area(u, index, scratch, &overlays),
                     Method::Centroid => by_interior_point(u, index),
                 };
                 progress.inc(1);
@@ -170,7 +194,7 @@ impl Crosswalk {
             })
             .collect();
         progress.finish();
-        Crosswalk { method, units: rows }
+        (Crosswalk { method, units: rows }, overlays.into_inner())
     }
 
     /// Number of units shared between two or more targets.
@@ -207,90 +231,37 @@ impl Crosswalk {
     }
 }
 
-/// How a unit stands against one target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Relation {
-    Inside,
-    Disjoint,
-    /// Boundaries meet: an overlay is needed.
-    Overlap,
-}
-
-fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex) -> UnitWeights {
+fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex, scratch: &mut Scratch, overlays: &AtomicUsize) -> UnitWeights {
     let Some(bbox) = unit.bounding_rect() else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
-    let area = unit.unsigned_area();
-    if area <= 0.0 {
+    // Boundary integration needs interiors on the left of every ring.
+    let unit: Cow<MultiPolygon<f64>> =
+        if is_oriented(unit) { Cow::Borrowed(unit) } else { Cow::Owned(unit.orient(Direction::Default)) };
+    let Some(shape) = Unit::new(&unit) else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
+    if shape.area <= 0.0 {
         // A unit without area cannot be shared by area: place it by a point.
-        return by_interior_point(unit, index);
+        return by_interior_point(&unit, index);
     }
-    let edges: Vec<Line<f64>> = unit.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| r.lines()).collect();
     let mut pieces: Vec<(usize, f64)> = Vec::new();
     for t in index.candidates(bbox) {
         let target = &index.targets()[t];
-        match relate(unit, bbox, &edges, target) {
-            Relation::Inside => return UnitWeights::whole(t),
-            Relation::Disjoint => {}
-            Relation::Overlap => {
-                let a = unit.intersection(&target.geometry).unsigned_area();
-                if a > 0.0 {
-                    pieces.push((t, a));
-                }
+        let area = match area_within(&shape, target, scratch) {
+            Overlap::Inside => return UnitWeights::whole(t),
+            Overlap::Disjoint => 0.0,
+            Overlap::Area(a) => a,
+            Overlap::Unresolved => {
+                overlays.fetch_add(1, Ordering::Relaxed);
+                unit.intersection(&target.geometry).unsigned_area()
             }
+        };
+        if area > 0.0 {
+            pieces.push((t, area));
         }
     }
     let covered: f64 = pieces.iter().map(|p| p.1).sum();
     if covered <= 0.0 {
         return UnitWeights::unplaced(if index.within_extent(bbox) { Unplaced::Gap } else { Unplaced::Outside });
     }
-    UnitWeights::placed(pieces.into_iter().map(|(t, a)| (t, a / covered)).collect(), covered / area)
-}
-
-/// Decides inside / disjoint without an overlay when no boundary of the target
-/// comes near the unit's boundary.
-fn relate(unit: &MultiPolygon<f64>, bbox: Rect<f64>, edges: &[Line<f64>], target: &PreparedTarget) -> Relation {
-    let env = AABB::from_corners(Point(bbox.min()), Point(bbox.max()));
-    let near: Vec<&GeomWithData<Line<f64>, u32>> = target.segments.locate_in_envelope_intersecting(&env).collect();
-    if !near.is_empty() {
-        if boundaries_meet(edges, &near) {
-            return Relation::Overlap;
-        }
-        // No crossing: a target ring near the unit is wholly inside or outside it.
-        let mut rings: Vec<u32> = near.iter().map(|s| s.data).collect();
-        rings.sort_unstable();
-        rings.dedup();
-        if rings.iter().any(|&r| unit.contains(&target.ring_starts[r as usize])) {
-            return Relation::Overlap;
-        }
-    }
-    // No crossing: each unit ring is wholly inside or wholly outside the target.
-    let mut inside = 0;
-    let mut total = 0;
-    for poly in unit {
-        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-            total += 1;
-            if target.contains(ring.0[0]) {
-                inside += 1;
-            }
-        }
-    }
-    match inside {
-        0 => Relation::Disjoint,
-        n if n == total => Relation::Inside,
-        _ => Relation::Overlap,
-    }
-}
-
-/// Whether any unit edge touches or crosses any of the target segments.
-fn boundaries_meet(edges: &[Line<f64>], near: &[&GeomWithData<Line<f64>, u32>]) -> bool {
-    let hit = |a: &Line<f64>, b: &Line<f64>| line_intersection(*a, *b).is_some();
-    if edges.len() * near.len() <= 4096 {
-        return near.iter().any(|s| {
-            let sb = s.geom().bounding_rect();
-            edges.iter().any(|e| sb.intersects(&e.bounding_rect()) && hit(e, s.geom()))
-        });
-    }
-    let tree = RTree::bulk_load(edges.to_vec());
-    near.iter().any(|s| tree.locate_in_envelope_intersecting(&s.geom().envelope()).any(|e| hit(e, s.geom())))
+    UnitWeights::placed(pieces.into_iter().map(|(t, a)| (t, a / covered)).collect(), covered / shape.area)
 }
 
 fn by_interior_point(unit: &MultiPolygon<f64>, index: &TargetIndex) -> UnitWeights {

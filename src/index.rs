@@ -3,19 +3,73 @@
 //!
 //! [`TargetIndex`] holds an R-tree of target bounding boxes and, per target, a
 //! prepared form: its area, an interval tree for point-in-polygon tests and an
-//! R-tree of its boundary segments, which together decide most unit–target
-//! pairs (wholly inside / wholly outside) without an overlay.
+//! R-tree of its boundary in [`Chain`]s (runs of [`CHAIN`] consecutive edges
+//! under one box), which together decide most unit–target pairs (wholly
+//! inside / wholly outside) without an overlay, and let
+//! [`crate::overlap`] measure the rest from the few edges near the unit.
 
-use geo::{Area, BoundingRect, Contains, Coord, Line, MultiPolygon, Rect};
+use geo::{Area, BoundingRect, Contains, Coord, MapCoords, MultiPolygon, Rect};
 use geo::indexed::IntervalTreeMultiPolygon;
+use geo::orient::{Direction, Orient};
+use crate::overlap::{is_oriented, ring_twice_area};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, AABB};
+use rstar::{RTree, RTreeObject, AABB};
 
 /// A bounding box in the R-tree, carrying the target's index.
 pub type TargetBox = GeomWithData<Rectangle<[f64; 2]>, usize>;
-/// A boundary segment in a target's segment tree, carrying its ring number.
-pub type Segment = GeomWithData<Line<f64>, u32>;
+
+/// Edges per [`Chain`]: few enough that a chain's box hugs the boundary,
+/// many enough that the R-tree stays small (a seat of 800 edges has 50).
+pub const CHAIN: usize = 16;
+
+/// A run of consecutive edges of one ring (edges `start..end`, edge `i`
+/// joining vertices `i` and `i + 1`) under one bounding box.
+///
+/// ```
+/// use geo::coord;
+/// use notional::index::chains_of;
+/// let ring: Vec<_> = (0..=40).map(|i| coord! {x: i as f64, y: 0.}).collect();
+/// let mut chains = Vec::new();
+/// chains_of(&ring, 7, &mut chains);
+/// assert_eq!(chains.iter().map(|c| (c.start, c.end)).collect::<Vec<_>>(), vec![(0, 16), (16, 32), (32, 40)]);
+/// assert!(chains.iter().all(|c| c.ring == 7));
+/// assert_eq!(chains[2].rect.min().x, 32.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Chain {
+    /// The box around the chain's vertices.
+    pub rect: Rect<f64>,
+    /// The ring's number in its geometry (exteriors and holes in order).
+    pub ring: u32,
+    /// First edge.
+    pub start: u32,
+    /// One past the last edge.
+    pub end: u32,
+}
+
+impl RTreeObject for Chain {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners([self.rect.min().x, self.rect.min().y], [self.rect.max().x, self.rect.max().y])
+    }
+}
+
+/// Appends the chains of one closed ring (first vertex repeated last) to `out`.
+pub fn chains_of(ring: &[Coord<f64>], number: u32, out: &mut Vec<Chain>) {
+    let edges = ring.len().saturating_sub(1);
+    let mut start = 0;
+    while start < edges {
+        let end = (start + CHAIN).min(edges);
+        let (mut lo, mut hi) = (ring[start], ring[start]);
+        for c in &ring[start + 1..=end] {
+            lo = Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) };
+            hi = Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) };
+        }
+        out.push(Chain { rect: Rect::new(lo, hi), ring: number, start: start as u32, end: end as u32 });
+        start = end;
+    }
+}
 
 /// One target, prepared for repeated tests against many units.
 pub struct PreparedTarget {
@@ -27,37 +81,76 @@ pub struct PreparedTarget {
     pub area: f64,
     /// Point-in-polygon index.
     pub pip: IntervalTreeMultiPolygon<f64>,
-    /// Boundary segments, tagged with the ring they belong to.
-    pub segments: RTree<Segment>,
-    /// One vertex of each ring, by ring number.
-    pub ring_starts: Vec<Coord<f64>>,
+    /// The boundary, in chains of consecutive edges.
+    pub chains: RTree<Chain>,
+    /// Ring number → (polygon, ring within the polygon: 0 exterior, then holes).
+    rings: Vec<(u32, u32)>,
+    /// Signed area of each ring (exteriors counter-clockwise positive).
+    ring_areas: Vec<f64>,
 }
 
 impl PreparedTarget {
     /// Prepares one geometry (BNG metres).
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// use notional::index::PreparedTarget;
+    /// let t = PreparedTarget::new(MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 4.), (x: 0., y: 4.)]]));
+    /// assert_eq!(t.area, 16.0);
+    /// assert_eq!(t.ring_area(0), 16.0);
+    /// assert!(t.contains(geo::coord! {x: 1., y: 1.}));
+    /// ```
     pub fn new(geometry: MultiPolygon<f64>) -> Self {
-        let mut segments = Vec::new();
-        let mut ring_starts = Vec::new();
-        for poly in &geometry {
-            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                let r = ring_starts.len() as u32;
-                ring_starts.push(ring.0[0]);
-                segments.extend(ring.lines().map(|l| GeomWithData::new(l, r)));
+        // Boundary integration needs interiors on the left of every ring.
+        let geometry = if is_oriented(&geometry) {
+            geometry
+        } else {
+            geometry.orient(Direction::Default)
+        };
+        let geometry = geometry.map_coords(|c| Coord { x: c.x + 0.0, y: c.y + 0.0 }); // no -0.0 (see `contains`)
+        let mut chains = Vec::new();
+        let mut rings = Vec::new();
+        let mut ring_areas = Vec::new();
+        for (p, poly) in geometry.iter().enumerate() {
+            for (r, ring) in std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate() {
+                chains_of(&ring.0, rings.len() as u32, &mut chains);
+                rings.push((p as u32, r as u32));
+                ring_areas.push(ring_twice_area(&ring.0) / 2.0);
             }
         }
         PreparedTarget {
             bbox: geometry.bounding_rect(),
             area: geometry.unsigned_area(),
             pip: IntervalTreeMultiPolygon::new(&geometry),
-            segments: RTree::bulk_load(segments),
-            ring_starts,
+            chains: RTree::bulk_load(chains),
+            rings,
+            ring_areas,
             geometry,
         }
     }
 
     /// Whether `c` is strictly inside the target.
     pub fn contains(&self, c: Coord<f64>) -> bool {
-        self.pip.contains(&c)
+        // geo's interval tree orders y by `total_cmp`, where -0.0 < 0.0: a
+        // query at -0.0 misses the edges starting at 0.0. Adding 0.0 turns
+        // -0.0 into 0.0 (the target's own zeros were normalised in `new`).
+        self.pip.contains(&Coord { x: c.x + 0.0, y: c.y + 0.0 })
+    }
+
+    /// The closed coordinates of ring `r` (numbered as in [`Chain::ring`]).
+    pub fn ring(&self, r: usize) -> &[Coord<f64>] {
+        let (p, k) = self.rings[r];
+        let poly = &self.geometry.0[p as usize];
+        if k == 0 {
+            &poly.exterior().0
+        } else {
+            &poly.interiors()[k as usize - 1].0
+        }
+    }
+
+    /// Signed area of ring `r`: positive counter-clockwise.
+    pub fn ring_area(&self, r: usize) -> f64 {
+        self.ring_areas[r]
     }
 }
 

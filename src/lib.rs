@@ -35,6 +35,7 @@ mod error;
 pub mod estimate;
 pub mod export;
 pub mod index;
+pub mod overlap;
 pub mod parties;
 pub mod progress;
 pub mod project;

@@ -2,6 +2,7 @@
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
 //! - `readers`: input parsing and its error messages;
 //! - `property`: proptest conservation on random tilings;
+//! - `overlap`: proptest boundary-integration areas against the exact overlay;
 //! - `cli`: the binary end to end;
 //! - `real_data`: the real-data suite on `../shared/data` (ignored by default;
 //!   `.ci/run` runs it with `--ignored`).
@@ -12,6 +13,7 @@ mod cli;
 mod malformed;
 mod mutations;
 mod crosswalk;
+mod overlap;
 mod property;
 mod readers;
 mod recompute;

@@ -1,0 +1,423 @@
+//! The area of one unit (ward) inside one target (seat), by integrating along
+//! the two boundaries instead of building the overlay polygon.
+//!
+//! By Green's theorem the area of `U ∩ T` is `½∮ x dy − y dx` around its
+//! boundary, and that boundary is made of the parts of `∂U` inside `T` and the
+//! parts of `∂T` inside `U`. So it is enough to:
+//! 1. find where the unit's edges meet the target's edges — only the target's
+//!    edges near the unit are looked at (the target's chain R-tree, queried
+//!    with the unit's bounding box), so a seat of thousands of vertices costs
+//!    no more than the few dozen edges that pass by the ward;
+//! 2. cut the edges at those points and decide, for each piece, whether it is
+//!    inside the other polygon (one point-in-polygon test per piece that was
+//!    cut; uncut edges inherit the answer of the piece before them);
+//! 3. add up the shoelace terms of the pieces that bound `U ∩ T`.
+//!
+//! Where edges overlap (shared boundary lines, as between a tessellation's
+//! cells) the shared piece counts once when both interiors lie on the same
+//! side and not at all when they lie on opposite sides.
+//!
+//! The result is checked: the pieces kept must close into loops (their
+//! displacements sum to zero) and the area must lie between 0 and the smaller
+//! of the two areas. When either check fails — a near-degenerate touch that
+//! floating point cannot classify — [`area_within`] returns
+//! [`Overlap::Unresolved`] and the caller falls back to an exact overlay
+//! (geo `BooleanOps`).
+//!
+//! The cost per ward–seat pair is that of the boundary crossings test that a
+//! containment check needs anyway, plus a few point-in-polygon tests; an
+//! overlay with the whole seat was 20–100× more.
+
+use crate::index::{chains_of, Chain, PreparedTarget};
+use geo::line_intersection::{line_intersection, LineIntersection};
+use geo::{Area, BoundingRect, Coord, CoordinatePosition, Intersects, Line, MultiPolygon, Rect};
+use geo::coordinate_position::CoordPos;
+use rstar::AABB;
+
+/// How one unit lies against one target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Overlap {
+    /// Wholly inside (no target boundary near the unit).
+    Inside,
+    /// No area in common.
+    Disjoint,
+    /// This much area (m²) in common.
+    Area(f64),
+    /// Floating point could not classify a near-degenerate touch: use an overlay.
+    Unresolved,
+}
+
+/// A unit prepared for [`area_within`] against several targets.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use notional::index::PreparedTarget;
+/// use notional::overlap::{area_within, Overlap, Scratch, Unit};
+/// let sq = |x0: f64, y0: f64, s: f64| MultiPolygon::new(vec![polygon![
+///     (x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)]]);
+/// let seat = PreparedTarget::new(sq(0., 0., 10.));
+/// let ward = sq(5., 5., 10.);
+/// let unit = Unit::new(&ward).unwrap();
+/// assert_eq!(area_within(&unit, &seat, &mut Scratch::default()), Overlap::Area(25.0));
+/// // Wholly inside: `Inside` when no chain of the seat's boundary comes near
+/// // the ward's box, else measured (here one chain boxes the whole square).
+/// let inner = sq(1., 1., 2.);
+/// let got = area_within(&Unit::new(&inner).unwrap(), &seat, &mut Scratch::default());
+/// assert!(got == Overlap::Inside || got == Overlap::Area(4.0), "{got:?}");
+/// ```
+pub struct Unit<'a> {
+    /// The geometry.
+    pub geometry: &'a MultiPolygon<f64>,
+    /// Its bounding box.
+    pub bbox: Rect<f64>,
+    /// Its area.
+    pub area: f64,
+    rings: Vec<&'a [Coord<f64>]>,
+    chains: Vec<Chain>,
+}
+
+impl<'a> Unit<'a> {
+    /// Prepares a unit; `None` if it has no rings. Exteriors must run
+    /// counter-clockwise and holes clockwise ([`is_oriented`]).
+    pub fn new(geometry: &'a MultiPolygon<f64>) -> Option<Self> {
+        let bbox = geometry.bounding_rect()?;
+        let rings: Vec<&[Coord<f64>]> =
+            geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).map(|r| r.0.as_slice()).collect();
+        let mut chains = Vec::new();
+        for (r, ring) in rings.iter().enumerate() {
+            chains_of(ring, r as u32, &mut chains);
+        }
+        Some(Unit { geometry, bbox, area: geometry.unsigned_area(), rings, chains })
+    }
+
+    /// A point of the unit's boundary (its first vertex).
+    pub fn first_vertex(&self) -> Coord<f64> {
+        self.rings[0][0]
+    }
+}
+
+/// Reusable buffers (one per thread).
+#[derive(Default)]
+pub struct Scratch {
+    near: Vec<Chain>,
+    /// Cut points on unit edges: (ring, edge, parameter, point).
+    unit_cuts: Vec<Cut>,
+    /// Cut points on target edges.
+    target_cuts: Vec<Cut>,
+    /// Overlapping stretches on unit edges: (ring, edge, t0, t1, same direction).
+    unit_shared: Vec<Shared>,
+    target_shared: Vec<Shared>,
+    points: Vec<(f64, Coord<f64>, bool)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    ring: u32,
+    edge: u32,
+    t: f64,
+    at: Coord<f64>,
+    /// A crossing in the interior of both edges: the side flips there.
+    proper: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Shared {
+    ring: u32,
+    edge: u32,
+    t0: f64,
+    t1: f64,
+    same: bool,
+}
+
+/// Position of `p` along `l` (0 at its start, 1 at its end).
+fn param(l: Line<f64>, p: Coord<f64>) -> f64 {
+    let d = l.delta();
+    let len2 = d.x * d.x + d.y * d.y;
+    if len2 == 0.0 {
+        0.0
+    } else {
+        ((p.x - l.start.x) * d.x + (p.y - l.start.y) * d.y) / len2
+    }
+}
+
+fn edge(ring: &[Coord<f64>], i: u32) -> Line<f64> {
+    Line::new(ring[i as usize], ring[i as usize + 1])
+}
+
+/// The running shoelace sum of the pieces kept, and the check that they close.
+struct Tally {
+    origin: Coord<f64>,
+    twice_area: f64,
+    closure: Coord<f64>,
+    length: f64,
+}
+
+impl Tally {
+    fn add(&mut self, p: Coord<f64>, q: Coord<f64>) {
+        let (a, b) = (p - self.origin, q - self.origin);
+        self.twice_area += a.x * b.y - b.x * a.y;
+        let d = q - p;
+        self.closure = self.closure + d;
+        self.length += d.x.abs() + d.y.abs();
+    }
+}
+
+/// Whether a piece of an edge is inside the other polygon.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Side {
+    In,
+    Out,
+    /// Along the other boundary, interiors on the same side.
+    SharedSame,
+    /// Along the other boundary, interiors on opposite sides.
+    SharedOpposite,
+}
+
+/// The area of `unit` inside `target` (both in the same planar coordinates,
+/// e.g. BNG metres). See the module documentation for the method.
+pub fn area_within(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) -> Overlap {
+    let env = AABB::from_corners([unit.bbox.min().x, unit.bbox.min().y], [unit.bbox.max().x, unit.bbox.max().y]);
+    s.near.clear();
+    s.near.extend(target.chains.locate_in_envelope_intersecting(&env).copied());
+    if s.near.is_empty() {
+        // No target boundary within the unit's box: wholly in or wholly out.
+        return if target.contains(unit.first_vertex()) { Overlap::Inside } else { Overlap::Disjoint };
+    }
+    find_cuts(unit, target, s);
+    let mut tally = Tally { origin: unit.bbox.min(), twice_area: 0.0, closure: Coord::zero(), length: 0.0 };
+    unit_pieces(unit, target, s, &mut tally);
+    target_pieces(unit, target, s, &mut tally);
+    let area = tally.twice_area / 2.0;
+    let tol = 1e-9 * (tally.length + unit.bbox.width() + unit.bbox.height());
+    let closed = tally.closure.x.abs() <= tol && tally.closure.y.abs() <= tol;
+    let limit = unit.area.min(target.area) * (1.0 + 1e-9) + tol * tol;
+    if !closed || !(-tol * tol..=limit).contains(&area) {
+        return Overlap::Unresolved;
+    }
+    if area <= 0.0 {
+        Overlap::Disjoint
+    } else {
+        Overlap::Area(area)
+    }
+}
+
+/// Every point where a unit edge meets a target edge, recorded on both.
+fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
+    s.unit_cuts.clear();
+    s.target_cuts.clear();
+    s.unit_shared.clear();
+    s.target_shared.clear();
+    for uc in &unit.chains {
+        let uring = unit.rings[uc.ring as usize];
+        for tc in &s.near {
+            let trect = tc.rect;
+            if !uc.rect.intersects(&trect) {
+                continue;
+            }
+            let tring = target.ring(tc.ring as usize);
+            for i in uc.start..uc.end {
+                let a = edge(uring, i);
+                let arect = a.bounding_rect();
+                // (A repeated vertex makes an edge without length: it bounds nothing.)
+                if !arect.intersects(&trect) || a.start == a.end {
+                    continue;
+                }
+                for k in tc.start..tc.end {
+                    let b = edge(tring, k);
+                    if !arect.intersects(&b.bounding_rect()) || b.start == b.end {
+                        continue;
+                    }
+                    match line_intersection(a, b) {
+                        None => {}
+                        Some(LineIntersection::SinglePoint { intersection: p, is_proper: proper }) => {
+                            s.unit_cuts.push(Cut { ring: uc.ring, edge: i, t: param(a, p), at: p, proper });
+                            s.target_cuts.push(Cut { ring: tc.ring, edge: k, t: param(b, p), at: p, proper });
+                        }
+                        Some(LineIntersection::Collinear { intersection: l }) => {
+                            let same = a.delta().x * b.delta().x + a.delta().y * b.delta().y > 0.0;
+                            for p in [l.start, l.end] {
+                                s.unit_cuts.push(Cut { ring: uc.ring, edge: i, t: param(a, p), at: p, proper: false });
+                                s.target_cuts.push(Cut { ring: tc.ring, edge: k, t: param(b, p), at: p, proper: false });
+                            }
+                            let (ua, ub) = (param(a, l.start), param(a, l.end));
+                            let (ta, tb) = (param(b, l.start), param(b, l.end));
+                            s.unit_shared.push(Shared { ring: uc.ring, edge: i, t0: ua.min(ub), t1: ua.max(ub), same });
+                            s.target_shared.push(Shared { ring: tc.ring, edge: k, t0: ta.min(tb), t1: ta.max(tb), same });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let key = |c: &Cut| (c.ring, c.edge);
+    s.unit_cuts.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.t.total_cmp(&b.t)));
+    s.target_cuts.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.t.total_cmp(&b.t)));
+}
+
+/// Pieces of one edge between its cut points, each with its side, passed to
+/// `emit`. `cuts` are this edge's cuts (sorted by parameter) and `shared` the
+/// overlaps recorded on its ring; `before` is the side just before the edge's
+/// start, if known. A piece's side is inherited across a proper crossing
+/// (flipped) and otherwise found by `side_of` at its midpoint. Returns the
+/// side at the edge's end, if known.
+#[allow(clippy::too_many_arguments)]
+fn pieces(
+    line: Line<f64>,
+    (ring, edge): (u32, u32),
+    cuts: &[Cut],
+    shared: &[Shared],
+    before: Option<Side>,
+    points: &mut Vec<(f64, Coord<f64>, bool)>,
+    mut side_of: impl FnMut(Coord<f64>) -> Side,
+    mut emit: impl FnMut(Coord<f64>, Coord<f64>, Side),
+) -> Option<Side> {
+    points.clear();
+    points.push((0.0, line.start, false));
+    for c in cuts.iter().filter(|c| c.t > 0.0 && c.t < 1.0) {
+        match points.last_mut() {
+            // Two cuts at one point: not a simple crossing.
+            Some(last) if last.1 == c.at => last.2 = false,
+            _ => points.push((c.t, c.at, c.proper)),
+        }
+    }
+    match points.last_mut() {
+        Some(last) if last.1 == line.end => last.2 = false,
+        _ => points.push((1.0, line.end, false)),
+    }
+    // A cut at the start vertex: the boundary passes through it.
+    let mut side = if cuts.iter().any(|c| c.t <= 0.0 || c.at == line.start) { None } else { before };
+    let mut last = None;
+    for w in points.windows(2) {
+        let ((t0, p, _), (t1, q, proper)) = (w[0], w[1]);
+        let mid = (t0 + t1) / 2.0;
+        let here = match shared.iter().find(|o| o.ring == ring && o.edge == edge && o.t0 <= mid && mid <= o.t1) {
+            Some(o) if o.same => Side::SharedSame,
+            Some(_) => Side::SharedOpposite,
+            None => match side {
+                Some(known @ (Side::In | Side::Out)) => known,
+                _ => side_of(Coord { x: (p.x + q.x) / 2.0, y: (p.y + q.y) / 2.0 }),
+            },
+        };
+        emit(p, q, here);
+        side = match here {
+            Side::In if proper => Some(Side::Out),
+            Side::Out if proper => Some(Side::In),
+            _ => None,
+        };
+        last = Some(here);
+    }
+    // The end vertex: the side carries over unless a cut touches it.
+    if cuts.iter().any(|c| c.t >= 1.0 || c.at == line.end) {
+        None
+    } else {
+        last.filter(|s| matches!(s, Side::In | Side::Out))
+    }
+}
+
+/// Adds the unit's boundary pieces inside the target (and shared ones with
+/// the interiors on the same side).
+fn unit_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mut Tally) {
+    let target_side = |c: Coord<f64>| if target.contains(c) { Side::In } else { Side::Out };
+    let mut cut_at = 0;
+    for (r, ring) in unit.rings.iter().enumerate() {
+        let r = r as u32;
+        let start = cut_at;
+        while cut_at < s.unit_cuts.len() && s.unit_cuts[cut_at].ring == r {
+            cut_at += 1;
+        }
+        let cuts = &s.unit_cuts[start..cut_at];
+        let edges = ring.len() as u32 - 1;
+        if cuts.is_empty() {
+            if target.contains(ring[0]) {
+                for i in 0..edges {
+                    tally.add(ring[i as usize], ring[i as usize + 1]);
+                }
+            }
+            continue;
+        }
+        // Walk the ring from its first cut edge, so every uncut edge follows a known piece.
+        let first = cuts[0].edge;
+        let mut side = None;
+        for step in 0..edges {
+            let i = (first + step) % edges;
+            let line = edge(ring, i);
+            let lo = cuts.partition_point(|x| x.edge < i);
+            let hi = cuts.partition_point(|x| x.edge <= i);
+            if lo == hi {
+                let known = match side {
+                    Some(known @ (Side::In | Side::Out)) => known,
+                    _ => target_side(line.start + (line.end - line.start) / 2.0),
+                };
+                if known == Side::In {
+                    tally.add(line.start, line.end);
+                }
+                side = Some(known);
+                continue;
+            }
+            side = pieces(line, (r, i), &cuts[lo..hi], &s.unit_shared, side, &mut s.points, target_side, |p, q, side| {
+                if matches!(side, Side::In | Side::SharedSame) {
+                    tally.add(p, q);
+                }
+            });
+        }
+    }
+}
+
+/// Adds the target's boundary pieces inside the unit. Only the target's edges
+/// in chains near the unit can be inside it.
+fn target_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mut Tally) {
+    let unit_side = |c: Coord<f64>| {
+        if unit.bbox.intersects(&c) && unit.geometry.coordinate_position(&c) == CoordPos::Inside {
+            Side::In
+        } else {
+            Side::Out
+        }
+    };
+    s.near.sort_unstable_by_key(|c| (c.ring, c.start));
+    let mut side: Option<Side> = None;
+    let mut prev: Option<Chain> = None;
+    for c in &s.near {
+        if prev.is_none_or(|p| p.ring != c.ring || p.end != c.start) {
+            side = None; // a new run of consecutive edges: its status is unknown
+        }
+        prev = Some(*c);
+        let ring = target.ring(c.ring as usize);
+        let lo = s.target_cuts.partition_point(|x| (x.ring, x.edge) < (c.ring, c.start));
+        let hi = s.target_cuts.partition_point(|x| (x.ring, x.edge) < (c.ring, c.end));
+        for k in c.start..c.end {
+            let line = edge(ring, k);
+            let a = lo + s.target_cuts[lo..hi].partition_point(|x| x.edge < k);
+            let b = lo + s.target_cuts[lo..hi].partition_point(|x| x.edge <= k);
+            if a == b {
+                let known = match side {
+                    Some(known @ (Side::In | Side::Out)) => known,
+                    _ if !line.bounding_rect().intersects(&unit.bbox) => Side::Out,
+                    _ => unit_side(line.start + (line.end - line.start) / 2.0),
+                };
+                side = Some(known);
+                if known == Side::In {
+                    tally.add(line.start, line.end);
+                }
+                continue;
+            }
+            side = pieces(line, (c.ring, k), &s.target_cuts[a..b], &s.target_shared, side, &mut s.points, unit_side, |p, q, side| {
+                // Shared pieces were counted from the unit's side.
+                if side == Side::In {
+                    tally.add(p, q);
+                }
+            });
+        }
+    }
+}
+
+/// Twice the signed area of a closed ring (positive counter-clockwise).
+pub(crate) fn ring_twice_area(ring: &[Coord<f64>]) -> f64 {
+    let Some(&o) = ring.first() else { return 0.0 };
+    ring.windows(2).map(|w| (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y)).sum()
+}
+
+/// Whether every exterior runs counter-clockwise and every hole clockwise,
+/// as [`area_within`] needs (interiors on the left of every ring).
+pub fn is_oriented(mp: &MultiPolygon<f64>) -> bool {
+    mp.iter().all(|p| ring_twice_area(&p.exterior().0) >= 0.0 && p.interiors().iter().all(|h| ring_twice_area(&h.0) <= 0.0))
+}
