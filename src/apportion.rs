@@ -11,6 +11,7 @@ use crate::repair::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, VoteTable};
 use crate::results::Results;
 use geo::MultiPolygon;
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -206,9 +207,13 @@ impl Outcome {
         self.targets.features.iter().map(|f| f.id.as_str()).collect()
     }
 
-    /// Target geometries in WGS84 lon/lat (converted back if the input was BNG).
-    pub fn target_geometries_wgs84(&self) -> Result<Vec<MultiPolygon<f64>>> {
-        layer_to_wgs84(&self.targets, self.targets_crs.crs, &Projector::new())
+    /// Target geometries in WGS84 lon/lat: as read, or converted back if the
+    /// input was BNG.
+    pub fn target_geometries_wgs84(&self) -> Result<Vec<Cow<'_, MultiPolygon<f64>>>> {
+        Ok(match self.targets_crs.crs {
+            Crs::Wgs84 => self.targets.features.iter().map(|f| Cow::Borrowed(&f.geometry)).collect(),
+            crs => layer_to_wgs84(&self.targets, crs, &Projector::new())?.into_iter().map(Cow::Owned).collect(),
+        })
     }
 
     /// The figures a user needs to trust the run.

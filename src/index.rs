@@ -1,15 +1,17 @@
 //! Step 3 of the pipeline: **index** the targets (new seats) so that each unit
 //! meets only the targets near it.
 //!
-//! [`TargetIndex`] holds an R-tree of target bounding boxes and, per target, a
-//! prepared form: its area, an interval tree for point-in-polygon tests and an
+//! [`TargetIndex`] holds an R-tree of target bounding boxes and, per target, an
 //! R-tree of its boundary in [`Chain`]s (runs of [`CHAIN`] consecutive edges
-//! under one box), which together decide most unit–target pairs (wholly
-//! inside / wholly outside) without an overlay, and let
-//! [`crate::overlap`] measure the rest from the few edges near the unit.
+//! under one box). One structure serves both questions a unit asks: which
+//! target edges pass near it (a box query), and whether a point is inside
+//! (a winding number over the chains that a ray from the point crosses).
+//! Together they decide most unit–target pairs (wholly inside / wholly
+//! outside) without an overlay, and let [`crate::overlap`] measure the rest
+//! from the few edges near the unit.
 
-use geo::{Area, BoundingRect, Contains, Coord, MapCoords, MultiPolygon, Rect};
-use geo::indexed::IntervalTreeMultiPolygon;
+use geo::kernels::{Kernel, Orientation, RobustKernel};
+use geo::{Area, BoundingRect, Coord, MultiPolygon, Rect};
 use geo::orient::{Direction, Orient};
 use crate::overlap::{is_oriented, ring_twice_area};
 use rayon::prelude::*;
@@ -71,6 +73,46 @@ pub fn chains_of(ring: &[Coord<f64>], number: u32, out: &mut Vec<Chain>) {
     }
 }
 
+/// The winding number of the rings around `c`, from the chains that the ray
+/// from `c` to the east may cross (others may be passed too: they add
+/// nothing). Robust orientation tests (geo's `RobustKernel`), counting an
+/// edge from its lower end inclusive to its upper end exclusive, so a ray
+/// through a vertex counts once.
+///
+/// ```
+/// use geo::coord;
+/// use notional::index::{chains_of, winding_number};
+/// let ring = vec![coord! {x: 0., y: 0.}, coord! {x: 4., y: 0.}, coord! {x: 4., y: 4.}, coord! {x: 0., y: 4.}, coord! {x: 0., y: 0.}];
+/// let mut chains = Vec::new();
+/// chains_of(&ring, 0, &mut chains);
+/// assert_eq!(winding_number(chains.iter(), |_| ring.as_slice(), coord! {x: 1., y: 2.}), 1);
+/// assert_eq!(winding_number(chains.iter(), |_| ring.as_slice(), coord! {x: 5., y: 2.}), 0);
+/// ```
+pub fn winding_number<'a, 'r>(
+    chains: impl Iterator<Item = &'a Chain>,
+    ring: impl Fn(usize) -> &'r [Coord<f64>],
+    c: Coord<f64>,
+) -> i32 {
+    let mut w = 0;
+    for chain in chains {
+        if chain.rect.max().x < c.x || chain.rect.min().y > c.y || chain.rect.max().y < c.y {
+            continue;
+        }
+        let coords = ring(chain.ring as usize);
+        for e in coords[chain.start as usize..=chain.end as usize].windows(2) {
+            let (a, b) = (e[0], e[1]);
+            if a.y <= c.y {
+                if b.y > c.y && RobustKernel::orient2d(a, b, c) == Orientation::CounterClockwise {
+                    w += 1;
+                }
+            } else if b.y <= c.y && RobustKernel::orient2d(a, b, c) == Orientation::Clockwise {
+                w -= 1;
+            }
+        }
+    }
+    w
+}
+
 /// One target, prepared for repeated tests against many units.
 pub struct PreparedTarget {
     /// The geometry in BNG metres.
@@ -79,8 +121,6 @@ pub struct PreparedTarget {
     pub bbox: Option<Rect<f64>>,
     /// Its area in m².
     pub area: f64,
-    /// Point-in-polygon index.
-    pub pip: IntervalTreeMultiPolygon<f64>,
     /// The boundary, in chains of consecutive edges.
     pub chains: RTree<Chain>,
     /// Ring number → (polygon, ring within the polygon: 0 exterior, then holes).
@@ -107,7 +147,6 @@ impl PreparedTarget {
         } else {
             geometry.orient(Direction::Default)
         };
-        let geometry = geometry.map_coords(|c| Coord { x: c.x + 0.0, y: c.y + 0.0 }); // no -0.0 (see `contains`)
         let mut chains = Vec::new();
         let mut rings = Vec::new();
         let mut ring_areas = Vec::new();
@@ -121,7 +160,6 @@ impl PreparedTarget {
         PreparedTarget {
             bbox: geometry.bounding_rect(),
             area: geometry.unsigned_area(),
-            pip: IntervalTreeMultiPolygon::new(&geometry),
             chains: RTree::bulk_load(chains),
             rings,
             ring_areas,
@@ -129,12 +167,12 @@ impl PreparedTarget {
         }
     }
 
-    /// Whether `c` is strictly inside the target.
+    /// Whether `c` is inside the target (non-zero winding number; a point on
+    /// the boundary may go either way). Only the chains crossed by the ray
+    /// from `c` to the east are visited.
     pub fn contains(&self, c: Coord<f64>) -> bool {
-        // geo's interval tree orders y by `total_cmp`, where -0.0 < 0.0: a
-        // query at -0.0 misses the edges starting at 0.0. Adding 0.0 turns
-        // -0.0 into 0.0 (the target's own zeros were normalised in `new`).
-        self.pip.contains(&Coord { x: c.x + 0.0, y: c.y + 0.0 })
+        let ray = AABB::from_corners([c.x, c.y], [f64::INFINITY, c.y]);
+        winding_number(self.chains.locate_in_envelope_intersecting(&ray), |r| self.ring(r), c) != 0
     }
 
     /// The closed coordinates of ring `r` (numbered as in [`Chain::ring`]).

@@ -28,10 +28,9 @@
 //! containment check needs anyway, plus a few point-in-polygon tests; an
 //! overlay with the whole seat was 20–100× more.
 
-use crate::index::{chains_of, Chain, PreparedTarget};
+use crate::index::{chains_of, winding_number, Chain, PreparedTarget};
 use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::{Area, BoundingRect, Coord, CoordinatePosition, Intersects, Line, MultiPolygon, Rect};
-use geo::coordinate_position::CoordPos;
+use geo::{Area, BoundingRect, Coord, Intersects, Line, MultiPolygon, Rect};
 use rstar::AABB;
 
 /// How one unit lies against one target.
@@ -88,6 +87,11 @@ impl<'a> Unit<'a> {
             chains_of(ring, r as u32, &mut chains);
         }
         Some(Unit { geometry, bbox, area: geometry.unsigned_area(), rings, chains })
+    }
+
+    /// Whether `c` is inside the unit (non-zero winding number).
+    pub fn contains(&self, c: Coord<f64>) -> bool {
+        self.bbox.intersects(&c) && winding_number(self.chains.iter(), |r| self.rings[r], c) != 0
     }
 
     /// A point of the unit's boundary (its first vertex).
@@ -366,13 +370,7 @@ fn unit_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mu
 /// Adds the target's boundary pieces inside the unit. Only the target's edges
 /// in chains near the unit can be inside it.
 fn target_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mut Tally) {
-    let unit_side = |c: Coord<f64>| {
-        if unit.bbox.intersects(&c) && unit.geometry.coordinate_position(&c) == CoordPos::Inside {
-            Side::In
-        } else {
-            Side::Out
-        }
-    };
+    let unit_side = |c: Coord<f64>| if unit.contains(c) { Side::In } else { Side::Out };
     s.near.sort_unstable_by_key(|c| (c.ring, c.start));
     let mut side: Option<Side> = None;
     let mut prev: Option<Chain> = None;

@@ -1,6 +1,8 @@
 use crate::crosswalk::Crosswalk;
 use crate::read::VoteTable;
 use crate::results::Results;
+use super::write_rows;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// An extra results column: its name and one value per seat (in results order).
@@ -61,14 +63,23 @@ pub fn results_csv(results: &Results, extra: &[Extra], out: impl Write) -> io::R
 /// assert_eq!(String::from_utf8(out).unwrap(), "from,to,weight\nW1,S1,0.25\nW1,S2,0.75\n");
 /// ```
 pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&str], out: impl Write) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut out = out;
+    let mut w = csv::Writer::from_writer(&mut out);
     w.write_record(["from", "to", "weight"])?;
-    for (u, row) in crosswalk.units.iter().enumerate() {
-        for &(t, weight) in &row.weights {
-            w.write_record([unit_ids[u], target_ids[t], &weight.to_string()])?;
+    w.flush()?;
+    drop(w);
+    write_rows(crosswalk.units.len(), &mut out, |units, buf| {
+        let mut w = csv::Writer::from_writer(buf);
+        let mut number = String::new();
+        for u in units {
+            for &(t, weight) in &crosswalk.units[u].weights {
+                number.clear();
+                write!(number, "{weight}").expect("writing to a String");
+                w.write_record([unit_ids[u], target_ids[t], &number])?;
+            }
         }
-    }
-    w.flush()
+        w.flush()
+    })
 }
 
 /// Writes `ledger.csv`, the conservation ledger: for every unit and party,
@@ -89,15 +100,23 @@ pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&st
 ///     "unit,party,votes_in,allocated,unallocated,cause\nW1,lab,7,7,0,\nW2,lab,3,0,3,gap\n");
 /// ```
 pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], out: impl Write) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut out = out;
+    let mut w = csv::Writer::from_writer(&mut out);
     w.write_record(["unit", "party", "votes_in", "allocated", "unallocated", "cause"])?;
-    for (u, row) in crosswalk.units.iter().enumerate() {
-        let cause = row.unplaced.map_or("", |c| c.as_str());
-        let placed = !row.is_outside();
-        for (party, &v) in votes.parties().iter().zip(votes.row(u)) {
-            let (a, n) = if placed { (v, 0) } else { (0, v) };
-            w.write_record([unit_ids[u], party, &v.to_string(), &a.to_string(), &n.to_string(), cause])?;
+    w.flush()?;
+    drop(w);
+    write_rows(crosswalk.units.len(), &mut out, |units, buf| {
+        let mut w = csv::Writer::from_writer(buf);
+        let (mut v_in, mut v_alloc, mut v_un) = (itoa::Buffer::new(), itoa::Buffer::new(), itoa::Buffer::new());
+        for u in units {
+            let row = &crosswalk.units[u];
+            let cause = row.unplaced.map_or("", |c| c.as_str());
+            let placed = !row.is_outside();
+            for (party, &v) in votes.parties().iter().zip(votes.row(u)) {
+                let (a, n) = if placed { (v, 0) } else { (0, v) };
+                w.write_record([unit_ids[u], party, v_in.format(v), v_alloc.format(a), v_un.format(n), cause])?;
+            }
         }
-    }
-    w.flush()
+        w.flush()
+    })
 }

@@ -3,8 +3,10 @@ use super::palette::party_colour;
 use crate::results::Results;
 use geo::orient::{Direction, Orient};
 use geo::{MultiPolygon, Polygon};
-use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, Position};
+use crate::overlap::is_oriented;
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
+use std::borrow::{Borrow, Cow};
 use std::io::{self, Write};
 
 /// Writes the results as an RFC 7946 FeatureCollection: WGS84 lon/lat with six
@@ -27,63 +29,108 @@ use std::io::{self, Write};
 /// assert!(text.contains(r#""winner":"lab""#) && text.contains(r##""fill":"#E4003B""##));
 /// assert!(text.contains("[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]]"));
 /// ```
-pub fn results_geojson(results: &Results, geometries_wgs84: &[MultiPolygon<f64>], extra: &[Extra], mut out: impl Write) -> io::Result<()> {
-    let features = results
-        .seats
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let mut p = Map::new();
-            p.insert("code".into(), json!(s.code));
-            p.insert("name".into(), json!(s.name));
-            for (party, v) in results.parties.iter().zip(&s.votes) {
-                p.insert(party.clone(), json!(v));
-            }
-            p.insert("total".into(), json!(s.total));
-            p.insert("winner".into(), json!(results.party(s.winner)));
-            p.insert("second".into(), json!(results.party(s.second)));
-            p.insert("majority".into(), json!(s.majority));
-            p.insert("majority_pct".into(), json!(round(s.majority_pct, 100.0)));
-            if results.has_electorate {
-                p.insert("electorate".into(), s.electorate.map_or(Value::Null, |e| json!(e)));
-                p.insert("turnout".into(), s.turnout.map_or(Value::Null, |t| json!(round(t, 100.0))));
-            }
-            for (name, values) in extra {
-                p.insert(name.clone(), json!(values[i]));
-            }
-            let colour = s.winner.map_or("#B0B0B0", |w| party_colour(&results.parties[w]));
-            p.insert("fill".into(), json!(colour));
-            p.insert("fill-opacity".into(), json!(0.7));
-            p.insert("stroke".into(), json!("#555555"));
-            p.insert("stroke-width".into(), json!(1));
-            Feature {
-                bbox: None,
-                geometry: Some(Geometry::new(geometry_value(&geometries_wgs84[s.target]))),
-                id: None,
-                properties: Some(p),
-                foreign_members: None,
-            }
-        })
-        .collect();
-    let fc = FeatureCollection { bbox: None, features, foreign_members: None };
-    serde_json::to_writer(&mut out, &fc)?;
-    out.write_all(b"\n")
+pub fn results_geojson<G>(results: &Results, geometries_wgs84: &[G], extra: &[Extra], mut out: impl Write) -> io::Result<()>
+where
+    G: Borrow<MultiPolygon<f64>> + Sync,
+{
+    feature_collection(results.seats.len(), &mut out, |i, buf| {
+        let s = &results.seats[i];
+        let mut p = Map::new();
+        p.insert("code".into(), json!(s.code));
+        p.insert("name".into(), json!(s.name));
+        for (party, v) in results.parties.iter().zip(&s.votes) {
+            p.insert(party.clone(), json!(v));
+        }
+        p.insert("total".into(), json!(s.total));
+        p.insert("winner".into(), json!(results.party(s.winner)));
+        p.insert("second".into(), json!(results.party(s.second)));
+        p.insert("majority".into(), json!(s.majority));
+        p.insert("majority_pct".into(), json!(round(s.majority_pct, 100.0)));
+        if results.has_electorate {
+            p.insert("electorate".into(), s.electorate.map_or(Value::Null, |e| json!(e)));
+            p.insert("turnout".into(), s.turnout.map_or(Value::Null, |t| json!(round(t, 100.0))));
+        }
+        for (name, values) in extra {
+            p.insert(name.clone(), json!(values[i]));
+        }
+        let colour = s.winner.map_or("#B0B0B0", |w| party_colour(&results.parties[w]));
+        p.insert("fill".into(), json!(colour));
+        p.insert("fill-opacity".into(), json!(0.7));
+        p.insert("stroke".into(), json!("#555555"));
+        p.insert("stroke-width".into(), json!(1));
+        write_feature(buf, &p, geometries_wgs84[s.target].borrow());
+    })
 }
 
 fn round(x: f64, scale: f64) -> f64 {
     (x * scale).round() / scale
 }
 
-pub(crate) fn geometry_value(mp: &MultiPolygon<f64>) -> GeometryValue {
-    let oriented = mp.orient(Direction::Default);
-    let ring = |ls: &geo::LineString<f64>| -> Vec<Position> {
-        ls.0.iter().map(|c| Position::from([round(c.x, 1e6), round(c.y, 1e6)])).collect()
-    };
-    let polygon = |p: &Polygon<f64>| -> Vec<Vec<Position>> {
-        std::iter::once(p.exterior()).chain(p.interiors()).map(ring).collect()
-    };
-    match oriented.0.as_slice() {
-        [one] => GeometryValue::Polygon { coordinates: polygon(one) },
-        many => GeometryValue::MultiPolygon { coordinates: many.iter().map(polygon).collect() },
+/// Writes a FeatureCollection of `n` features, each rendered by `feature`
+/// (with [`write_feature`]) in parallel, in order.
+pub(crate) fn feature_collection(n: usize, out: &mut impl Write, feature: impl Fn(usize, &mut Vec<u8>) + Sync) -> io::Result<()> {
+    const CHUNK: usize = 64;
+    let chunks: Vec<Vec<u8>> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut buf = Vec::new();
+            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                feature(i, &mut buf);
+            }
+            buf
+        })
+        .collect();
+    out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
+    for c in &chunks {
+        out.write_all(c)?;
     }
+    out.write_all(b"]}\n")
+}
+
+/// One RFC 7946 Feature: the geometry (lon/lat, six decimals, exteriors
+/// counter-clockwise and holes clockwise; a single part as a Polygon) and the
+/// properties.
+pub(crate) fn write_feature(buf: &mut Vec<u8>, properties: &Map<String, Value>, geometry: &MultiPolygon<f64>) {
+    let oriented: Cow<MultiPolygon<f64>> =
+        if is_oriented(geometry) { Cow::Borrowed(geometry) } else { Cow::Owned(geometry.orient(Direction::Default)) };
+    let mut number = ryu::Buffer::new();
+    let mut coord = |buf: &mut Vec<u8>, x: f64| buf.extend_from_slice(number.format(round(x, 1e6)).as_bytes());
+    let polygon = |buf: &mut Vec<u8>, p: &Polygon<f64>, coord: &mut dyn FnMut(&mut Vec<u8>, f64)| {
+        buf.push(b'[');
+        for (r, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
+            buf.extend_from_slice(if r == 0 { b"[" } else { b",[" });
+            for (v, c) in ring.0.iter().enumerate() {
+                buf.extend_from_slice(if v == 0 { b"[" } else { b",[" });
+                coord(buf, c.x);
+                buf.push(b',');
+                coord(buf, c.y);
+                buf.push(b']');
+            }
+            buf.push(b']');
+        }
+        buf.push(b']');
+    };
+    buf.extend_from_slice(br#"{"type":"Feature","geometry":"#);
+    match oriented.0.as_slice() {
+        [one] => {
+            buf.extend_from_slice(br#"{"type":"Polygon","coordinates":"#);
+            polygon(buf, one, &mut coord);
+        }
+        many => {
+            buf.extend_from_slice(br#"{"type":"MultiPolygon","coordinates":["#);
+            for (i, p) in many.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b',');
+                }
+                polygon(buf, p, &mut coord);
+            }
+            buf.push(b']');
+        }
+    }
+    buf.extend_from_slice(br#"},"properties":"#);
+    serde_json::to_writer(&mut *buf, properties).expect("writing to memory");
+    buf.push(b'}');
 }

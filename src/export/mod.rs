@@ -17,24 +17,57 @@ pub use table::results_table;
 
 use crate::apportion::Outcome;
 use crate::error::Result;
+use rayon::prelude::*;
+use std::io::{self, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Writes the standard outputs of an [`Outcome`] (results, map, crosswalk, ledger) into `dir` (created if
 /// missing). Either all files are written or none is replaced.
 pub fn write_outputs(dir: &Path, outcome: &Outcome) -> Result<Vec<PathBuf>> {
-    let mut results = Vec::new();
-    results_csv(&outcome.results, &[], &mut results).expect("writing to memory");
-    let mut geojson = Vec::new();
-    results_geojson(&outcome.results, &outcome.target_geometries_wgs84()?, &[], &mut geojson)
-        .expect("writing to memory");
+    let mem = "writing to memory";
+    let geometries = outcome.target_geometries_wgs84()?;
     let unit_ids = outcome.unit_ids();
     let target_ids = outcome.target_ids();
-    let mut crosswalk = Vec::new();
-    crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, &mut crosswalk).expect("writing to memory");
-    let mut ledger = Vec::new();
-    ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, &mut ledger).expect("writing to memory");
+    let (mut results, mut geojson, mut crosswalk, mut ledger) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    rayon::join(
+        || {
+            rayon::join(
+                || results_csv(&outcome.results, &[], &mut results).expect(mem),
+                || results_geojson(&outcome.results, &geometries, &[], &mut geojson).expect(mem),
+            )
+        },
+        || {
+            rayon::join(
+                || crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, &mut crosswalk).expect(mem),
+                || ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, &mut ledger).expect(mem),
+            )
+        },
+    );
     write_files(
         dir,
         &[("results.csv", &results), ("results.geojson", &geojson), ("crosswalk.csv", &crosswalk), ("ledger.csv", &ledger)],
     )
+}
+
+/// Writes `n` rows rendered in parallel chunks by `render` (rows `range`
+/// into a buffer), in order.
+pub(crate) fn write_rows(
+    n: usize,
+    out: &mut impl Write,
+    render: impl Fn(Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    const CHUNK: usize = 4096;
+    let chunks: Vec<io::Result<Vec<u8>>> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut buf = Vec::new();
+            render(c * CHUNK..((c + 1) * CHUNK).min(n), &mut buf)?;
+            Ok(buf)
+        })
+        .collect();
+    for c in chunks {
+        out.write_all(&c?)?;
+    }
+    Ok(())
 }

@@ -1,9 +1,10 @@
-use super::geojson_out::geometry_value;
+use super::geojson_out::{feature_collection, write_feature};
 use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Extra};
 use crate::error::Result;
 use crate::project::{detect, layer_to_wgs84, Projector};
 use crate::recompute::{Recomputed, WardEstimates, MIN_SEAT_COVERAGE};
-use geojson::{Feature, FeatureCollection, Geometry};
+use geo::MultiPolygon;
+use rayon::prelude::*;
 use serde_json::{json, Map};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -148,8 +149,10 @@ pub fn estimates_geojson(we: &WardEstimates, out: &mut Vec<u8>) -> Result<()> {
     let (est, wards) = (&we.estimates, &we.wards);
     let projector = Projector::new();
     let k = est.parties.len();
-    let mut features = Vec::with_capacity(est.parts.len());
-    for (i, p) in est.parts.iter().enumerate() {
+    let geometries: Vec<MultiPolygon<f64>> =
+        est.parts.par_iter().map(|p| projector.to_wgs84(&p.geometry)).collect::<Result<_>>()?;
+    feature_collection(est.parts.len(), out, |i, buf| {
+        let p = &est.parts[i];
         let mut props = Map::new();
         props.insert("code".into(), json!(we.ids[i]));
         props.insert("name".into(), json!(wards.features[p.ward].name.clone().unwrap_or_default()));
@@ -161,18 +164,9 @@ pub fn estimates_geojson(we: &WardEstimates, out: &mut Vec<u8>) -> Result<()> {
         if est.votes.has_electorate() {
             props.insert("electorate".into(), json!(row[k]));
         }
-        let geometry = projector.to_wgs84(&p.geometry)?;
-        features.push(Feature {
-            bbox: None,
-            geometry: Some(Geometry::new(geometry_value(&geometry))),
-            id: None,
-            properties: Some(props),
-            foreign_members: None,
-        });
-    }
-    let fc = FeatureCollection { bbox: None, features, foreign_members: None };
-    serde_json::to_writer(&mut *out, &fc).expect("writing to memory");
-    out.push(b'\n');
+        write_feature(buf, &props, &geometries[i]);
+    })
+    .expect("writing to memory");
     Ok(())
 }
 
