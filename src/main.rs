@@ -4,7 +4,7 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{ApportionArgs, CheckArgs, Cli, Command, DemoArgs, EstimateArgs, InputArgs, RecomputeArgs};
+use cli::{ApportionArgs, CheckArgs, Cli, Command, DemoArgs, EstimateArgs, InputArgs, RecomputeArgs, SyntheticArgs};
 use notional::check::check;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, Options, Outcome};
@@ -58,6 +58,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Estimate(args) => run_estimate(&args),
         Command::Check(args) => run_check(&args),
         Command::Demo(args) => run_demo(&args),
+        Command::Synthetic(args) => run_synthetic(&args),
     }
 }
 
@@ -136,6 +137,20 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     let files: [(&str, &[u8]); 3] = [("wards.csv", &csv), ("wards.geojson", &geojson), ("report.txt", report.as_bytes())];
     let written = write_files(&o.output, &files).with_context(|| format!("cannot write outputs to {}", o.output.display()))?;
     say_raw!("{report}");
+    list(&written)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_synthetic(args: &SyntheticArgs) -> Result<ExitCode> {
+    if args.units == 0 || args.targets == 0 {
+        anyhow::bail!("--units and --targets must be at least 1");
+    }
+    let files = notional::synthetic::geojson_files(args.units, args.targets, args.seed)?;
+    let written = notional::export::write_files(
+        &args.output,
+        &[("wards.geojson", &files.units), ("seats.geojson", &files.targets)],
+    )?;
+    say!("synthetic: {} wards and {} seats (seed {}); not real data", args.units, args.targets, args.seed);
     list(&written)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -225,3 +225,20 @@ fn check_reports_votes_at_stake_and_strict_fails_on_warnings() {
     assert!(summary.contains("ledger:       in 200 = allocated 160 + unallocated 40 (gap 40; ledger.csv)"), "{summary}");
     assert!(summary.contains("check:        2 warning(s); `notional check` for details"), "{summary}");
 }
+
+#[test]
+fn synthetic_inputs_apportion_with_every_vote_placed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (synth, res) = (dir.path().join("synth"), dir.path().join("out"));
+    let (synth_s, res_s) = (synth.to_str().unwrap(), res.to_str().unwrap());
+    let out = notional(&["synthetic", "--units", "2000", "--targets", "30", "--seed", "3", "-o", synth_s]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (wards, seats) = (synth.join("wards.geojson"), synth.join("seats.geojson"));
+    let out = notional(&["apportion", wards.to_str().unwrap(), seats.to_str().unwrap(), "-o", res_s, "-q", "--timings"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("unallocated 0"), "{stdout}");
+    assert!(text(&out.stderr).contains("timings: read"), "{}", text(&out.stderr));
+    let results = std::fs::read_to_string(res.join("results.csv")).unwrap();
+    assert_eq!(results.lines().count(), 31, "every seat gets votes");
+}
