@@ -96,6 +96,9 @@ pub struct Timings {
     pub crosswalk: Duration,
     /// Allocating votes and building results.
     pub aggregate: Duration,
+    /// Unit–target pairs measured by an exact overlay rather than along
+    /// their boundaries (see [`crate::overlap`]).
+    pub overlays: usize,
 }
 
 impl fmt::Display for Timings {
@@ -103,14 +106,51 @@ impl fmt::Display for Timings {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         write!(
             f,
-            "read {:.0} ms, project {:.0} ms, index {:.0} ms, crosswalk {:.0} ms, aggregate {:.0} ms",
+            "read {:.0} ms, project {:.0} ms, index {:.0} ms, crosswalk {:.0} ms ({} exact overlays), aggregate {:.0} ms",
             ms(self.read),
             ms(self.project),
             ms(self.index),
             ms(self.crosswalk),
+            self.overlays,
             ms(self.aggregate)
         )
     }
+}
+
+/// The inputs of a run, parsed.
+pub struct Parsed {
+    /// The units (wards).
+    pub units: Layer,
+    /// The targets (seats).
+    pub targets: Layer,
+    /// Votes per unit.
+    pub votes: VoteTable,
+}
+
+/// The first stage of [`apportion`] on its own: parses both layers (in
+/// parallel) and the votes (from `votes`, or the units' properties).
+///
+/// ```
+/// use notional::apportion::{parse, Options};
+/// let (wards, seats) = notional::demo::inputs();
+/// let parsed = parse(&wards, &seats, None, &Options::default()).unwrap();
+/// assert_eq!(parsed.units.features.len(), parsed.votes.len());
+/// ```
+pub fn parse(from: &Input, to: &Input, votes: Option<&Input>, options: &Options) -> Result<Parsed> {
+    let (units, targets) = rayon::join(
+        || read_layer(from, &options.from_id, None),
+        || read_layer(to, &options.to_id, Some(&options.to_name)),
+    );
+    let (units, targets) = (units?, targets?);
+    let parties = options.parties.as_deref();
+    let votes = match votes {
+        Some(csv) => {
+            let id = options.votes_id.as_deref().unwrap_or(&options.from_id);
+            VoteTable::from_csv(csv, id, parties, &units)?
+        }
+        None => VoteTable::from_properties(&units, &options.from_id, parties)?,
+    };
+    Ok(Parsed { units, targets, votes })
 }
 
 /// Runs the apportionment of `from` (units carrying votes, or `votes` CSV keyed
@@ -143,19 +183,7 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
         d
     };
     let mut timings = Timings::default();
-    let (units, targets) = rayon::join(
-        || read_layer(from, &options.from_id, None),
-        || read_layer(to, &options.to_id, Some(&options.to_name)),
-    );
-    let (units, targets) = (units?, targets?);
-    let parties = options.parties.as_deref();
-    let votes = match votes {
-        Some(csv) => {
-            let id = options.votes_id.as_deref().unwrap_or(&options.from_id);
-            VoteTable::from_csv(csv, id, parties, &units)?
-        }
-        None => VoteTable::from_properties(&units, &options.from_id, parties)?,
-    };
+    let Parsed { units, targets, votes } = parse(from, to, votes, options)?;
     timings.read = lap();
     let projector = Projector::new();
     let (units_prepared, targets_prepared) =
@@ -170,7 +198,8 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
     timings.project = lap();
     let index = TargetIndex::new(targets_prepared.geometries);
     timings.index = lap();
-    let mut crosswalk = Crosswalk::build(&units_prepared.geometries, &index, options.method, progress);
+    let (mut crosswalk, overlays) = Crosswalk::build_counting(&units_prepared.geometries, &index, options.method, progress);
+    timings.overlays = overlays;
     for u in units_prepared.rejected() {
         crosswalk.units[u] = UnitWeights::unplaced(Unplaced::Rejected);
     }

@@ -139,15 +139,22 @@ pub struct ApportionArgs {
     #[command(flatten)]
     pub inputs: InputArgs,
 
-    /// Output directory (created if missing) for results.csv, results.geojson
-    /// and crosswalk.csv.
-    #[arg(short, long, value_name = "DIR")]
-    pub output: PathBuf,
+    /// Output directory (created if missing) for results.csv, results.geojson,
+    /// crosswalk.csv and ledger.csv.
+    #[arg(short, long, value_name = "DIR", required_unless_present = "parse_only")]
+    pub output: Option<PathBuf>,
 
     /// Print the wall time of each stage (read, project, index, crosswalk,
-    /// aggregate, write) on stderr.
+    /// aggregate, write) on stderr, and how many ward–seat pairs needed an
+    /// exact overlay.
     #[arg(long)]
     pub timings: bool,
+
+    /// Only read and parse the inputs, say what was read, and stop. A
+    /// baseline for benchmarks: how close a whole run comes to the time
+    /// needed just to read its inputs (`benches/compare_peers.sh`).
+    #[arg(long, conflicts_with = "output")]
+    pub parse_only: bool,
 
     #[command(flatten)]
     pub common: Common,
