@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Whole-process timings of notional against the peer tools (tobler, maup,
+# geopandas overlay via ../shared/bench/peers.py) with hyperfine, on the
+# standard pairs; prints the speed ratios, how close notional comes to the
+# time it needs just to read its inputs (--parse-only), and the largest
+# per-seat difference from maup and overlay (benches/seat_diff.py).
+#
+#   benches/compare_peers.sh [RUNS] [PAIRS...]
+#
+# RUNS defaults to 3; PAIRS from england london synth100k synth10k (default:
+# all). Needs hyperfine, python3 with tobler, maup and geopandas (see
+# ../shared/bench/README.md) and ../shared beside the project; builds the
+# release binary first. Results go to target/compare/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+runs=${1:-3}
+shift || true
+pairs=("$@")
+[ ${#pairs[@]} -eq 0 ] && pairs=(england london synth100k synth10k)
+bench=$(cd ../shared/bench && pwd)
+data=$(cd ../shared/data/derived && pwd)
+out=$root/target/compare
+mkdir -p "$out"
+cargo build --release --quiet
+bin=$root/target/release/notional
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+for pair in "${pairs[@]}"; do
+    case $pair in
+        england) wards=england_wards_2013 seats=pcon2024_bgc ;;
+        london) wards=london_wards_2022 seats=pcon2024_bgc ;;
+        synth100k) wards=synthetic_voronoi_100000 seats=synthetic_voronoi_650 ;;
+        synth10k) wards=synthetic_voronoi_10000 seats=synthetic_voronoi_650 ;;
+        *) echo "unknown pair $pair" >&2; exit 2 ;;
+    esac
+    w=$data/$wards.geojson
+    s=$data/$seats.geojson
+    echo
+    echo "## $wards -> $seats"
+    (cd "$bench" && hyperfine -N -w1 -r "$runs" --style basic --export-json "$out/$pair.json" \
+        -n notional "$bin apportion $w $s -o $out/$pair-notional -q" \
+        -n parse-only "$bin apportion $w $s --parse-only" \
+        -n tobler "python3 peers.py tobler $w $s $out/$pair-tobler.csv" \
+        -n maup "python3 peers.py maup $w $s $out/$pair-maup.csv" \
+        -n overlay "python3 peers.py overlay $w $s $out/$pair-overlay.csv" >/dev/null 2>&1)
+    python3 - "$out/$pair.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+t = {k: v["mean"] for k, v in r.items()}
+for k, v in r.items():
+    print(f"  {k:10s} {v['mean']:8.3f} s ± {v['stddev'] or 0:.3f}")
+peers = {k: t[k] for k in ("tobler", "maup", "overlay")}
+fastest = min(peers, key=peers.get)
+print(f"  notional is {peers[fastest] / t['notional']:.1f}x faster than the fastest peer ({fastest}); "
+      + ", ".join(f"{k} {v / t['notional']:.1f}x" for k, v in peers.items()))
+print(f"  notional end to end = {t['notional'] / t['parse-only']:.2f}x its read+parse time")
+PY
+    for peer in maup overlay; do
+        echo "  against $peer:"
+        python3 "$root/benches/seat_diff.py" "$w" "$out/$pair-$peer.csv" "$out/$pair-notional" | sed 's/^/    /'
+    done
+done
