@@ -1,4 +1,5 @@
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -29,17 +30,13 @@ pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str])
         }
     }
     let pid = std::process::id();
-    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let written = (|| {
-        for (name, bytes) in files {
-            let target = dir.join(name);
-            let temp = dir.join(format!(".{name}.tmp-{pid}"));
-            temps.push((temp.clone(), target));
-            let mut f = std::fs::File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-            f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| Error::io(&temp, e))?;
-        }
-        Ok(())
-    })();
+    let temps: Vec<(PathBuf, PathBuf)> =
+        files.iter().map(|(name, _)| (dir.join(format!(".{name}.tmp-{pid}")), dir.join(name))).collect();
+    // Each file written and flushed to disk in its own task: the syncs overlap.
+    let written: Result<()> = files.par_iter().zip(&temps).try_for_each(|((_, bytes), (temp, _))| {
+        let mut f = std::fs::File::create(temp).map_err(|e| Error::io(temp, e))?;
+        f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| Error::io(temp, e))
+    });
     if let Err(e) = written {
         for (temp, _) in &temps {
             let _ = std::fs::remove_file(temp);
