@@ -3,6 +3,7 @@
 //! - `readers`: input parsing and its error messages;
 //! - `property`: proptest conservation on random tilings;
 //! - `cli`: the binary end to end;
+//! - `project`: the fast WGS84 → BNG grid against the exact transform;
 //! - `real_data`: the real-data suite on `../shared/data` (ignored by default;
 //!   `.ci/run` runs it with `--ignored`).
 
@@ -12,6 +13,7 @@ mod cli;
 mod malformed;
 mod mutations;
 mod crosswalk;
+mod project;
 mod property;
 mod readers;
 mod recompute;
