@@ -4,6 +4,7 @@
 //! - `property`: proptest conservation on random tilings;
 //! - `overlap`: proptest boundary-integration areas against the exact overlay;
 //! - `cli`: the binary end to end;
+//! - `project`: the fast WGS84 → BNG grid against the exact transform;
 //! - `real_data`: the real-data suite on `../shared/data` (ignored by default;
 //!   `.ci/run` runs it with `--ignored`).
 
@@ -14,6 +15,7 @@ mod malformed;
 mod mutations;
 mod crosswalk;
 mod overlap;
+mod project;
 mod property;
 mod readers;
 mod recompute;
