@@ -233,6 +233,15 @@ impl Crosswalk {
 
 fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex, scratch: &mut Scratch, overlays: &AtomicUsize) -> UnitWeights {
     let Some(bbox) = unit.bounding_rect() else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
+    // Most wards sit well inside one seat: no edge of it near the ward's box,
+    // and the ward's first vertex inside. That needs no further preparation.
+    let first = unit.iter().find_map(|p| p.exterior().0.first().copied()).unwrap_or(bbox.min());
+    if let Some(t) = index.candidates(bbox).into_iter().find(|&t| {
+        let target = &index.targets()[t];
+        target.clear_of(bbox) && target.contains(first)
+    }) {
+        return UnitWeights::whole(t);
+    }
     // Boundary integration needs interiors on the left of every ring.
     let unit: Cow<MultiPolygon<f64>> =
         if is_oriented(unit) { Cow::Borrowed(unit) } else { Cow::Owned(unit.orient(Direction::Default)) };

@@ -31,10 +31,13 @@ pub const CHAIN: usize = 16;
 /// ```
 /// use geo::coord;
 /// use notional::index::chains_of;
-/// let ring: Vec<_> = (0..=40).map(|i| coord! {x: i as f64, y: 0.}).collect();
+/// // 40 short edges along the bottom of a tall ring, then two long ones back.
+/// let mut ring: Vec<_> = (0..=40).map(|i| coord! {x: i as f64, y: (i % 2) as f64}).collect();
+/// ring.extend([coord! {x: 0., y: 100.}, coord! {x: 0., y: 0.}]);
 /// let mut chains = Vec::new();
 /// chains_of(&ring, 7, &mut chains);
-/// assert_eq!(chains.iter().map(|c| (c.start, c.end)).collect::<Vec<_>>(), vec![(0, 16), (16, 32), (32, 40)]);
+/// let runs: Vec<_> = chains.iter().map(|c| (c.start, c.end)).collect();
+/// assert_eq!(runs, vec![(0, 16), (16, 32), (32, 40), (40, 41), (41, 42)]);
 /// assert!(chains.iter().all(|c| c.ring == 7));
 /// assert_eq!(chains[2].rect.min().x, 32.0);
 /// ```
@@ -58,15 +61,25 @@ impl RTreeObject for Chain {
 }
 
 /// Appends the chains of one closed ring (first vertex repeated last) to `out`.
+/// A chain ends after [`CHAIN`] edges, or sooner when its box would grow past
+/// an eighth of the ring's box (width plus height): a seat drawn with a few
+/// long edges gets a chain per edge, so a ward in its middle meets none.
 pub fn chains_of(ring: &[Coord<f64>], number: u32, out: &mut Vec<Chain>) {
     let edges = ring.len().saturating_sub(1);
+    let Some(whole) = geo::LineString::from(ring.to_vec()).bounding_rect() else { return };
+    let limit = (whole.width() + whole.height()) / 8.0;
     let mut start = 0;
     while start < edges {
-        let end = (start + CHAIN).min(edges);
         let (mut lo, mut hi) = (ring[start], ring[start]);
-        for c in &ring[start + 1..=end] {
-            lo = Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) };
-            hi = Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) };
+        let mut end = start;
+        while end < edges && end - start < CHAIN {
+            let c = ring[end + 1];
+            let (l, h) = (Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) });
+            if end > start && (h.x - l.x) + (h.y - l.y) > limit {
+                break;
+            }
+            (lo, hi) = (l, h);
+            end += 1;
         }
         out.push(Chain { rect: Rect::new(lo, hi), ring: number, start: start as u32, end: end as u32 });
         start = end;
@@ -173,6 +186,13 @@ impl PreparedTarget {
     pub fn contains(&self, c: Coord<f64>) -> bool {
         let ray = AABB::from_corners([c.x, c.y], [f64::INFINITY, c.y]);
         winding_number(self.chains.locate_in_envelope_intersecting(&ray), |r| self.ring(r), c) != 0
+    }
+
+    /// Whether no edge of the target comes into `rect` (no chain's box meets
+    /// it): then whatever lies in `rect` is wholly inside or wholly outside.
+    pub fn clear_of(&self, rect: Rect<f64>) -> bool {
+        let env = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        self.chains.locate_in_envelope_intersecting(&env).next().is_none()
     }
 
     /// The closed coordinates of ring `r` (numbered as in [`Chain::ring`]).
