@@ -136,13 +136,18 @@ pub fn ledger_totals(votes: &VoteTable, allocation: &Allocation) -> (u64, u64, u
 pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> Allocation {
     let width = votes.width();
     assert_eq!(votes.len(), crosswalk.units.len(), "one crosswalk row per unit");
-    let per_target = (0..crosswalk.units.len())
+    // Per target and column, and which targets received a share: one
+    // parallel pass, each thread summing into its own table.
+    let (per_target, received) = (0..crosswalk.units.len())
         .into_par_iter()
         .fold(
-            || vec![0u64; n_targets * width],
-            |mut acc, u| {
+            || (vec![0u64; n_targets * width], vec![false; n_targets]),
+            |(mut acc, mut received), u| {
                 let weights = &crosswalk.units[u].weights;
                 let row = votes.row(u);
+                for &(t, w) in weights {
+                    received[t] |= w > 0.0;
+                }
                 match weights.as_slice() {
                     [] => {}
                     [(t, _)] => {
@@ -159,36 +164,31 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
                         }
                     }
                 }
-                acc
+                (acc, received)
             },
         )
         .reduce(
-            || vec![0u64; n_targets * width],
-            |mut a, b| {
+            || (vec![0u64; n_targets * width], vec![false; n_targets]),
+            |(mut a, mut ra), (b, rb)| {
                 for (x, y) in a.iter_mut().zip(b) {
                     *x += y;
                 }
-                a
+                for (x, y) in ra.iter_mut().zip(rb) {
+                    *x |= y;
+                }
+                (a, ra)
             },
         );
-    let mut received = vec![false; n_targets];
+    let unallocated_units: Vec<usize> =
+        (0..crosswalk.units.len()).into_par_iter().filter(|&u| crosswalk.units[u].is_outside()).collect();
     let mut unallocated = vec![0u64; width];
-    let mut unallocated_units = Vec::new();
     let mut unallocated_by_cause: BTreeMap<Unplaced, Vec<u64>> = BTreeMap::new();
-    for (u, row) in crosswalk.units.iter().enumerate() {
-        if row.is_outside() {
-            unallocated_units.push(u);
-            let cause = row.unplaced.unwrap_or(Unplaced::ZeroWeight);
-            let by_cause = unallocated_by_cause.entry(cause).or_insert_with(|| vec![0; width]);
-            for ((t, c), v) in unallocated.iter_mut().zip(by_cause.iter_mut()).zip(votes.row(u)) {
-                *t += v;
-                *c += v;
-            }
-        }
-        for &(t, w) in &row.weights {
-            if w > 0.0 {
-                received[t] = true;
-            }
+    for &u in &unallocated_units {
+        let cause = crosswalk.units[u].unplaced.unwrap_or(Unplaced::ZeroWeight);
+        let by_cause = unallocated_by_cause.entry(cause).or_insert_with(|| vec![0; width]);
+        for ((t, c), v) in unallocated.iter_mut().zip(by_cause.iter_mut()).zip(votes.row(u)) {
+            *t += v;
+            *c += v;
         }
     }
     Allocation { width, per_target, received, unallocated, unallocated_units, unallocated_by_cause }
