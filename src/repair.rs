@@ -1,6 +1,7 @@
 //! Between **project** and **index**: check every geometry for what makes
 //! areas and overlays wrong (crossing or overlapping segments, holes outside
-//! their exterior, nested parts), in O(n log n), and repair what is found
+//! their exterior, nested parts), in O(n log n) by a sweep over monotone
+//! chains, and repair what is found
 //! with geo `MakeValid` (constrained Delaunay triangulation). Real boundary files have self-intersections from
 //! generalisation; an overlay of an invalid polygon can give wrong areas.
 //! A geometry that cannot be repaired is rejected (emptied) and reported.
@@ -8,11 +9,9 @@
 use crate::error::Result;
 use crate::project::{detect_stated, layer_to_bng, Crs, Detected, Projector};
 use crate::read::Layer;
-use geo::line_intersection::line_intersection;
-use geo::{Area, BoundingRect, Contains, Coord, Intersects, Line, MakeValid, MultiPolygon, Polygon};
+use geo::line_intersection::{line_intersection, LineIntersection};
+use geo::{Area, BoundingRect, Contains, Coord, Intersects, Line, MakeValid, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
-use rstar::primitives::GeomWithData;
-use rstar::{RTree, RTreeObject};
 use serde::Serialize;
 
 /// What happened to one invalid feature.
@@ -65,69 +64,187 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
         .collect()
 }
 
-/// The first thing found that makes areas and overlays wrong, in O(n log n):
-/// two segments that cross or overlap (meeting at a shared vertex is fine),
-/// a hole outside its exterior, a part inside another, a ring under four
-/// points. `None` when there is nothing (geo's exact OGC validation, which
-/// is quadratic in the ring size, is not needed for that).
+/// The first thing found that makes areas and overlays wrong, in
+/// O(n log n): two segments that cross or overlap (meeting at a shared vertex
+/// is fine), a hole outside its exterior, a part inside another, a ring under
+/// four points. `None` when there is nothing (geo's exact OGC validation,
+/// which is quadratic in the ring size, is not needed for that).
 fn first_problem(g: &MultiPolygon<f64>) -> Option<String> {
     if g.0.is_empty() {
         return None;
     }
+    let mut rings: Vec<(&[Coord<f64>], (usize, usize))> = Vec::new();
     for (p, poly) in g.iter().enumerate() {
         for (r, ring) in std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate() {
             if ring.0.len() < 4 {
                 return Some(format!("polygon {p}, ring {r} has fewer than 3 distinct points"));
             }
+            rings.push((&ring.0, (p, r)));
         }
     }
-    let segments: Vec<GeomWithData<Line<f64>, (usize, usize)>> = g
-        .iter()
-        .enumerate()
-        .flat_map(|(p, poly)| {
-            std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate().flat_map(move |(r, ring)| ring.lines().map(move |l| GeomWithData::new(l, (p, r))))
-        })
-        .collect();
-    let tree = RTree::bulk_load(segments);
-    for s in tree.iter() {
-        let l = *s.geom();
-        for o in tree.locate_in_envelope_intersecting(&l.envelope()) {
-            let m = *o.geom();
-            if m == l || l.start == m.end || l.end == m.start {
-                continue;
-            }
-            match line_intersection(l, m) {
-                None => {}
-                // Rings touching at a shared vertex (parts or holes meeting at a
-                // point) leave areas and overlays right: not a crossing.
-                Some(geo::LineIntersection::SinglePoint { intersection: p, is_proper: false })
-                    if (p == l.start || p == l.end) && (p == m.start || p == m.end) => {}
-                Some(i) => {
-                    let at = match i {
-                        geo::LineIntersection::SinglePoint { intersection, .. } => intersection,
-                        geo::LineIntersection::Collinear { intersection } => intersection.start,
-                    };
-                    let ((p1, r1), (p2, r2)) = (s.data, o.data);
-                    let what = if (p1, r1) == (p2, r2) { format!("polygon {p1}, ring {r1} crosses itself") } else { format!("polygon {p1} ring {r1} and polygon {p2} ring {r2} cross") };
-                    return Some(format!("{what} at ({:.1}, {:.1})", at.x, at.y));
-                }
-            }
-        }
+    if let Some((at, a, b)) = first_crossing(&rings) {
+        let what = if a == b {
+            format!("polygon {}, ring {} crosses itself", a.0, a.1)
+        } else {
+            format!("polygon {} ring {} and polygon {} ring {} cross", a.0, a.1, b.0, b.1)
+        };
+        return Some(format!("{what} at ({:.1}, {:.1})", at.x, at.y));
     }
     for (p, poly) in g.iter().enumerate() {
         if let Some(h) = poly.interiors().iter().position(|h| !exterior_contains(poly, h.0[0])) {
             return Some(format!("polygon {p}, hole {h} lies outside its exterior"));
         }
     }
+    let boxes: Vec<Option<Rect<f64>>> = g.0.iter().map(|p| p.exterior().bounding_rect()).collect();
     for (i, a) in g.0.iter().enumerate() {
         for (j, b) in g.0.iter().enumerate() {
-            let near = a.bounding_rect().zip(b.bounding_rect()).is_some_and(|(ra, rb)| ra.intersects(&rb));
+            let near = boxes[i].zip(boxes[j]).is_some_and(|(ra, rb)| ra.intersects(&rb));
             if i != j && near && b.contains(&a.exterior().0[0]) {
                 return Some(format!("polygon {i} lies inside polygon {j}"));
             }
         }
     }
     None
+}
+
+/// A run of consecutive edges of one ring that all head into the same
+/// quadrant (x and y each non-decreasing, or each non-increasing), under one
+/// box: edges `start..end` of ring `ring`.
+///
+/// Along such a chain both coordinates are monotone, so two of its edges that
+/// are not neighbours can meet only where the chain repeats a vertex, which
+/// the crossing test allows: only edges of *different* chains need testing.
+#[derive(Debug, Clone, Copy)]
+struct MonotoneChain {
+    min: Coord<f64>,
+    max: Coord<f64>,
+    ring: u32,
+    start: u32,
+    end: u32,
+}
+
+/// Appends the monotone chains of one closed ring to `out`.
+fn monotone_chains(ring: &[Coord<f64>], number: u32, out: &mut Vec<MonotoneChain>) {
+    let edges = ring.len().saturating_sub(1);
+    let mut start = 0;
+    while start < edges {
+        // The chain's direction in x and y: -1, +1, or 0 while not yet known.
+        let (mut sx, mut sy) = (0.0f64, 0.0f64);
+        let mut end = start;
+        while end < edges {
+            let (a, b) = (ring[end], ring[end + 1]);
+            let (dx, dy) = (sign(b.x - a.x), sign(b.y - a.y));
+            if (dx != 0.0 && sx != 0.0 && dx != sx) || (dy != 0.0 && sy != 0.0 && dy != sy) {
+                break;
+            }
+            if sx == 0.0 {
+                sx = dx;
+            }
+            if sy == 0.0 {
+                sy = dy;
+            }
+            end += 1;
+        }
+        let (a, b) = (ring[start], ring[end]);
+        out.push(MonotoneChain {
+            min: Coord { x: a.x.min(b.x), y: a.y.min(b.y) },
+            max: Coord { x: a.x.max(b.x), y: a.y.max(b.y) },
+            ring: number,
+            start: start as u32,
+            end: end as u32,
+        });
+        start = end;
+    }
+}
+
+fn sign(d: f64) -> f64 {
+    if d > 0.0 {
+        1.0
+    } else if d < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+/// The first crossing or overlap of two edges of `rings` (each closed, with a
+/// label), found by a sweep over monotone chains in order of their west end:
+/// only chains whose boxes meet are compared, and within them only the edges
+/// inside the common box.
+fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)]) -> Option<(Coord<f64>, L, L)> {
+    let mut chains = Vec::new();
+    for (i, (ring, _)) in rings.iter().enumerate() {
+        monotone_chains(ring, i as u32, &mut chains);
+    }
+    chains.sort_unstable_by(|a, b| a.min.x.total_cmp(&b.min.x));
+    let mut active: Vec<MonotoneChain> = Vec::new();
+    for c in chains {
+        active.retain(|a| a.max.x >= c.min.x);
+        for a in &active {
+            if a.max.y < c.min.y || a.min.y > c.max.y {
+                continue;
+            }
+            if let Some(at) = chains_cross(rings[a.ring as usize].0, a, rings[c.ring as usize].0, &c) {
+                return Some((at, rings[a.ring as usize].1, rings[c.ring as usize].1));
+            }
+        }
+        active.push(c);
+    }
+    None
+}
+
+/// The edges of `chain` (of `ring`) whose boxes meet the box `lo..hi`: a
+/// contiguous range, since the chain is monotone in both coordinates.
+fn edges_in(ring: &[Coord<f64>], chain: &MonotoneChain, lo: Coord<f64>, hi: Coord<f64>) -> std::ops::Range<usize> {
+    let (s, e) = (chain.start as usize, chain.end as usize);
+    let v = &ring[s..=e];
+    let n = e - s;
+    // Edge k joins vertices k and k + 1. Along a rising coordinate it meets
+    // [lo, hi] when its end has reached lo and its start has not passed hi;
+    // along a falling one, the other way round. Each is a suffix or a prefix.
+    let range = |rising: bool, get: fn(&Coord<f64>) -> f64, lo: f64, hi: f64| -> (usize, usize) {
+        if rising {
+            (v[1..].partition_point(|c| get(c) < lo), v[..n].partition_point(|c| get(c) <= hi))
+        } else {
+            (v[1..].partition_point(|c| get(c) > hi), v[..n].partition_point(|c| get(c) >= lo))
+        }
+    };
+    let (ax, bx) = range(v[0].x <= v[n].x, |c| c.x, lo.x, hi.x);
+    let (ay, by) = range(v[0].y <= v[n].y, |c| c.y, lo.y, hi.y);
+    let (a, b) = (ax.max(ay), bx.min(by));
+    if a < b {
+        s + a..s + b
+    } else {
+        s..s
+    }
+}
+
+/// Where an edge of chain `a` (of ring `ra`) first crosses one of chain `b`
+/// (of ring `rb`).
+fn chains_cross(ra: &[Coord<f64>], a: &MonotoneChain, rb: &[Coord<f64>], b: &MonotoneChain) -> Option<Coord<f64>> {
+    let lo = Coord { x: a.min.x.max(b.min.x), y: a.min.y.max(b.min.y) };
+    let hi = Coord { x: a.max.x.min(b.max.x), y: a.max.y.min(b.max.y) };
+    let theirs = edges_in(rb, b, lo, hi);
+    edges_in(ra, a, lo, hi).find_map(|i| theirs.clone().find_map(|j| segments_cross(Line::new(ra[i], ra[i + 1]), Line::new(rb[j], rb[j + 1]))))
+}
+
+/// Where two segments cross or overlap, unless they are the same segment,
+/// follow each other (one's end is the other's start), or touch only at a
+/// vertex of both: rings meeting at a shared vertex (parts or holes meeting
+/// at a point) leave areas and overlays right.
+fn segments_cross(l: Line<f64>, m: Line<f64>) -> Option<Coord<f64>> {
+    if m == l || l.start == m.end || l.end == m.start {
+        return None;
+    }
+    match line_intersection(l, m)? {
+        LineIntersection::SinglePoint { intersection: p, is_proper: false }
+            if (p == l.start || p == l.end) && (p == m.start || p == m.end) =>
+        {
+            None
+        }
+        LineIntersection::SinglePoint { intersection, .. } => Some(intersection),
+        LineIntersection::Collinear { intersection } => Some(intersection.start),
+    }
 }
 
 fn exterior_contains(p: &Polygon<f64>, c: Coord<f64>) -> bool {

@@ -4,6 +4,7 @@
 //! - `property`: proptest conservation on random tilings;
 //! - `overlap`: proptest boundary-integration areas against the exact overlay;
 //! - `cli`: the binary end to end;
+//! - `repair`: the validity check against a brute-force test of every segment pair;
 //! - `project`: the fast WGS84 → BNG grid against the exact transform;
 //! - `real_data`: the real-data suite on `../shared/data` (ignored by default;
 //!   `.ci/run` runs it with `--ignored`).
@@ -19,4 +20,5 @@ mod project;
 mod property;
 mod readers;
 mod recompute;
+mod repair;
 mod real_data;

@@ -1,0 +1,93 @@
+//! The validity check behind the repair step (a sweep over monotone chains)
+//! against a brute-force test of every pair of segments, on random rings
+//! drawn on a small integer grid (so that shared vertices, collinear overlaps
+//! and proper crossings are all common).
+
+use geo::line_intersection::{line_intersection, LineIntersection};
+use geo::{Contains, Coord, Line, LineString, MultiPolygon, Polygon};
+use notional::repair::repair_all;
+use proptest::prelude::*;
+
+/// A closed ring from grid points, with repeated neighbours removed; `None`
+/// when fewer than three distinct points remain.
+fn ring(points: &[(i8, i8)]) -> Option<LineString<f64>> {
+    let mut c: Vec<Coord<f64>> = Vec::new();
+    for &(x, y) in points {
+        let p = Coord { x: f64::from(x), y: f64::from(y) };
+        if c.last() != Some(&p) {
+            c.push(p);
+        }
+    }
+    while c.len() > 1 && c.first() == c.last() {
+        c.pop();
+    }
+    let distinct = c.iter().enumerate().filter(|(i, p)| !c[..*i].contains(p)).count();
+    (distinct >= 3).then(|| {
+        c.push(c[0]);
+        LineString(c)
+    })
+}
+
+/// Every pair of segments, with the rule the check documents: segments that
+/// follow each other, or touch only at a vertex of both, do not cross.
+fn brute_force_crossing(rings: &[&LineString<f64>]) -> bool {
+    let segments: Vec<Line<f64>> = rings.iter().flat_map(|r| r.lines()).collect();
+    segments.iter().enumerate().any(|(i, &l)| {
+        segments[i + 1..].iter().any(|&m| {
+            if m == l || l.start == m.end || l.end == m.start {
+                return false;
+            }
+            match line_intersection(l, m) {
+                None => false,
+                Some(LineIntersection::SinglePoint { intersection: p, is_proper: false }) => {
+                    !((p == l.start || p == l.end) && (p == m.start || p == m.end))
+                }
+                Some(_) => true,
+            }
+        })
+    })
+}
+
+fn points() -> impl Strategy<Value = Vec<(i8, i8)>> {
+    prop::collection::vec((0i8..6, 0i8..6), 3..12)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn one_ring_is_flagged_exactly_when_two_of_its_segments_cross(p in points()) {
+        let Some(r) = ring(&p) else { return Ok(()) };
+        let expected = brute_force_crossing(&[&r]);
+        let mut g = vec![MultiPolygon::new(vec![Polygon::new(r, vec![])])];
+        let found = !repair_all(&mut g).is_empty();
+        prop_assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn two_parts_are_flagged_when_they_cross_or_nest(a in points(), b in points()) {
+        let (Some(ra), Some(rb)) = (ring(&a), ring(&b)) else { return Ok(()) };
+        let crossing = brute_force_crossing(&[&ra, &rb]);
+        let (pa, pb) = (Polygon::new(ra, vec![]), Polygon::new(rb, vec![]));
+        let nested = pb.contains(&pa.exterior().0[0]) || pa.contains(&pb.exterior().0[0]);
+        let mut g = vec![MultiPolygon::new(vec![pa, pb])];
+        let found = !repair_all(&mut g).is_empty();
+        if crossing {
+            prop_assert!(found);
+        } else {
+            prop_assert_eq!(found, nested);
+        }
+    }
+}
+
+#[test]
+fn long_monotone_runs_are_searched_inside_the_common_box() {
+    // A comb: one long rising run, and a ring of teeth whose last tooth
+    // reaches back across the run's middle.
+    let mut pts: Vec<(f64, f64)> = (0..=200).map(|i| (f64::from(i), f64::from(i) * 0.5)).collect();
+    pts.extend([(200.0, 0.0), (120.0, 0.0), (100.0, 60.0), (90.0, 0.0), (0.0, -1.0)]);
+    let mut g = vec![MultiPolygon::new(vec![Polygon::new(LineString::from(pts), vec![])])];
+    let repairs = repair_all(&mut g);
+    assert_eq!(repairs.len(), 1);
+    assert!(repairs[0].problems[0].contains("crosses itself"), "{:?}", repairs[0].problems);
+}
