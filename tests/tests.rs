@@ -4,6 +4,7 @@
 //! - `property`: proptest conservation on random tilings;
 //! - `overlap`: proptest boundary-integration areas against the exact overlay;
 //! - `cli`: the binary end to end;
+//! - `stream`: the streaming GeoJSON reader against the reference reader;
 //! - `repair`: the validity check against a brute-force test of every segment pair;
 //! - `project`: the fast WGS84 → BNG grid against the exact transform;
 //! - `real_data`: the real-data suite on `../shared/data` (ignored by default;
@@ -21,4 +22,5 @@ mod property;
 mod readers;
 mod recompute;
 mod repair;
+mod stream;
 mod real_data;

@@ -1,8 +1,9 @@
 //! Reading GeoJSON FeatureCollections of (Multi)Polygons.
 
+use super::properties::{Names, Properties};
 use super::Input;
 use crate::error::{Error, Result};
-use geo::orient::{Direction, Orient};
+use geo::Winding;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{GeoJson, GeometryValue, PolygonType};
 use serde_json::{Map, Value};
@@ -20,7 +21,7 @@ pub struct LayerFeature {
     /// The geometry as read (source coordinates); empty if the feature had none.
     pub geometry: MultiPolygon<f64>,
     /// All properties, in input order.
-    pub properties: Map<String, Value>,
+    pub properties: Properties,
 }
 
 /// A FeatureCollection as read: features, the `crs` member if any, and warnings
@@ -63,13 +64,58 @@ impl Layer {
 /// assert_eq!(layer.features[0].id, "A");
 /// assert_eq!(layer.features[0].name.as_deref(), Some("Alpha"));
 /// ```
+///
+/// A FeatureCollection of Polygon and MultiPolygon features is parsed straight
+/// into geo types, its features in parallel (see `stream.rs`); anything else,
+/// including every malformed input, goes to [`read_layer_reference`], whose
+/// messages say what is wrong.
 pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Result<Layer> {
+    read_layer_streaming(input, id_field, name_field)
+        .unwrap_or_else(|| read_layer_reference(input, id_field, name_field))
+}
+
+/// The fast path of [`read_layer`] alone: `None` where it does not apply
+/// (not a FeatureCollection of Polygons and MultiPolygons, or anything wrong
+/// in it), else what `read_layer` returns.
+///
+/// ```
+/// use notional::read::{read_layer_streaming, Input};
+/// let good = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},
+///   "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#;
+/// assert!(read_layer_streaming(&Input::from_text("a.geojson", good), "code", None).is_some());
+/// let point = good.replace(r#""Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]"#, r#""Point","coordinates":[0,0]"#);
+/// assert!(read_layer_streaming(&Input::from_text("a.geojson", point), "code", None).is_none());
+/// ```
+pub fn read_layer_streaming(input: &Input, id_field: &str, name_field: Option<&str>) -> Option<Result<Layer>> {
+    let builder = LayerBuilder::new(input.name(), id_field, name_field);
+    let collection = super::stream::parse(input.text(), &builder)?;
+    Some(super::stream::build(collection, builder))
+}
+
+/// As [`read_layer`], always through the `geojson` crate (and the TopoJSON
+/// decoder): the reference the fast path is tested against, and what reads
+/// everything the fast path does not.
+///
+/// ```
+/// use notional::read::{read_layer, read_layer_reference, Input};
+/// let text = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"code":"A"},
+///    "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#;
+/// let input = Input::from_text("a.geojson", text);
+/// let (fast, reference) = (read_layer(&input, "code", None).unwrap(), read_layer_reference(&input, "code", None).unwrap());
+/// assert_eq!(fast.features[0].geometry, reference.features[0].geometry);
+/// ```
+pub fn read_layer_reference(input: &Input, id_field: &str, name_field: Option<&str>) -> Result<Layer> {
+    read_with_reference(input, LayerBuilder::new(input.name(), id_field, name_field))
+}
+
+fn read_with_reference(input: &Input, builder: LayerBuilder<'_>) -> Result<Layer> {
     let src = input.name();
     let geojson: GeoJson = match serde_json::from_str(input.text()) {
         Ok(g) => g,
         // TopoJSON (ONS boundaries are often published so) is read too.
         Err(_) if super::topojson::is_topology(input.text()) => {
-            return super::topojson::read_topology(input, LayerBuilder::new(src, id_field, name_field))
+            return super::topojson::read_topology(input, builder)
         }
         Err(e) => return Err(Error::format(src, format!("is not valid GeoJSON: {e}"))),
     };
@@ -87,9 +133,9 @@ pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Re
         .as_ref()
         .and_then(|m| m.get("crs"))
         .and_then(crs_name);
-    let mut builder = LayerBuilder::new(src, id_field, name_field);
+    let mut builder = builder;
     for (index, feature) in collection.features.into_iter().enumerate() {
-        let properties = feature.properties.unwrap_or_default();
+        let properties = builder.properties(feature.properties.unwrap_or_default());
         let id = builder.id(index, &properties)?;
         let place = format!("feature {index} (id {id})");
         let geometry = match feature.geometry {
@@ -108,13 +154,14 @@ pub(crate) struct LayerBuilder<'a> {
     id_field: &'a str,
     name_field: Option<&'a str>,
     seen: HashMap<String, usize>,
+    names: Names,
     features: Vec<LayerFeature>,
     pub(crate) warnings: Vec<String>,
 }
 
 impl<'a> LayerBuilder<'a> {
     pub(crate) fn new(src: &'a str, id_field: &'a str, name_field: Option<&'a str>) -> Self {
-        LayerBuilder { src, id_field, name_field, seen: HashMap::new(), features: Vec::new(), warnings: Vec::new() }
+        LayerBuilder { src, id_field, name_field, seen: HashMap::new(), names: Names::default(), features: Vec::new(), warnings: Vec::new() }
     }
 
     pub(crate) fn src(&self) -> &'a str {
@@ -123,45 +170,42 @@ impl<'a> LayerBuilder<'a> {
 
     /// The id of feature `index`: its id property, which must be a non-empty
     /// string or a number and unique in the layer.
-    pub(crate) fn id(&mut self, index: usize, properties: &Map<String, Value>) -> Result<String> {
-        let (src, id_field) = (self.src, self.id_field);
-        let id = match properties.get(id_field) {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
-            Some(Value::Number(n)) => n.to_string(),
-            Some(other) => {
-                return Err(Error::field(
-                    src,
-                    format!("feature {index}"),
-                    id_field,
-                    format!("id must be a non-empty string or a number, found {other}"),
-                ))
-            }
-            None => {
-                let names: Vec<&str> = properties.keys().map(String::as_str).collect();
-                return Err(Error::field(
-                    src,
-                    format!("feature {index}"),
-                    id_field,
-                    format!(
-                        "missing id property (this feature has: {}); choose the id with --from-id/--to-id",
-                        if names.is_empty() { "no properties".to_string() } else { names.join(", ") }
-                    ),
-                ));
-            }
-        };
-        if let Some(first) = self.seen.insert(id.clone(), index) {
-            return Err(Error::field(
-                src,
-                format!("feature {index}"),
-                id_field,
-                format!("duplicate id `{id}` (also feature {first}); ids must be unique"),
-            ));
-        }
+    pub(crate) fn id(&mut self, index: usize, properties: &Properties) -> Result<String> {
+        let id = feature_id(self, index, properties)?;
+        self.check_unique(index, &id)?;
         Ok(id)
     }
 
+    /// Records `id` as feature `index`'s; an error if an earlier feature has it.
+    pub(crate) fn check_unique(&mut self, index: usize, id: &str) -> Result<()> {
+        match self.seen.insert(id.to_string(), index) {
+            Some(first) => Err(self.duplicate(index, first, id)),
+            None => Ok(()),
+        }
+    }
+
+    /// The error for feature `index` repeating the id of feature `first`.
+    pub(crate) fn duplicate(&self, index: usize, first: usize, id: &str) -> Error {
+        Error::field(
+            self.src,
+            format!("feature {index}"),
+            self.id_field,
+            format!("duplicate id `{id}` (also feature {first}); ids must be unique"),
+        )
+    }
+
     /// Adds a feature; `geometry` is `None` when the feature has none.
-    pub(crate) fn push(&mut self, index: usize, id: String, properties: Map<String, Value>, geometry: Option<MultiPolygon<f64>>) {
+    /// Properties from a parsed JSON object, names shared with the layer's
+    /// other features.
+    pub(crate) fn properties(&mut self, map: Map<String, Value>) -> Properties {
+        let mut p = Properties::with_capacity(map.len());
+        for (k, v) in map {
+            p.insert(self.names.get(&k), v);
+        }
+        p
+    }
+
+    pub(crate) fn push(&mut self, index: usize, id: String, properties: Properties, geometry: Option<MultiPolygon<f64>>) {
         let name = self.name_field.and_then(|f| match properties.get(f) {
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
@@ -182,8 +226,37 @@ impl<'a> LayerBuilder<'a> {
     }
 }
 
+/// The id of feature `index` from its properties: the id property, a
+/// non-empty string (trimmed) or a number (uniqueness is
+/// [`LayerBuilder::check_unique`]'s).
+pub(crate) fn feature_id(builder: &LayerBuilder<'_>, index: usize, properties: &Properties) -> Result<String> {
+    let (src, id_field) = (builder.src, builder.id_field);
+    match properties.get(id_field) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(other) => Err(Error::field(
+            src,
+            format!("feature {index}"),
+            id_field,
+            format!("id must be a non-empty string or a number, found {other}"),
+        )),
+        None => {
+            let names: Vec<&str> = properties.keys().collect();
+            Err(Error::field(
+                src,
+                format!("feature {index}"),
+                id_field,
+                format!(
+                    "missing id property (this feature has: {}); choose the id with --from-id/--to-id",
+                    if names.is_empty() { "no properties".to_string() } else { names.join(", ") }
+                ),
+            ))
+        }
+    }
+}
+
 /// `{"type":"name","properties":{"name":"EPSG:27700"}}` → `EPSG:27700`.
-fn crs_name(crs: &Value) -> Option<String> {
+pub(crate) fn crs_name(crs: &Value) -> Option<String> {
     crs.get("properties")?.get("name")?.as_str().map(str::to_string)
 }
 
@@ -227,7 +300,7 @@ fn convert_geometry(
         raw.push(poly);
     }
     let empty_input = polygons_empty(value);
-    build_multipolygon(src, place, raw, !empty_input, warnings)
+    build_multipolygon(src, &place, raw, !empty_input, warnings)
 }
 
 /// Builds a MultiPolygon from rings of coordinates (each polygon's first ring
@@ -237,7 +310,7 @@ fn convert_geometry(
 /// counter-clockwise; winding-number tests need exteriors CCW, holes CW).
 pub(crate) fn build_multipolygon(
     src: &str,
-    place: &str,
+    place: &dyn std::fmt::Display,
     polygons: Vec<Vec<Vec<Coord<f64>>>>,
     expect_area: bool,
     warnings: &mut Vec<String>,
@@ -245,21 +318,16 @@ pub(crate) fn build_multipolygon(
     let mut out = Vec::with_capacity(polygons.len());
     for (p, rings) in polygons.into_iter().enumerate() {
         let mut converted = Vec::with_capacity(rings.len());
-        for (r, ring) in rings.into_iter().enumerate() {
-            let mut coords: Vec<Coord<f64>> = Vec::with_capacity(ring.len());
-            for (v, c) in ring.into_iter().enumerate() {
-                if !(c.x.is_finite() && c.y.is_finite()) {
-                    return Err(Error::field(
-                        src,
-                        place,
-                        "geometry",
-                        format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", c.x, c.y),
-                    ));
-                }
-                if coords.last() != Some(&c) {
-                    coords.push(c);
-                }
+        for (r, mut coords) in rings.into_iter().enumerate() {
+            if let Some((v, c)) = coords.iter().enumerate().find(|(_, c)| !(c.x.is_finite() && c.y.is_finite())) {
+                return Err(Error::field(
+                    src,
+                    place.to_string(),
+                    "geometry",
+                    format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", c.x, c.y),
+                ));
             }
+            coords.dedup();
             if coords.len() > 1 && coords.first() == coords.last() {
                 coords.pop();
             }
@@ -280,7 +348,11 @@ pub(crate) fn build_multipolygon(
             continue;
         }
         let exterior = converted.remove(0);
-        out.push(Polygon::new(exterior, converted).orient(Direction::Default));
+        // In place, as `Orient::orient(Direction::Default)` does on copies.
+        let mut polygon = Polygon::new(exterior, converted);
+        polygon.exterior_mut(|ring| ring.make_ccw_winding());
+        polygon.interiors_mut(|holes| holes.iter_mut().for_each(|ring| ring.make_cw_winding()));
+        out.push(polygon);
     }
     if out.is_empty() && expect_area {
         warnings.push(format!("{src}: {place}: every ring collapsed; the feature has no area"));

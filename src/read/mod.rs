@@ -10,11 +10,14 @@ mod columns;
 mod geojson;
 mod local;
 mod number;
+mod properties;
+mod stream;
 mod topojson;
 mod votes;
 
-pub use self::geojson::{read_layer, Layer, LayerFeature};
+pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming, Layer, LayerFeature};
 pub use columns::read_columns;
+pub use properties::Properties;
 pub use local::{Aliases, LocalResults, MultiMember};
 pub use number::parse_count;
 pub(crate) use number::json_count;

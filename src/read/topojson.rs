@@ -76,7 +76,8 @@ pub(crate) fn read_topology(input: &Input, mut builder: LayerBuilder<'_>) -> Res
         return Err(Error::format(src, format!("object `{name}` is a {}; expected a GeometryCollection", object.kind)));
     }
     for (index, g) in object.geometries.into_iter().enumerate() {
-        let id = builder.id(index, &g.properties)?;
+        let properties = builder.properties(g.properties);
+        let id = builder.id(index, &properties)?;
         let place = format!("feature {index} (id {id})");
         let polygons: Option<Vec<&Value>> = match g.kind.as_deref() {
             None | Some("null") => None,
@@ -96,7 +97,7 @@ pub(crate) fn read_topology(input: &Input, mut builder: LayerBuilder<'_>) -> Res
                 Some(build_multipolygon(src, &place, raw, true, &mut builder.warnings)?)
             }
         };
-        builder.push(index, id, g.properties, geometry);
+        builder.push(index, id, properties, geometry);
     }
     builder.finish(None)
 }

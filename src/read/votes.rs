@@ -3,6 +3,7 @@
 use super::number::{json_count, parse_count};
 use super::{Input, Layer};
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -97,34 +98,19 @@ impl VoteTable {
     /// object ids) or fields holding fractions.
     pub fn from_properties(layer: &Layer, id_field: &str, parties: Option<&[String]>) -> Result<Self> {
         let src = &layer.source_name;
-        let mut keys: Vec<&str> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for f in &layer.features {
-            for k in f.properties.keys() {
-                if seen.insert(k.as_str()) {
-                    keys.push(k.as_str());
-                }
-            }
-        }
+        let keys = property_keys(layer);
         let electorate = keys.iter().copied().find(|k| k.eq_ignore_ascii_case("electorate"));
         let columns: Vec<String> = match parties {
             Some(list) => {
                 check_known(src, "property", list, &keys)?;
                 list.to_vec()
             }
-            None => keys
-                .iter()
-                .copied()
-                .filter(|k| *k != id_field && Some(*k) != electorate && !is_not_votes(k))
-                .filter(|k| {
-                    looks_like_counts(layer.features.iter().map(|f| match f.properties.get(*k) {
-                        None | Some(Value::Null) => Cell::Blank,
-                        Some(Value::Number(n)) => Cell::Number(n.as_f64().is_some_and(|x| x.fract() == 0.0)),
-                        Some(_) => Cell::Text,
-                    }))
-                })
-                .map(str::to_string)
-                .collect(),
+            None => {
+                let candidates: Vec<&str> =
+                    keys.iter().copied().filter(|k| *k != id_field && Some(*k) != electorate && !is_not_votes(k)).collect();
+                let kinds = cell_kinds(layer, &candidates);
+                candidates.iter().zip(&kinds).filter(|(_, k)| k.looks_like_counts()).map(|(c, _)| c.to_string()).collect()
+            }
         };
         if columns.is_empty() {
             let fractional: Vec<&str> = keys
@@ -141,14 +127,25 @@ impl VoteTable {
         let mut names: Vec<&str> = columns.iter().map(String::as_str).collect();
         names.extend(electorate);
         let width = names.len();
-        let mut counts = Vec::with_capacity(layer.features.len() * width);
-        for (i, f) in layer.features.iter().enumerate() {
-            for name in &names {
-                let v = match f.properties.get(*name) {
-                    None => 0,
-                    Some(v) => json_count(v).map_err(|m| Error::field(src, layer.place(i), name, m))?,
-                };
-                counts.push(v);
+        let mut counts = vec![0u64; layer.features.len() * width];
+        // Each feature's properties are visited once, in parallel; the first
+        // error in feature order is then found again sequentially.
+        let row = |i: usize, out: &mut [u64]| -> std::result::Result<(), (usize, String)> {
+            let mut hint = 0;
+            for (k, v) in layer.features[i].properties.iter() {
+                if let Some(j) = position_of(&names, k, &mut hint) {
+                    out[j] = json_count(v).map_err(|m| (j, m))?;
+                }
+            }
+            Ok(())
+        };
+        let failed = counts.par_chunks_mut(width.max(1)).enumerate().any(|(i, out)| row(i, out).is_err());
+        if failed {
+            let mut scratch = vec![0u64; width];
+            for i in 0..layer.features.len() {
+                if let Err((j, m)) = row(i, &mut scratch) {
+                    return Err(Error::field(src, layer.place(i), names[j], m));
+                }
             }
         }
         Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts })
@@ -278,15 +275,18 @@ impl KeyedTable {
                 .enumerate()
                 .filter(|(c, h)| *c != id_col && !is_electorate(h) && !h.is_empty() && !is_not_votes(h))
                 .filter(|(c, _)| {
-                    looks_like_counts(rows.iter().map(|(_, r)| {
+                    let mut kinds = Kinds::default();
+                    for (_, r) in rows {
                         let cell = r.get(*c).unwrap_or("").trim();
                         match parse_count(cell) {
-                            _ if cell.is_empty() => Cell::Blank,
-                            Ok(_) => Cell::Number(true),
-                            Err(m) if m.contains("negative") || m.contains("whole") || m.contains("large") => Cell::Number(!m.contains("whole")),
-                            Err(_) => Cell::Text,
+                            _ if cell.is_empty() => {}
+                            Ok(_) => kinds.whole += 1,
+                            Err(m) if m.contains("whole") => kinds.fractional += 1,
+                            Err(m) if m.contains("negative") || m.contains("large") => kinds.whole += 1,
+                            Err(_) => kinds.text += 1,
                         }
-                    }))
+                    }
+                    kinds.looks_like_counts()
                 })
                 .map(|(_, h)| h.clone())
                 .collect(),
@@ -409,29 +409,87 @@ pub(crate) fn column_sums(counts: &[u64], width: usize) -> Vec<u64> {
     totals
 }
 
-/// One value of a candidate column, as seen when choosing default parties.
-enum Cell {
-    Blank,
-    /// A number; `true` when whole.
-    Number(bool),
-    Text,
+/// Every property name of the layer, in first-seen order. Features usually
+/// share one list of names: a feature whose names are those of the feature
+/// before adds nothing and is not hashed.
+fn property_keys(layer: &Layer) -> Vec<&str> {
+    let mut keys: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut last: Option<&super::Properties> = None;
+    for f in &layer.features {
+        if last.is_some_and(|l| l.len() == f.properties.len() && l.keys().eq(f.properties.keys())) {
+            continue;
+        }
+        for k in f.properties.keys() {
+            if seen.insert(k) {
+                keys.push(k);
+            }
+        }
+        last = Some(&f.properties);
+    }
+    keys
 }
 
-/// A column holds counts when all its values are numbers or blank (blank is 0)
-/// and most are whole. A mostly-fractional column (shares, coordinates) is not votes;
-/// a count column with a stray fraction is kept, so the fraction is reported
-/// as an error rather than the column silently dropped.
-fn looks_like_counts(cells: impl Iterator<Item = Cell>) -> bool {
-    let (mut whole, mut fractional) = (0usize, 0usize);
-    for cell in cells {
-        match cell {
-            Cell::Blank => {}
-            Cell::Number(true) => whole += 1,
-            Cell::Number(false) => fractional += 1,
-            Cell::Text => return false,
-        }
+/// The index of `key` in `names`, trying `hint` first (properties mostly come
+/// in the same order as the names) and leaving it after the match.
+fn position_of(names: &[&str], key: &str, hint: &mut usize) -> Option<usize> {
+    let j = match names.get(*hint) {
+        Some(n) if *n == key => *hint,
+        _ => names.iter().position(|n| *n == key)?,
+    };
+    *hint = j + 1;
+    Some(j)
+}
+
+/// What the values of each candidate column are, over all features (in
+/// parallel): how many whole numbers, fractions and texts.
+fn cell_kinds(layer: &Layer, candidates: &[&str]) -> Vec<Kinds> {
+    use rayon::prelude::*;
+    let empty = || vec![Kinds::default(); candidates.len()];
+    layer
+        .features
+        .par_iter()
+        .fold(empty, |mut acc, f| {
+            let mut hint = 0;
+            for (k, v) in f.properties.iter() {
+                if let Some(j) = position_of(candidates, k, &mut hint) {
+                    match v {
+                        Value::Null => {}
+                        Value::Number(n) if n.as_f64().is_some_and(|x| x.fract() == 0.0) => acc[j].whole += 1,
+                        Value::Number(_) => acc[j].fractional += 1,
+                        _ => acc[j].text += 1,
+                    }
+                }
+            }
+            acc
+        })
+        .reduce(empty, |mut a, b| {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.whole += y.whole;
+                x.fractional += y.fractional;
+                x.text += y.text;
+            }
+            a
+        })
+}
+
+/// Counts of the kinds of value in one column (blanks are not counted).
+#[derive(Debug, Clone, Copy, Default)]
+struct Kinds {
+    whole: usize,
+    fractional: usize,
+    text: usize,
+}
+
+impl Kinds {
+    /// A column holds counts when all its values are numbers or blank (blank
+    /// is 0) and most are whole. A mostly-fractional column (shares,
+    /// coordinates) is not votes; a count column with a stray fraction is
+    /// kept, so the fraction is reported as an error rather than the column
+    /// silently dropped.
+    fn looks_like_counts(&self) -> bool {
+        self.text == 0 && self.whole >= self.fractional
     }
-    whole >= fractional
 }
 
 fn is_not_votes(name: &str) -> bool {
