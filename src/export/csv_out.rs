@@ -2,6 +2,7 @@ use crate::crosswalk::Crosswalk;
 use crate::read::VoteTable;
 use crate::results::Results;
 use super::write_rows;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -64,22 +65,43 @@ pub fn results_csv(results: &Results, extra: &[Extra], out: impl Write) -> io::R
 /// ```
 pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&str], out: impl Write) -> io::Result<()> {
     let mut out = out;
-    let mut w = csv::Writer::from_writer(&mut out);
-    w.write_record(["from", "to", "weight"])?;
-    w.flush()?;
-    drop(w);
-    write_rows(crosswalk.units.len(), &mut out, |units, buf| {
-        let mut w = csv::Writer::from_writer(buf);
+    out.write_all(b"from,to,weight\n")?;
+    let (units, targets) = (escaped(unit_ids), escaped(target_ids));
+    write_rows(crosswalk.units.len(), &mut out, |range, buf| {
         let mut number = String::new();
-        for u in units {
+        for u in range {
             for &(t, weight) in &crosswalk.units[u].weights {
-                number.clear();
-                write!(number, "{weight}").expect("writing to a String");
-                w.write_record([unit_ids[u], target_ids[t], &number])?;
+                buf.extend_from_slice(units[u].as_bytes());
+                buf.push(b',');
+                buf.extend_from_slice(targets[t].as_bytes());
+                buf.push(b',');
+                if weight == 1.0 {
+                    buf.push(b'1');
+                } else {
+                    number.clear();
+                    write!(number, "{weight}").expect("writing to a String");
+                    buf.extend_from_slice(number.as_bytes());
+                }
+                buf.push(b'\n');
             }
         }
-        w.flush()
+        Ok(())
     })
+}
+
+/// Each text as one CSV field: as it is, or quoted (with quotes doubled)
+/// where it holds a comma, a quote or a line break, as the csv crate writes it.
+fn escaped<'a>(texts: &[&'a str]) -> Vec<Cow<'a, str>> {
+    texts
+        .iter()
+        .map(|&t| {
+            if t.contains([',', '"', '\n', '\r']) {
+                Cow::Owned(format!("\"{}\"", t.replace('"', "\"\"")))
+            } else {
+                Cow::Borrowed(t)
+            }
+        })
+        .collect()
 }
 
 /// Writes `ledger.csv`, the conservation ledger: for every unit and party,
@@ -101,22 +123,29 @@ pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&st
 /// ```
 pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], out: impl Write) -> io::Result<()> {
     let mut out = out;
-    let mut w = csv::Writer::from_writer(&mut out);
-    w.write_record(["unit", "party", "votes_in", "allocated", "unallocated", "cause"])?;
-    w.flush()?;
-    drop(w);
-    write_rows(crosswalk.units.len(), &mut out, |units, buf| {
-        let mut w = csv::Writer::from_writer(buf);
-        let (mut v_in, mut v_alloc, mut v_un) = (itoa::Buffer::new(), itoa::Buffer::new(), itoa::Buffer::new());
-        for u in units {
+    out.write_all(b"unit,party,votes_in,allocated,unallocated,cause\n")?;
+    let parties: Vec<&str> = votes.parties().iter().map(String::as_str).collect();
+    let (units, parties) = (escaped(unit_ids), escaped(&parties));
+    write_rows(crosswalk.units.len(), &mut out, |range, buf| {
+        let mut n = itoa::Buffer::new();
+        for u in range {
             let row = &crosswalk.units[u];
             let cause = row.unplaced.map_or("", |c| c.as_str());
             let placed = !row.is_outside();
-            for (party, &v) in votes.parties().iter().zip(votes.row(u)) {
-                let (a, n) = if placed { (v, 0) } else { (0, v) };
-                w.write_record([unit_ids[u], party, v_in.format(v), v_alloc.format(a), v_un.format(n), cause])?;
+            for (party, &v) in parties.iter().zip(votes.row(u)) {
+                let (a, un) = if placed { (v, 0) } else { (0, v) };
+                buf.extend_from_slice(units[u].as_bytes());
+                buf.push(b',');
+                buf.extend_from_slice(party.as_bytes());
+                for x in [v, a, un] {
+                    buf.push(b',');
+                    buf.extend_from_slice(n.format(x).as_bytes());
+                }
+                buf.push(b',');
+                buf.extend_from_slice(cause.as_bytes());
+                buf.push(b'\n');
             }
         }
-        w.flush()
+        Ok(())
     })
 }

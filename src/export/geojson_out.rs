@@ -66,6 +66,35 @@ fn round(x: f64, scale: f64) -> f64 {
     (x * scale).round() / scale
 }
 
+/// `x` rounded to six decimals, written as the shortest decimal of that
+/// value (`51.5`, `-0.069626`, `0.0`), from its integer count of millionths.
+fn write_micro(buf: &mut Vec<u8>, x: f64, (int, float): &mut (itoa::Buffer, ryu::Buffer)) {
+    let millionths = (x * 1e6).round();
+    if !(millionths.abs() < 9e15) {
+        buf.extend_from_slice(float.format(round(x, 1e6)).as_bytes());
+        return;
+    }
+    let m = millionths.abs() as u64;
+    if millionths < 0.0 && m != 0 {
+        buf.push(b'-');
+    }
+    buf.extend_from_slice(int.format(m / 1_000_000).as_bytes());
+    buf.push(b'.');
+    let mut frac = m % 1_000_000;
+    if frac == 0 {
+        buf.push(b'0');
+        return;
+    }
+    let mut digits = 6;
+    while frac % 10 == 0 {
+        frac /= 10;
+        digits -= 1;
+    }
+    let text = int.format(frac);
+    buf.extend(std::iter::repeat_n(b'0', digits - text.len()));
+    buf.extend_from_slice(text.as_bytes());
+}
+
 /// Writes a FeatureCollection of `n` features, each rendered by `feature`
 /// (with [`write_feature`]) in parallel, in order.
 pub(crate) fn feature_collection(n: usize, out: &mut impl Write, feature: impl Fn(usize, &mut Vec<u8>) + Sync) -> io::Result<()> {
@@ -96,8 +125,8 @@ pub(crate) fn feature_collection(n: usize, out: &mut impl Write, feature: impl F
 pub(crate) fn write_feature(buf: &mut Vec<u8>, properties: &Map<String, Value>, geometry: &MultiPolygon<f64>) {
     let oriented: Cow<MultiPolygon<f64>> =
         if is_oriented(geometry) { Cow::Borrowed(geometry) } else { Cow::Owned(geometry.orient(Direction::Default)) };
-    let mut number = ryu::Buffer::new();
-    let mut coord = |buf: &mut Vec<u8>, x: f64| buf.extend_from_slice(number.format(round(x, 1e6)).as_bytes());
+    let mut number = (itoa::Buffer::new(), ryu::Buffer::new());
+    let mut coord = |buf: &mut Vec<u8>, x: f64| write_micro(buf, x, &mut number);
     let polygon = |buf: &mut Vec<u8>, p: &Polygon<f64>, coord: &mut dyn FnMut(&mut Vec<u8>, f64)| {
         buf.push(b'[');
         for (r, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
