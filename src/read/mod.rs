@@ -11,6 +11,7 @@ mod geojson;
 mod local;
 mod number;
 mod properties;
+mod scan;
 mod stream;
 mod topojson;
 mod votes;

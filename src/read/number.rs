@@ -63,6 +63,7 @@ pub(crate) fn json_count(value: &serde_json::Value) -> Result<u64, String> {
     match value {
         serde_json::Value::Null => Ok(0),
         serde_json::Value::Number(n) => match n.as_u64() {
+            Some(v) if v > MAX_COUNT => Err(format!("`{v}` is too large to be a vote count")),
             Some(v) => Ok(v),
             None => parse_count(&n.to_string()),
         },

@@ -38,6 +38,11 @@ impl Properties {
         self.0.iter().map(|(k, v)| (&**k, v))
     }
 
+    /// Names (shared, see [`Names`]) and values, in input order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
     /// Names, in input order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(k, _)| &**k)
@@ -53,10 +58,11 @@ impl Properties {
         self.0.is_empty()
     }
 
-    /// Adds `key` (a name shared by the caller, see [`Names`]), or replaces
-    /// its value where an earlier member has the same name.
+    /// Adds `key`, or replaces its value where an earlier member has the same
+    /// name. Every key of one `Properties` must come from the same [`Names`],
+    /// so that equal names are the same `Arc`.
     pub(crate) fn insert(&mut self, key: Arc<str>, value: Value) {
-        match self.0.iter_mut().find(|(k, _)| Arc::ptr_eq(k, &key) || **k == *key) {
+        match self.0.iter_mut().find(|(k, _)| Arc::ptr_eq(k, &key)) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key, value)),
         }
@@ -117,5 +123,38 @@ impl Names {
         };
         self.next = i + 1;
         self.names[i].clone()
+    }
+}
+
+/// Finds property names among a list of column names, remembering each shared
+/// name it has looked up (by address), so that a million features with the
+/// same names cost a million pointer comparisons, not string searches.
+pub(crate) struct Columns<'a> {
+    names: &'a [&'a str],
+    seen: Vec<(usize, Option<usize>)>,
+    next: usize,
+}
+
+impl<'a> Columns<'a> {
+    pub(crate) fn new(names: &'a [&'a str]) -> Self {
+        Columns { names, seen: Vec::new(), next: 0 }
+    }
+
+    /// The index of `name` in the column names, if it is one.
+    #[inline]
+    pub(crate) fn of(&mut self, name: &Arc<str>) -> Option<usize> {
+        let ptr = name.as_ptr() as usize;
+        let at = match self.seen.get(self.next) {
+            Some(&(p, _)) if p == ptr => self.next,
+            _ => match self.seen.iter().position(|&(p, _)| p == ptr) {
+                Some(i) => i,
+                None => {
+                    self.seen.push((ptr, self.names.iter().position(|n| **n == **name)));
+                    self.seen.len() - 1
+                }
+            },
+        };
+        self.next = at + 1;
+        self.seen[at].1
     }
 }

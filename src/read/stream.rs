@@ -23,10 +23,8 @@ use super::properties::{Names, Properties};
 use crate::error::Result;
 use geo::Coord;
 use rayon::prelude::*;
-use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
-use std::borrow::Cow;
 use std::fmt;
 
 /// Bytes below which the features are parsed in one piece.
@@ -156,7 +154,7 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 
 /// One JSON value starting at byte `pos` (after whitespace), and the byte
 /// after it.
-fn value_at<'a, T: Deserialize<'a>>(text: &'a str, pos: usize) -> Option<(T, usize)> {
+fn value_at<T: DeserializeOwned>(text: &str, pos: usize) -> Option<(T, usize)> {
     let mut stream = serde_json::Deserializer::from_str(text.get(pos..)?).into_iter::<T>();
     let value = stream.next()?.ok()?;
     Some((value, pos + stream.byte_offset()))
@@ -194,8 +192,9 @@ fn features_from(text: &str, from: usize, to: Option<usize>, builder: &LayerBuil
     let mut names = Names::default();
     let mut pos = from;
     loop {
-        let (feature, end): (Feature<'_>, usize) = value_at(text, pos)?;
-        out.push(feature.into_raw(builder, &mut names)?);
+        let (feature, end) = super::scan::feature(text, pos, &mut names)?;
+        let id = feature_id(builder, 0, &feature.properties).ok()?;
+        out.push(RawFeature { id, properties: feature.properties, rings: feature.rings });
         pos = skip_ws(bytes, end);
         match bytes.get(pos) {
             Some(b',') => pos = skip_ws(bytes, pos + 1),
@@ -207,252 +206,6 @@ fn features_from(text: &str, from: usize, to: Option<usize>, builder: &LayerBuil
             Some(to) if pos > to => return None,
             _ => {}
         }
-    }
-}
-
-/// A feature as deserialised: property names borrowed from the text
-/// where they have no escapes.
-struct Feature<'a> {
-    properties: Vec<(Name<'a>, Value)>,
-    geometry: Option<Geometry>,
-}
-
-impl Feature<'_> {
-    fn into_raw(self, builder: &LayerBuilder<'_>, names: &mut Names) -> Option<RawFeature> {
-        let mut properties = Properties::with_capacity(self.properties.len());
-        for (k, v) in self.properties {
-            properties.insert(names.get(&k.0), v);
-        }
-        let id = feature_id(builder, 0, &properties).ok()?;
-        Some(RawFeature { id, properties, rings: self.geometry.map(|g| g.0) })
-    }
-}
-
-/// A member name, borrowed from the text unless it holds escapes.
-struct Name<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Name<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Name<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> std::result::Result<Name<'de>, E> {
-                Ok(Name(Cow::Borrowed(s)))
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Name<'de>, E> {
-                Ok(Name(Cow::Owned(s.to_string())))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// A `properties` object (or `null`) as a list of members.
-struct Members<'a>(Vec<(Name<'a>, Value)>);
-
-impl<'de> Deserialize<'de> for Members<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a properties object or null")
-            }
-            fn visit_unit<E: de::Error>(self) -> std::result::Result<Members<'de>, E> {
-                Ok(Members(Vec::new()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Members<'de>, A::Error> {
-                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(k) = map.next_key::<Name<'de>>()? {
-                    out.push((k, map.next_value::<Value>()?));
-                }
-                Ok(Members(out))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A Polygon's or MultiPolygon's rings, as polygons of rings.
-struct Geometry(Vec<Vec<Vec<Coord<f64>>>>);
-
-/// The member names this reader looks at.
-enum Key {
-    Type,
-    Properties,
-    Geometry,
-    Coordinates,
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Key, E> {
-                Ok(match s {
-                    "type" => Key::Type,
-                    "properties" => Key::Properties,
-                    "geometry" => Key::Geometry,
-                    "coordinates" => Key::Coordinates,
-                    _ => Key::Other,
-                })
-            }
-        }
-        d.deserialize_identifier(V)
-    }
-}
-
-/// Requires a `type` member equal to `want`.
-fn type_is<'de, A: MapAccess<'de>>(map: &mut A, want: &str, seen: &mut bool) -> std::result::Result<(), A::Error> {
-    let t: std::borrow::Cow<'_, str> = map.next_value()?;
-    if *seen || t != want {
-        return Err(de::Error::custom("unexpected type"));
-    }
-    *seen = true;
-    Ok(())
-}
-
-impl<'de> Deserialize<'de> for Feature<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Feature<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a GeoJSON Feature")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Feature<'de>, A::Error> {
-                let (mut typed, mut properties, mut geometry) = (false, None, None);
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Type => type_is(&mut map, "Feature", &mut typed)?,
-                        Key::Properties if properties.is_none() => {
-                            properties = Some(map.next_value::<Members<'de>>()?.0)
-                        }
-                        Key::Geometry if geometry.is_none() => geometry = Some(map.next_value::<Option<Geometry>>()?),
-                        Key::Properties | Key::Geometry => return Err(de::Error::custom("repeated member")),
-                        Key::Coordinates | Key::Other => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                if !typed {
-                    return Err(de::Error::custom("no type"));
-                }
-                // A Feature without a geometry member is refused by the reference reader.
-                let geometry = geometry.ok_or_else(|| de::Error::custom("no geometry member"))?;
-                Ok(Feature { properties: properties.unwrap_or_default(), geometry })
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Geometry {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Geometry;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a GeoJSON Polygon or MultiPolygon")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Geometry, A::Error> {
-                let (mut kind, mut coordinates) = (None::<String>, None);
-                while let Some(key) = map.next_key::<Key>()? {
-                    match key {
-                        Key::Type if kind.is_none() => kind = Some(map.next_value()?),
-                        Key::Coordinates if coordinates.is_none() => coordinates = Some(map.next_value::<Node>()?),
-                        Key::Type | Key::Coordinates => return Err(de::Error::custom("repeated member")),
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                match (kind.as_deref(), coordinates) {
-                    (Some("Polygon"), Some(Node::Polygon(rings))) => Ok(Geometry(vec![rings])),
-                    (Some("MultiPolygon"), Some(Node::Multi(polygons))) => Ok(Geometry(polygons)),
-                    _ => Err(de::Error::custom("not a Polygon or MultiPolygon")),
-                }
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// A value inside `coordinates`: a number, or an array of numbers
-/// (a position), of positions (a ring), of rings (a polygon) or of polygons.
-/// Empty arrays and mixed levels are refused (the reference reader decides).
-enum Node {
-    Number(f64),
-    Position(Coord<f64>),
-    Ring(Vec<Coord<f64>>),
-    Polygon(Vec<Vec<Coord<f64>>>),
-    Multi(Vec<Vec<Vec<Coord<f64>>>>),
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-/// The rest of an array whose first element was `first`, all of one kind.
-fn rest<'de, A: SeqAccess<'de>, T>(
-    seq: &mut A,
-    first: T,
-    unwrap: fn(Node) -> Option<T>,
-) -> std::result::Result<Vec<T>, A::Error> {
-    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4).max(4));
-    out.push(first);
-    while let Some(n) = seq.next_element::<Node>()? {
-        out.push(unwrap(n).ok_or_else(|| de::Error::custom("mixed levels"))?);
-    }
-    Ok(out)
-}
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("GeoJSON coordinates")
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Node, E> {
-        Ok(Node::Number(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Node, E> {
-        Ok(Node::Number(v as f64))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Node, E> {
-        Ok(Node::Number(v as f64))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Node, A::Error> {
-        let Some(first) = seq.next_element::<Node>()? else { return Err(de::Error::custom("empty array")) };
-        Ok(match first {
-            Node::Number(x) => {
-                let Some(Node::Number(y)) = seq.next_element::<Node>()? else {
-                    return Err(de::Error::custom("a position needs two numbers"));
-                };
-                // Further numbers (altitude) are allowed and dropped.
-                while let Some(n) = seq.next_element::<Node>()? {
-                    if !matches!(n, Node::Number(_)) {
-                        return Err(de::Error::custom("mixed levels"));
-                    }
-                }
-                Node::Position(Coord { x, y })
-            }
-            Node::Position(c) => Node::Ring(rest(&mut seq, c, |n| if let Node::Position(c) = n { Some(c) } else { None })?),
-            Node::Ring(r) => Node::Polygon(rest(&mut seq, r, |n| if let Node::Ring(r) = n { Some(r) } else { None })?),
-            Node::Polygon(p) => Node::Multi(rest(&mut seq, p, |n| if let Node::Polygon(p) = n { Some(p) } else { None })?),
-            Node::Multi(_) => return Err(de::Error::custom("too deep")),
-        })
     }
 }
 

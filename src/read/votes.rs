@@ -1,6 +1,7 @@
 //! Vote tables: integer counts per unit, from GeoJSON properties or a CSV.
 
 use super::number::{json_count, parse_count};
+use super::properties::Columns;
 use super::{Input, Layer};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -130,20 +131,23 @@ impl VoteTable {
         let mut counts = vec![0u64; layer.features.len() * width];
         // Each feature's properties are visited once, in parallel; the first
         // error in feature order is then found again sequentially.
-        let row = |i: usize, out: &mut [u64]| -> std::result::Result<(), (usize, String)> {
-            let mut hint = 0;
-            for (k, v) in layer.features[i].properties.iter() {
-                if let Some(j) = position_of(&names, k, &mut hint) {
+        let row = |columns: &mut Columns, i: usize, out: &mut [u64]| -> std::result::Result<(), (usize, String)> {
+            for (k, v) in layer.features[i].properties.entries() {
+                if let Some(j) = columns.of(k) {
                     out[j] = json_count(v).map_err(|m| (j, m))?;
                 }
             }
             Ok(())
         };
-        let failed = counts.par_chunks_mut(width.max(1)).enumerate().any(|(i, out)| row(i, out).is_err());
+        let failed = counts
+            .par_chunks_mut(width.max(1))
+            .enumerate()
+            .map_init(|| Columns::new(&names), |columns, (i, out)| row(columns, i, out).is_err())
+            .any(|failed| failed);
         if failed {
-            let mut scratch = vec![0u64; width];
+            let (mut columns, mut scratch) = (Columns::new(&names), vec![0u64; width]);
             for i in 0..layer.features.len() {
-                if let Err((j, m)) = row(i, &mut scratch) {
+                if let Err((j, m)) = row(&mut columns, i, &mut scratch) {
                     return Err(Error::field(src, layer.place(i), names[j], m));
                 }
             }
@@ -430,17 +434,6 @@ fn property_keys(layer: &Layer) -> Vec<&str> {
     keys
 }
 
-/// The index of `key` in `names`, trying `hint` first (properties mostly come
-/// in the same order as the names) and leaving it after the match.
-fn position_of(names: &[&str], key: &str, hint: &mut usize) -> Option<usize> {
-    let j = match names.get(*hint) {
-        Some(n) if *n == key => *hint,
-        _ => names.iter().position(|n| *n == key)?,
-    };
-    *hint = j + 1;
-    Some(j)
-}
-
 /// What the values of each candidate column are, over all features (in
 /// parallel): how many whole numbers, fractions and texts.
 fn cell_kinds(layer: &Layer, candidates: &[&str]) -> Vec<Kinds> {
@@ -449,10 +442,9 @@ fn cell_kinds(layer: &Layer, candidates: &[&str]) -> Vec<Kinds> {
     layer
         .features
         .par_iter()
-        .fold(empty, |mut acc, f| {
-            let mut hint = 0;
-            for (k, v) in f.properties.iter() {
-                if let Some(j) = position_of(candidates, k, &mut hint) {
+        .fold(|| (empty(), Columns::new(candidates)), |(mut acc, mut columns), f| {
+            for (k, v) in f.properties.entries() {
+                if let Some(j) = columns.of(k) {
                     match v {
                         Value::Null => {}
                         Value::Number(n) if n.as_f64().is_some_and(|x| x.fract() == 0.0) => acc[j].whole += 1,
@@ -461,8 +453,9 @@ fn cell_kinds(layer: &Layer, candidates: &[&str]) -> Vec<Kinds> {
                     }
                 }
             }
-            acc
+            (acc, columns)
         })
+        .map(|(acc, _)| acc)
         .reduce(empty, |mut a, b| {
             for (x, y) in a.iter_mut().zip(b) {
                 x.whole += y.whole;

@@ -1,0 +1,400 @@
+//! One GeoJSON Feature scanned straight from the text: the hot loop of the
+//! streaming reader ([`super::stream`]).
+//!
+//! Most of a boundary file is coordinates, and a general JSON parser spends
+//! most of its time there, number by number, through its generic machinery.
+//! This scanner reads the Feature's own structure (`type`, `properties`,
+//! `geometry`) and its coordinate arrays itself, strictly to the JSON
+//! grammar, and hands everything else to serde_json: strings with escapes,
+//! fractional property values, nested objects and arrays, unknown members.
+//! Plain numbers are converted exactly: a mantissa below 2⁵³ divided by an
+//! exact power of ten (the fast path that correctly rounding parsers take
+//! first, e.g. Clinger's), and anything longer by the standard library's
+//! correctly rounding `str::parse::<f64>`.
+//!
+//! Whatever it does not expect (invalid JSON, a repeated member, a Point, an
+//! empty array among the coordinates…) makes it return `None`; the caller
+//! then re-reads the whole text with the reference reader.
+
+use super::properties::{Names, Properties};
+use geo::Coord;
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// A feature as scanned: its properties, and its geometry's polygons of
+/// rings (`None` for a `null` geometry).
+pub(crate) struct Scanned {
+    pub(crate) properties: Properties,
+    pub(crate) rings: Option<Vec<Vec<Vec<Coord<f64>>>>>,
+}
+
+/// Scans the Feature object starting at byte `pos` (after any whitespace);
+/// returns it and the byte after it.
+pub(crate) fn feature(text: &str, pos: usize, names: &mut Names) -> Option<(Scanned, usize)> {
+    let mut s = Scanner { text, b: text.as_bytes(), pos };
+    let f = s.feature(names)?;
+    Some((f, s.pos))
+}
+
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+struct Scanner<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.pos).copied()
+    }
+
+    /// Consumes `c` (after whitespace) or fails.
+    #[inline]
+    fn expect(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.pos += 1)
+    }
+
+    /// After a member or element: `true` on a comma, `false` on `close`.
+    #[inline]
+    fn more(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.pos += 1;
+                Some(true)
+            }
+            c if c == close => {
+                self.pos += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// A JSON value handed to serde_json (which checks it), at the cursor.
+    fn delegate<T: Deserialize<'a>>(&mut self) -> Option<T> {
+        self.ws();
+        let mut stream = serde_json::Deserializer::from_str(self.text.get(self.pos..)?).into_iter::<T>();
+        let value = stream.next()?.ok()?;
+        self.pos += stream.byte_offset();
+        Some(value)
+    }
+
+    /// A string: borrowed when it has no escapes, else unescaped by serde_json.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.pos + 1;
+        let mut i = start;
+        loop {
+            match *self.b.get(i)? {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Some(Cow::Borrowed(&self.text[start..i]));
+                }
+                b'\\' => return self.delegate::<String>().map(Cow::Owned),
+                c if c < 0x20 => return None, // control characters must be escaped
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// A member name and its colon.
+    fn key(&mut self) -> Option<Cow<'a, str>> {
+        let k = self.string()?;
+        self.expect(b':')?;
+        Some(k)
+    }
+
+    /// The extent of a JSON number at the cursor (strict grammar), with its
+    /// value when it is an integer that fits 64 bits.
+    fn number_token(&mut self) -> Option<(usize, usize, bool)> {
+        let b = self.b;
+        let start = self.pos;
+        let mut i = start;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'0' => i += 1,
+            b'1'..=b'9' => {
+                while b.get(i).is_some_and(u8::is_ascii_digit) {
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+        let mut integer = true;
+        if b.get(i) == Some(&b'.') {
+            integer = false;
+            i += 1;
+            let d = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == d {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = b.get(i) {
+            integer = false;
+            i += 1;
+            if let Some(b'+' | b'-') = b.get(i) {
+                i += 1;
+            }
+            let d = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == d {
+                return None;
+            }
+        }
+        self.pos = i;
+        Some((start, i, integer))
+    }
+
+    /// A coordinate: a JSON number as the nearest `f64`.
+    #[inline]
+    fn coordinate(&mut self) -> Option<f64> {
+        self.ws();
+        let b = self.b;
+        let start = self.pos;
+        let mut i = start;
+        let negative = b.get(i) == Some(&b'-');
+        i += usize::from(negative);
+        // Fast path: up to 15 digits, optionally with a point; no exponent.
+        let mut m: u64 = 0;
+        let int_start = i;
+        while let Some(&c @ b'0'..=b'9') = b.get(i) {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            i += 1;
+        }
+        let int_digits = i - int_start;
+        let mut frac_digits = 0;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let f = i;
+            while let Some(&c @ b'0'..=b'9') = b.get(i) {
+                m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                i += 1;
+            }
+            frac_digits = i - f;
+            if frac_digits == 0 {
+                return None; // `1.` is not JSON
+            }
+        }
+        let plain = int_digits == 1 || (int_digits > 1 && b[int_start] != b'0');
+        if plain && int_digits + frac_digits <= 15 && !matches!(b.get(i), Some(b'e' | b'E')) {
+            self.pos = i;
+            // m < 10^15 < 2^53 and 10^k are exact: one correctly rounded division.
+            let v = m as f64 / POW10[frac_digits];
+            return Some(if negative { -v } else { v });
+        }
+        // Anything else: the strict grammar, then the standard library.
+        self.pos = start;
+        let (s, e, _) = self.number_token()?;
+        self.text[s..e].parse::<f64>().ok().filter(|v| v.is_finite())
+    }
+
+    /// A position `[x, y, …]`: further numbers (altitude) are read and dropped.
+    #[inline]
+    fn position(&mut self) -> Option<Coord<f64>> {
+        self.expect(b'[')?;
+        let x = self.coordinate()?;
+        self.expect(b',')?;
+        let y = self.coordinate()?;
+        while self.more(b']')? {
+            self.coordinate()?;
+        }
+        Some(Coord { x, y })
+    }
+
+    /// A ring: a non-empty array of positions.
+    fn ring(&mut self) -> Option<Vec<Coord<f64>>> {
+        self.expect(b'[')?;
+        let mut ring = Vec::with_capacity(16);
+        loop {
+            ring.push(self.position()?);
+            if !self.more(b']')? {
+                return Some(ring);
+            }
+        }
+    }
+
+    /// A polygon: a non-empty array of rings.
+    fn polygon(&mut self) -> Option<Vec<Vec<Coord<f64>>>> {
+        self.expect(b'[')?;
+        let mut rings = Vec::with_capacity(1);
+        loop {
+            rings.push(self.ring()?);
+            if !self.more(b']')? {
+                return Some(rings);
+            }
+        }
+    }
+
+    /// A MultiPolygon's coordinates: a non-empty array of polygons.
+    fn multi(&mut self) -> Option<Vec<Vec<Vec<Coord<f64>>>>> {
+        self.expect(b'[')?;
+        let mut polygons = Vec::with_capacity(1);
+        loop {
+            polygons.push(self.polygon()?);
+            if !self.more(b']')? {
+                return Some(polygons);
+            }
+        }
+    }
+
+    /// Coordinates whose depth is not yet known (`coordinates` came before
+    /// `type`): a polygon (depth 3) or a multipolygon (depth 4).
+    fn any_depth(&mut self) -> Option<(bool, Vec<Vec<Vec<Coord<f64>>>>)> {
+        let save = self.pos;
+        self.expect(b'[')?;
+        self.expect(b'[')?;
+        self.expect(b'[')?;
+        let multi = self.peek()? == b'[';
+        self.pos = save;
+        Some(if multi { (true, self.multi()?) } else { (false, vec![self.polygon()?]) })
+    }
+
+    /// A geometry object (Polygon or MultiPolygon), or `null`.
+    fn geometry(&mut self) -> Option<Option<Vec<Vec<Vec<Coord<f64>>>>>> {
+        if self.peek()? == b'n' {
+            return self.literal(b"null").map(|_| None);
+        }
+        self.expect(b'{')?;
+        let (mut kind, mut coords) = (None::<Cow<str>>, None);
+        if self.peek()? == b'}' {
+            return None;
+        }
+        loop {
+            let k = self.key()?;
+            match &*k {
+                "type" if kind.is_none() => kind = Some(self.string()?),
+                "coordinates" if coords.is_none() => {
+                    coords = Some(match kind.as_deref() {
+                        Some("Polygon") => (false, vec![self.polygon()?]),
+                        Some("MultiPolygon") => (true, self.multi()?),
+                        Some(_) => return None,
+                        None => self.any_depth()?,
+                    })
+                }
+                "type" | "coordinates" => return None,
+                _ => {
+                    self.delegate::<serde::de::IgnoredAny>()?;
+                }
+            }
+            if !self.more(b'}')? {
+                break;
+            }
+        }
+        match (kind.as_deref(), coords) {
+            (Some("Polygon"), Some((false, rings))) | (Some("MultiPolygon"), Some((true, rings))) => Some(Some(rings)),
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        self.ws();
+        let end = self.pos + word.len();
+        (self.b.get(self.pos..end)? == word).then(|| self.pos = end)
+    }
+
+    /// A property value: plain strings, integers and literals here, the rest
+    /// (escaped strings, fractions, objects, arrays) through serde_json.
+    fn value(&mut self) -> Option<Value> {
+        match self.peek()? {
+            b'"' => Some(Value::String(self.string()?.into_owned())),
+            b'-' | b'0'..=b'9' => {
+                let save = self.pos;
+                let (s, e, integer) = self.number_token()?;
+                let t = &self.text[s..e];
+                // As serde_json reads them: u64, else i64, else (and `-0`) f64.
+                let int = if !integer {
+                    None
+                } else if let Some(neg) = t.strip_prefix('-') {
+                    neg.parse::<u64>().ok().filter(|&n| n > 0).and_then(|n| 0i64.checked_sub_unsigned(n)).map(Value::from)
+                } else {
+                    t.parse::<u64>().ok().map(Value::from)
+                };
+                match int {
+                    Some(v) => Some(v),
+                    None => {
+                        self.pos = save;
+                        self.delegate::<Value>()
+                    }
+                }
+            }
+            b't' => self.literal(b"true").map(|_| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|_| Value::Bool(false)),
+            b'n' => self.literal(b"null").map(|_| Value::Null),
+            _ => self.delegate::<Value>(),
+        }
+    }
+
+    /// A `properties` object (or `null`), names shared through `names`.
+    fn properties(&mut self, names: &mut Names) -> Option<Properties> {
+        if self.peek()? == b'n' {
+            return self.literal(b"null").map(|_| Properties::new());
+        }
+        self.expect(b'{')?;
+        let mut p = Properties::with_capacity(16);
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Some(p);
+        }
+        loop {
+            let k = self.key()?;
+            let v = self.value()?;
+            p.insert(names.get(&k), v);
+            if !self.more(b'}')? {
+                return Some(p);
+            }
+        }
+    }
+
+    /// A Feature object: `type` must be `Feature`; `properties` and
+    /// `geometry` each at most once, `geometry` present.
+    fn feature(&mut self, names: &mut Names) -> Option<Scanned> {
+        self.expect(b'{')?;
+        let (mut kind, mut properties, mut geometry) = (None, None, None);
+        if self.peek()? == b'}' {
+            return None;
+        }
+        loop {
+            let k = self.key()?;
+            match &*k {
+                "type" if kind.is_none() => kind = Some(self.string()?),
+                "properties" if properties.is_none() => properties = Some(self.properties(names)?),
+                "geometry" if geometry.is_none() => geometry = Some(self.geometry()?),
+                "type" | "properties" | "geometry" => return None,
+                _ => {
+                    self.delegate::<serde::de::IgnoredAny>()?;
+                }
+            }
+            if !self.more(b'}')? {
+                break;
+            }
+        }
+        if kind.as_deref() != Some("Feature") {
+            return None;
+        }
+        Some(Scanned { properties: properties.unwrap_or_default(), rings: geometry? })
+    }
+}
