@@ -2,6 +2,9 @@
 
 mod cli;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::{Context, Result};
 use clap::Parser;
 use cli::{ApportionArgs, CheckArgs, Cli, Command, DemoArgs, EstimateArgs, InputArgs, RecomputeArgs, SyntheticArgs};
