@@ -236,7 +236,23 @@ fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex, scratch: &mut Scratch,
     // Most wards sit well inside one seat: no edge of it near the ward's box,
     // and the ward's first vertex inside. That needs no further preparation.
     let first = unit.iter().find_map(|p| p.exterior().0.first().copied()).unwrap_or(bbox.min());
-    if let Some(t) = index.candidates(bbox).into_iter().find(|&t| {
+    let mut candidates = std::mem::take(&mut scratch.candidates);
+    index.candidates_into(bbox, &mut candidates);
+    let row = by_area_among(unit, bbox, first, &candidates, index, scratch, overlays);
+    scratch.candidates = candidates;
+    row
+}
+
+fn by_area_among(
+    unit: &MultiPolygon<f64>,
+    bbox: Rect<f64>,
+    first: geo::Coord<f64>,
+    candidates: &[usize],
+    index: &TargetIndex,
+    scratch: &mut Scratch,
+    overlays: &AtomicUsize,
+) -> UnitWeights {
+    if let Some(&t) = candidates.iter().find(|&&t| {
         let target = &index.targets()[t];
         target.clear_of(bbox) && target.contains(first)
     }) {
@@ -245,13 +261,13 @@ fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex, scratch: &mut Scratch,
     // Boundary integration needs interiors on the left of every ring.
     let unit: Cow<MultiPolygon<f64>> =
         if is_oriented(unit) { Cow::Borrowed(unit) } else { Cow::Owned(unit.orient(Direction::Default)) };
-    let Some(shape) = Unit::new(&unit) else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
+    let Some(shape) = Unit::with_bbox(&unit, bbox) else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
     if shape.area <= 0.0 {
         // A unit without area cannot be shared by area: place it by a point.
         return by_interior_point(&unit, index);
     }
     let mut pieces: Vec<(usize, f64)> = Vec::new();
-    for t in index.candidates(bbox) {
+    for &t in candidates {
         let target = &index.targets()[t];
         let area = match area_within(&shape, target, scratch) {
             Overlap::Inside => return UnitWeights::whole(t),

@@ -66,7 +66,7 @@ impl RTreeObject for Chain {
 /// long edges gets a chain per edge, so a ward in its middle meets none.
 pub fn chains_of(ring: &[Coord<f64>], number: u32, out: &mut Vec<Chain>) {
     let edges = ring.len().saturating_sub(1);
-    let Some(whole) = geo::LineString::from(ring.to_vec()).bounding_rect() else { return };
+    let Some(whole) = bounds(ring) else { return };
     let limit = (whole.width() + whole.height()) / 8.0;
     let mut start = 0;
     while start < edges {
@@ -84,6 +84,21 @@ pub fn chains_of(ring: &[Coord<f64>], number: u32, out: &mut Vec<Chain>) {
         out.push(Chain { rect: Rect::new(lo, hi), ring: number, start: start as u32, end: end as u32 });
         start = end;
     }
+}
+
+/// The box around `coords` (`None` when there are none).
+///
+/// ```
+/// use geo::coord;
+/// let b = notional::index::bounds(&[coord! {x: 1., y: 5.}, coord! {x: -2., y: 3.}]).unwrap();
+/// assert_eq!((b.min(), b.max()), (coord! {x: -2., y: 3.}, coord! {x: 1., y: 5.}));
+/// ```
+pub fn bounds(coords: &[Coord<f64>]) -> Option<Rect<f64>> {
+    let first = *coords.first()?;
+    let (lo, hi) = coords.iter().fold((first, first), |(lo, hi), c| {
+        (Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) })
+    });
+    Some(Rect::new(lo, hi))
 }
 
 /// The winding number of the rings around `c`, from the chains that the ray
@@ -264,10 +279,17 @@ impl TargetIndex {
 
     /// Targets whose bounding boxes meet `bbox`, in ascending index order.
     pub fn candidates(&self, bbox: Rect<f64>) -> Vec<usize> {
-        let env = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
-        let mut out: Vec<usize> = self.tree.locate_in_envelope_intersecting(&env).map(|b| b.data).collect();
-        out.sort_unstable();
+        let mut out = Vec::new();
+        self.candidates_into(bbox, &mut out);
         out
+    }
+
+    /// As [`candidates`](Self::candidates), into a buffer (cleared first).
+    pub fn candidates_into(&self, bbox: Rect<f64>, out: &mut Vec<usize>) {
+        let env = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
+        out.clear();
+        out.extend(self.tree.locate_in_envelope_intersecting(&env).map(|b| b.data));
+        out.sort_unstable();
     }
 }
 

@@ -79,9 +79,16 @@ impl<'a> Unit<'a> {
     /// Prepares a unit; `None` if it has no rings. Exteriors must run
     /// counter-clockwise and holes clockwise ([`is_oriented`]).
     pub fn new(geometry: &'a MultiPolygon<f64>) -> Option<Self> {
-        let bbox = geometry.bounding_rect()?;
+        Self::with_bbox(geometry, geometry.bounding_rect()?)
+    }
+
+    /// As [`Unit::new`], given the geometry's bounding box.
+    pub fn with_bbox(geometry: &'a MultiPolygon<f64>, bbox: Rect<f64>) -> Option<Self> {
         let rings: Vec<&[Coord<f64>]> =
             geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).map(|r| r.0.as_slice()).collect();
+        if rings.is_empty() {
+            return None;
+        }
         let mut chains = Vec::new();
         for (r, ring) in rings.iter().enumerate() {
             chains_of(ring, r as u32, &mut chains);
@@ -103,6 +110,8 @@ impl<'a> Unit<'a> {
 /// Reusable buffers (one per thread).
 #[derive(Default)]
 pub struct Scratch {
+    /// Candidate targets of the unit at hand.
+    pub(crate) candidates: Vec<usize>,
     near: Vec<Chain>,
     /// Cut points on unit edges: (ring, edge, parameter, point).
     unit_cuts: Vec<Cut>,
