@@ -10,7 +10,9 @@ use crate::error::Result;
 use crate::project::{detect_stated, layer_to_bng, Crs, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::{Area, BoundingRect, Contains, Coord, Intersects, Line, MakeValid, MultiPolygon, Polygon, Rect};
+use geo::coordinate_position::CoordPos;
+use geo::kernels::{Kernel, Orientation, RobustKernel};
+use geo::{Area, BoundingRect, Coord, Intersects, Line, MakeValid, MultiPolygon, Rect};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -43,11 +45,11 @@ pub struct Repair {
 /// assert!((repairs[0].area_after - 50.0).abs() < 1e-9); // two triangles of 25 m²
 /// ```
 pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
-    geometries
+    let found: Vec<Option<Repair>> = geometries
         .par_iter_mut()
         .enumerate()
-        .filter_map(|(feature, g)| {
-            let problem = first_problem(g)?;
+        .map_init(Vec::new, |chains, (feature, g)| {
+            let problem = first_problem(g, chains)?;
             let problems = vec![problem];
             let area_before = g.unsigned_area();
             match g.make_valid() {
@@ -61,7 +63,8 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
                 }
             }
         })
-        .collect()
+        .collect();
+    found.into_iter().flatten().collect()
 }
 
 /// The first thing found that makes areas and overlays wrong, in
@@ -69,7 +72,7 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
 /// is fine), a hole outside its exterior, a part inside another, a ring under
 /// four points. `None` when there is nothing (geo's exact OGC validation,
 /// which is quadratic in the ring size, is not needed for that).
-fn first_problem(g: &MultiPolygon<f64>) -> Option<String> {
+fn first_problem(g: &MultiPolygon<f64>, chains: &mut Vec<MonotoneChain>) -> Option<String> {
     if g.0.is_empty() {
         return None;
     }
@@ -82,7 +85,7 @@ fn first_problem(g: &MultiPolygon<f64>) -> Option<String> {
             rings.push((&ring.0, (p, r)));
         }
     }
-    if let Some((at, a, b)) = first_crossing(&rings) {
+    if let Some((at, a, b)) = first_crossing(&rings, chains) {
         let what = if a == b {
             format!("polygon {}, ring {} crosses itself", a.0, a.1)
         } else {
@@ -91,20 +94,84 @@ fn first_problem(g: &MultiPolygon<f64>) -> Option<String> {
         return Some(format!("{what} at ({:.1}, {:.1})", at.x, at.y));
     }
     for (p, poly) in g.iter().enumerate() {
-        if let Some(h) = poly.interiors().iter().position(|h| !exterior_contains(poly, h.0[0])) {
+        let firsts: Vec<Coord<f64>> = poly.interiors().iter().map(|h| h.0[0]).collect();
+        if let Some(h) = ring_positions(&poly.exterior().0, &firsts).iter().position(|&at| at != CoordPos::Inside) {
             return Some(format!("polygon {p}, hole {h} lies outside its exterior"));
         }
     }
+    if let Some((i, j)) = first_nested(g) {
+        return Some(format!("polygon {i} lies inside polygon {j}"));
+    }
+    None
+}
+
+/// The first pair `(i, j)` (in order of `i`, then `j`) of distinct parts such
+/// that part `i`'s first vertex lies inside part `j` (inside its exterior and
+/// outside, not on, each of its holes) where their boxes meet.
+fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
+    if g.0.len() < 2 {
+        return None;
+    }
     let boxes: Vec<Option<Rect<f64>>> = g.0.iter().map(|p| p.exterior().bounding_rect()).collect();
-    for (i, a) in g.0.iter().enumerate() {
-        for (j, b) in g.0.iter().enumerate() {
-            let near = boxes[i].zip(boxes[j]).is_some_and(|(ra, rb)| ra.intersects(&rb));
-            if i != j && near && b.contains(&a.exterior().0[0]) {
-                return Some(format!("polygon {i} lies inside polygon {j}"));
+    let mut found: Option<(usize, usize)> = None;
+    for (j, b) in g.0.iter().enumerate() {
+        let Some(bj) = boxes[j] else { continue };
+        let near: Vec<usize> = (0..g.0.len()).filter(|&i| i != j && boxes[i].is_some_and(|bi| bi.intersects(&bj))).collect();
+        if near.is_empty() {
+            continue;
+        }
+        let points: Vec<Coord<f64>> = near.iter().map(|&i| g.0[i].exterior().0[0]).collect();
+        let mut inside: Vec<bool> = ring_positions(&b.exterior().0, &points).iter().map(|&at| at == CoordPos::Inside).collect();
+        for hole in b.interiors() {
+            for (flag, at) in inside.iter_mut().zip(ring_positions(&hole.0, &points)) {
+                *flag &= at == CoordPos::Outside;
+            }
+        }
+        if let Some(i) = near.iter().zip(&inside).find(|(_, &x)| x).map(|(&i, _)| i) {
+            found = Some(found.map_or((i, j), |f| f.min((i, j))));
+        }
+    }
+    found
+}
+
+/// Where each of `points` lies against the closed ring `ring`: inside (a
+/// non-zero winding number), on it, or outside. One pass over the ring's
+/// edges, each visiting only the points (sorted by y) within its y-range;
+/// robust orientation tests, and the half-open rule of
+/// [`crate::index::winding_number`] so a ray through a vertex counts once.
+fn ring_positions(ring: &[Coord<f64>], points: &[Coord<f64>]) -> Vec<CoordPos> {
+    if points.is_empty() {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_unstable_by(|&a, &b| points[a].y.total_cmp(&points[b].y));
+    let ys: Vec<f64> = order.iter().map(|&i| points[i].y).collect();
+    let mut winding = vec![0i32; points.len()];
+    let mut on = vec![false; points.len()];
+    for e in ring.windows(2) {
+        let (a, b) = (e[0], e[1]);
+        let (lo, hi) = if a.y <= b.y { (a.y, b.y) } else { (b.y, a.y) };
+        let first = ys.partition_point(|&y| y < lo);
+        let last = ys.partition_point(|&y| y <= hi);
+        for &i in &order[first..last] {
+            let c = points[i];
+            let o = RobustKernel::orient2d(a, b, c);
+            if o == Orientation::Collinear {
+                if c.x >= a.x.min(b.x) && c.x <= a.x.max(b.x) {
+                    on[i] = true;
+                }
+            } else if a.y <= c.y {
+                if b.y > c.y && o == Orientation::CounterClockwise {
+                    winding[i] += 1;
+                }
+            } else if b.y <= c.y && o == Orientation::Clockwise {
+                winding[i] -= 1;
             }
         }
     }
-    None
+    (0..points.len())
+        .map(|i| if on[i] { CoordPos::OnBoundary } else if winding[i] != 0 { CoordPos::Inside } else { CoordPos::Outside })
+        .collect()
 }
 
 /// A run of consecutive edges of one ring that all head into the same
@@ -171,14 +238,14 @@ fn sign(d: f64) -> f64 {
 /// label), found by a sweep over monotone chains in order of their west end:
 /// only chains whose boxes meet are compared, and within them only the edges
 /// inside the common box.
-fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)]) -> Option<(Coord<f64>, L, L)> {
-    let mut chains = Vec::new();
+fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], chains: &mut Vec<MonotoneChain>) -> Option<(Coord<f64>, L, L)> {
+    chains.clear();
     for (i, (ring, _)) in rings.iter().enumerate() {
-        monotone_chains(ring, i as u32, &mut chains);
+        monotone_chains(ring, i as u32, chains);
     }
     chains.sort_unstable_by(|a, b| a.min.x.total_cmp(&b.min.x));
     let mut active: Vec<MonotoneChain> = Vec::new();
-    for c in chains {
+    for &c in chains.iter() {
         active.retain(|a| a.max.x >= c.min.x);
         for a in &active {
             if a.max.y < c.min.y || a.min.y > c.max.y {
@@ -199,6 +266,16 @@ fn edges_in(ring: &[Coord<f64>], chain: &MonotoneChain, lo: Coord<f64>, hi: Coor
     let (s, e) = (chain.start as usize, chain.end as usize);
     let v = &ring[s..=e];
     let n = e - s;
+    if n <= 8 {
+        // Short chains (most of a generalised boundary): a scan beats the searches.
+        let meets = |k: usize| {
+            let (p, q) = (v[k], v[k + 1]);
+            p.x.min(q.x) <= hi.x && p.x.max(q.x) >= lo.x && p.y.min(q.y) <= hi.y && p.y.max(q.y) >= lo.y
+        };
+        let Some(a) = (0..n).find(|&k| meets(k)) else { return s..s };
+        let b = (a..n).rfind(|&k| meets(k)).map_or(a, |k| k + 1);
+        return s + a..s + b;
+    }
     // Edge k joins vertices k and k + 1. Along a rising coordinate it meets
     // [lo, hi] when its end has reached lo and its start has not passed hi;
     // along a falling one, the other way round. Each is a suffix or a prefix.
@@ -245,10 +322,6 @@ fn segments_cross(l: Line<f64>, m: Line<f64>) -> Option<Coord<f64>> {
         LineIntersection::SinglePoint { intersection, .. } => Some(intersection),
         LineIntersection::Collinear { intersection } => Some(intersection.start),
     }
-}
-
-fn exterior_contains(p: &Polygon<f64>, c: Coord<f64>) -> bool {
-    Polygon::new(p.exterior().clone(), vec![]).contains(&c)
 }
 
 /// A layer ready for geometry work: its CRS, its geometries in BNG metres

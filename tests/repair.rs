@@ -80,6 +80,24 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_hole_is_flagged_when_it_crosses_or_leaves_its_exterior(a in points(), b in points()) {
+        let (Some(outer), Some(hole)) = (ring(&a), ring(&b)) else { return Ok(()) };
+        let crossing = brute_force_crossing(&[&outer, &hole]);
+        let inside = Polygon::new(outer.clone(), vec![]).contains(&hole.0[0]);
+        let mut g = vec![MultiPolygon::new(vec![Polygon::new(outer, vec![hole])])];
+        let found = !repair_all(&mut g).is_empty();
+        if crossing {
+            prop_assert!(found);
+        } else {
+            prop_assert_eq!(found, !inside);
+        }
+    }
+}
+
 #[test]
 fn long_monotone_runs_are_searched_inside_the_common_box() {
     // A comb: one long rising run, and a ring of teeth whose last tooth
