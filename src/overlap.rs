@@ -113,6 +113,9 @@ pub struct Scratch {
     /// Candidate targets of the unit at hand.
     pub(crate) candidates: Vec<usize>,
     near: Vec<Chain>,
+    /// Edges of a unit chain and of a target chain inside their common box.
+    unit_edges: Vec<(u32, Line<f64>, Rect<f64>)>,
+    target_edges: Vec<(u32, Line<f64>, Rect<f64>)>,
     /// Cut points on unit edges: (ring, edge, parameter, point).
     unit_cuts: Vec<Cut>,
     /// Cut points on target edges.
@@ -214,30 +217,77 @@ pub fn area_within(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) -> Ove
     }
 }
 
+/// The edges of `chain` (of `ring`) with length whose boxes meet `rect`, in
+/// order, with their boxes, into `out`.
+fn edges_meeting(ring: &[Coord<f64>], chain: &Chain, rect: Rect<f64>, out: &mut Vec<(u32, Line<f64>, Rect<f64>)>) {
+    out.clear();
+    for i in chain.start..chain.end {
+        let e = edge(ring, i);
+        let r = e.bounding_rect();
+        if e.start != e.end && r.intersects(&rect) {
+            out.push((i, e, r));
+        }
+    }
+}
+
+/// The sign of the orientation of `c` against the line `a`→`b` (+1 left,
+/// −1 right) where floating point is sure of it, else 0: the determinant
+/// against Shewchuk's first error bound, the test robust predicates begin with.
+#[inline]
+fn quick_orientation(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> i8 {
+    const BOUND: f64 = (3.0 + 16.0 * (f64::EPSILON / 2.0)) * (f64::EPSILON / 2.0);
+    let left = (a.x - c.x) * (b.y - c.y);
+    let right = (a.y - c.y) * (b.x - c.x);
+    let det = left - right;
+    let bound = BOUND * (left.abs() + right.abs());
+    if det > bound {
+        1
+    } else if -det > bound {
+        -1
+    } else {
+        0
+    }
+}
+
+/// True when each segment surely lies on one side of the other's line: no
+/// intersection, decided without geo's `line_intersection` (which would
+/// decide the same with its robust tests, at several times the cost).
+#[inline]
+fn surely_apart(a: Line<f64>, b: Line<f64>) -> bool {
+    let one_side = |p: Line<f64>, q: Line<f64>| {
+        let s = quick_orientation(p.start, p.end, q.start);
+        s != 0 && s == quick_orientation(p.start, p.end, q.end)
+    };
+    one_side(a, b) || one_side(b, a)
+}
+
 /// Every point where a unit edge meets a target edge, recorded on both.
 fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
     s.unit_cuts.clear();
     s.target_cuts.clear();
     s.unit_shared.clear();
     s.target_shared.clear();
+    let (mut ours, mut theirs) = (std::mem::take(&mut s.unit_edges), std::mem::take(&mut s.target_edges));
     for uc in &unit.chains {
         let uring = unit.rings[uc.ring as usize];
         for tc in &s.near {
-            let trect = tc.rect;
-            if !uc.rect.intersects(&trect) {
+            if !uc.rect.intersects(&tc.rect) {
                 continue;
             }
-            let tring = target.ring(tc.ring as usize);
-            for i in uc.start..uc.end {
-                let a = edge(uring, i);
-                let arect = a.bounding_rect();
-                // (A repeated vertex makes an edge without length: it bounds nothing.)
-                if !arect.intersects(&trect) || a.start == a.end {
-                    continue;
-                }
-                for k in tc.start..tc.end {
-                    let b = edge(tring, k);
-                    if !arect.intersects(&b.bounding_rect()) || b.start == b.end {
+            // Only edges inside the two chains' common box can meet.
+            let common = Rect::new(
+                Coord { x: uc.rect.min().x.max(tc.rect.min().x), y: uc.rect.min().y.max(tc.rect.min().y) },
+                Coord { x: uc.rect.max().x.min(tc.rect.max().x), y: uc.rect.max().y.min(tc.rect.max().y) },
+            );
+            // (A repeated vertex makes an edge without length: it bounds nothing.)
+            edges_meeting(uring, uc, common, &mut ours);
+            if ours.is_empty() {
+                continue;
+            }
+            edges_meeting(target.ring(tc.ring as usize), tc, common, &mut theirs);
+            for &(i, a, arect) in &ours {
+                for &(k, b, brect) in &theirs {
+                    if !arect.intersects(&brect) || surely_apart(a, b) {
                         continue;
                     }
                     match line_intersection(a, b) {
@@ -262,6 +312,7 @@ fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
             }
         }
     }
+    (s.unit_edges, s.target_edges) = (ours, theirs);
     let key = |c: &Cut| (c.ring, c.edge);
     s.unit_cuts.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.t.total_cmp(&b.t)));
     s.target_cuts.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.t.total_cmp(&b.t)));
@@ -348,14 +399,19 @@ fn unit_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mu
             }
             continue;
         }
-        // Walk the ring from its first cut edge, so every uncut edge follows a known piece.
+        // Walk the ring from its first cut edge, so every uncut edge follows a
+        // known piece. The cuts are sorted by edge, all at or after `first`.
         let first = cuts[0].edge;
         let mut side = None;
+        let mut next = 0;
         for step in 0..edges {
             let i = (first + step) % edges;
             let line = edge(ring, i);
-            let lo = cuts.partition_point(|x| x.edge < i);
-            let hi = cuts.partition_point(|x| x.edge <= i);
+            let lo = next;
+            while next < cuts.len() && cuts[next].edge == i {
+                next += 1;
+            }
+            let hi = next;
             if lo == hi {
                 let known = match side {
                     Some(known @ (Side::In | Side::Out)) => known,
@@ -391,10 +447,14 @@ fn target_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &
         let ring = target.ring(c.ring as usize);
         let lo = s.target_cuts.partition_point(|x| (x.ring, x.edge) < (c.ring, c.start));
         let hi = s.target_cuts.partition_point(|x| (x.ring, x.edge) < (c.ring, c.end));
+        let mut next = lo;
         for k in c.start..c.end {
             let line = edge(ring, k);
-            let a = lo + s.target_cuts[lo..hi].partition_point(|x| x.edge < k);
-            let b = lo + s.target_cuts[lo..hi].partition_point(|x| x.edge <= k);
+            let a = next;
+            while next < hi && s.target_cuts[next].edge == k {
+                next += 1;
+            }
+            let b = next;
             if a == b {
                 let known = match side {
                     Some(known @ (Side::In | Side::Out)) => known,
