@@ -18,6 +18,8 @@ use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, RTreeObject, AABB};
 
+pub use crate::cells::Cells;
+
 /// A bounding box in the R-tree, carrying the target's index.
 pub type TargetBox = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
@@ -268,6 +270,20 @@ impl TargetIndex {
     /// True when there are no targets.
     pub fn is_empty(&self) -> bool {
         self.targets.is_empty()
+    }
+
+    /// The box around every target (`None` when none has an area).
+    pub fn extent(&self) -> Option<Rect<f64>> {
+        (self.tree.size() > 0).then(|| {
+            let e = self.tree.root().envelope();
+            Rect::new(Coord { x: e.lower()[0], y: e.lower()[1] }, Coord { x: e.upper()[0], y: e.upper()[1] })
+        })
+    }
+
+    /// The targets holding `c` (more than one where targets overlap; a point
+    /// on a boundary may count either way).
+    pub fn locate(&self, c: Coord<f64>) -> Vec<usize> {
+        self.candidates(Rect::new(c, c)).into_iter().filter(|&t| self.targets[t].contains(c)).collect()
     }
 
     /// Whether `bbox` meets the targets' overall extent (the box around them all).

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod aggregate;
+mod cells;
 pub mod apportion;
 pub mod check;
 pub mod compare;

@@ -1,4 +1,5 @@
 //! The one integration-test binary (links once). Modules:
+//! - `cells`: the raster that places small nested units, against the exact overlay;
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
 //! - `readers`: input parsing and its error messages;
 //! - `property`: proptest conservation on random tilings;
@@ -12,6 +13,7 @@
 
 mod support;
 
+mod cells;
 mod cli;
 mod malformed;
 mod mutations;

@@ -1,0 +1,75 @@
+//! The raster that places small nested units (`notional::index::Cells`):
+//! whatever it places, it places in the target that wholly holds the unit
+//! (checked against the exact overlay), and it leaves alone units that cross
+//! a boundary, lie outside, or lie where targets overlap.
+
+use crate::support::rect;
+use geo::{Area, BooleanOps, BoundingRect, MultiPolygon};
+use notional::crosswalk::{Crosswalk, Method};
+use notional::index::{Cells, TargetIndex};
+use notional::progress::Silent;
+
+/// The part of `unit` inside `target`, as a fraction of the unit.
+fn share_inside(unit: &MultiPolygon<f64>, target: &MultiPolygon<f64>) -> f64 {
+    unit.intersection(target).unsigned_area() / unit.unsigned_area()
+}
+
+#[test]
+fn units_it_places_lie_wholly_in_that_target() {
+    let targets = notional::synthetic::tessellation(40, 3);
+    let units = notional::synthetic::tessellation(4000, 4);
+    let index = TargetIndex::new(targets.clone());
+    for size in [60.0, 250.0, 1000.0] {
+        let cells = Cells::new(&index, size);
+        let mut placed = 0;
+        for u in &units {
+            if let Some(t) = cells.whole(u.bounding_rect().unwrap()) {
+                placed += 1;
+                let share = share_inside(u, &targets[t]);
+                if (share - 1.0).abs() >= 1e-6 {
+                    let others: Vec<(usize, f64)> = targets.iter().enumerate().map(|(k, g)| (k, share_inside(u, g))).filter(|x| x.1 > 0.0).collect();
+                    panic!("cell size {size}: unit {:?} placed in {t} share {share}, others {others:?}", u.bounding_rect());
+                }
+            }
+        }
+        // Cells a sixth of a unit wide place most units (those clear of every seat edge).
+        if size == 250.0 {
+            assert!(placed > 2000, "{placed}");
+        }
+    }
+}
+
+#[test]
+fn crossing_outside_and_overlapping_units_are_left_to_the_exact_test() {
+    // Two seats overlapping in x 80..100, a hole in the second, nothing beyond y 100.
+    let mut with_hole = rect(80., 0., 200., 100.);
+    with_hole.0[0].interiors_push(vec![(150., 40.), (170., 40.), (170., 60.), (150., 60.), (150., 40.)]);
+    let index = TargetIndex::new(vec![rect(0., 0., 100., 100.), with_hole]);
+    let cells = Cells::new(&index, 2.0);
+    let q = |x0: f64, y0: f64, x1: f64, y1: f64| cells.whole(rect(x0, y0, x1, y1).bounding_rect().unwrap());
+    assert_eq!(q(10., 10., 20., 20.), Some(0));
+    assert_eq!(q(120., 10., 130., 20.), Some(1));
+    assert_eq!(q(85., 10., 95., 20.), None, "in both seats");
+    assert_eq!(q(155., 45., 165., 55.), None, "in the hole: outside every seat");
+    assert_eq!(q(140., 45., 155., 55.), None, "across the hole's edge");
+    assert_eq!(q(10., 95., 20., 105.), None, "across the outer edge");
+    assert_eq!(q(10., 120., 20., 130.), None, "beyond the extent");
+}
+
+#[test]
+fn a_crosswalk_with_the_raster_equals_one_without() {
+    // 20,000 units in 40 seats: for_units builds the raster.
+    let targets = notional::synthetic::tessellation(40, 5);
+    let units = notional::synthetic::tessellation(20_000, 6);
+    let index = TargetIndex::new(targets);
+    let cells = Cells::for_units(&index, &units);
+    let placed = units.iter().filter(|u| cells.whole(u.bounding_rect().unwrap()).is_some()).count();
+    assert!(placed > 10_000, "{placed}");
+    let with = Crosswalk::build(&units, &index, Method::Area, &Silent);
+    // The same units a few at a time: under the threshold, so without the raster.
+    let without: Vec<_> = units.chunks(1000).flat_map(|c| Crosswalk::build(c, &index, Method::Area, &Silent).units).collect();
+    for (i, (a, b)) in with.units.iter().zip(&without).enumerate() {
+        assert_eq!(a.weights, b.weights, "unit {i}");
+        assert!((a.covered - b.covered).abs() < 1e-12, "unit {i}: {} {}", a.covered, b.covered);
+    }
+}
