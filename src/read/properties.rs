@@ -104,9 +104,21 @@ pub(crate) struct Names {
     names: Vec<Arc<str>>,
     index: std::collections::HashMap<Arc<str>, usize>,
     next: usize,
+    /// How many names the last feature had: the next one's capacity.
+    count: usize,
 }
 
 impl Names {
+    /// How many properties the next feature probably has.
+    pub(crate) fn typical_count(&self) -> usize {
+        if self.count == 0 { 8 } else { self.count }
+    }
+
+    /// Records how many properties a feature had.
+    pub(crate) fn saw_count(&mut self, n: usize) {
+        self.count = n;
+    }
+
     /// The shared copy of `name`.
     pub(crate) fn get(&mut self, name: &str) -> Arc<str> {
         let i = match self.names.get(self.next) {

@@ -31,10 +31,19 @@ pub(crate) struct Scanned {
 
 /// Scans the Feature object starting at byte `pos` (after any whitespace);
 /// returns it and the byte after it.
-pub(crate) fn feature(text: &str, pos: usize, names: &mut Names) -> Option<(Scanned, usize)> {
-    let mut s = Scanner { text, b: text.as_bytes(), pos };
-    let f = s.feature(names)?;
-    Some((f, s.pos))
+pub(crate) fn feature(text: &str, pos: usize, scratch: &mut Scratch) -> Option<(Scanned, usize)> {
+    let mut s = Scanner { text, b: text.as_bytes(), pos, ring: std::mem::take(&mut scratch.ring) };
+    let f = s.feature(&mut scratch.names);
+    scratch.ring = s.ring;
+    Some((f?, s.pos))
+}
+
+/// What one range of features shares: its property names (one `Arc` each)
+/// and a buffer in which rings grow before they are copied out at their size.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    names: Names,
+    ring: Vec<Coord<f64>>,
 }
 
 const POW10: [f64; 23] = [
@@ -46,6 +55,7 @@ struct Scanner<'a> {
     text: &'a str,
     b: &'a [u8],
     pos: usize,
+    ring: Vec<Coord<f64>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -225,14 +235,15 @@ impl<'a> Scanner<'a> {
         Some(Coord { x, y })
     }
 
-    /// A ring: a non-empty array of positions.
+    /// A ring: a non-empty array of positions (allocated at its size).
     fn ring(&mut self) -> Option<Vec<Coord<f64>>> {
         self.expect(b'[')?;
-        let mut ring = Vec::with_capacity(16);
+        self.ring.clear();
         loop {
-            ring.push(self.position()?);
+            let c = self.position()?;
+            self.ring.push(c);
             if !self.more(b']')? {
-                return Some(ring);
+                return Some(self.ring.as_slice().to_vec());
             }
         }
     }
@@ -354,16 +365,17 @@ impl<'a> Scanner<'a> {
             return self.literal(b"null").map(|_| Properties::new());
         }
         self.expect(b'{')?;
-        let mut p = Properties::with_capacity(16);
         if self.peek()? == b'}' {
             self.pos += 1;
-            return Some(p);
+            return Some(Properties::new());
         }
+        let mut p = Properties::with_capacity(names.typical_count());
         loop {
             let k = self.key()?;
             let v = self.value()?;
             p.insert(names.get(&k), v);
             if !self.more(b'}')? {
+                names.saw_count(p.len());
                 return Some(p);
             }
         }

@@ -19,7 +19,7 @@
 //! wrong. The two give identical layers on what both accept (tested).
 
 use super::geojson::{feature_id, LayerBuilder};
-use super::properties::{Names, Properties};
+use super::properties::Properties;
 use crate::error::Result;
 use geo::Coord;
 use rayon::prelude::*;
@@ -189,10 +189,10 @@ fn next_feature_start(bytes: &[u8], from: usize) -> Option<usize> {
 fn features_from(text: &str, from: usize, to: Option<usize>, builder: &LayerBuilder<'_>) -> Option<(Vec<RawFeature>, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut names = Names::default();
+    let mut scratch = super::scan::Scratch::default();
     let mut pos = from;
     loop {
-        let (feature, end) = super::scan::feature(text, pos, &mut names)?;
+        let (feature, end) = super::scan::feature(text, pos, &mut scratch)?;
         let id = feature_id(builder, 0, &feature.properties).ok()?;
         out.push(RawFeature { id, properties: feature.properties, rings: feature.rings });
         pos = skip_ws(bytes, end);
