@@ -1,9 +1,10 @@
 //! Between **project** and **index**: check every geometry for what makes
 //! areas and overlays wrong (crossing or overlapping segments, holes outside
-//! their exterior, nested parts), in O(n log n) by a sweep over monotone
-//! chains, and repair what is found
-//! with geo `MakeValid` (constrained Delaunay triangulation). Real boundary files have self-intersections from
-//! generalisation; an overlay of an invalid polygon can give wrong areas.
+//! their exterior, nested parts), in about linear time (edges filed on a
+//! uniform grid, points tested against rings in one pass), and repair what
+//! is found with geo `MakeValid` (constrained Delaunay triangulation). Real
+//! boundary files have self-intersections from generalisation; an overlay of
+//! an invalid polygon can give wrong areas.
 //! A geometry that cannot be repaired is rejected (emptied) and reported.
 
 use crate::error::Result;
@@ -48,8 +49,8 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
     let found: Vec<Option<Repair>> = geometries
         .par_iter_mut()
         .enumerate()
-        .map_init(Vec::new, |chains, (feature, g)| {
-            let problem = first_problem(g, chains)?;
+        .map_init(Buffers::default, |buffers, (feature, g)| {
+            let problem = first_problem(g, buffers)?;
             let problems = vec![problem];
             let area_before = g.unsigned_area();
             match g.make_valid() {
@@ -67,12 +68,12 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
     found.into_iter().flatten().collect()
 }
 
-/// The first thing found that makes areas and overlays wrong, in
-/// O(n log n): two segments that cross or overlap (meeting at a shared vertex
+/// The first thing found that makes areas and overlays wrong, in about
+/// linear time: two segments that cross or overlap (meeting at a shared vertex
 /// is fine), a hole outside its exterior, a part inside another, a ring under
 /// four points. `None` when there is nothing (geo's exact OGC validation,
 /// which is quadratic in the ring size, is not needed for that).
-fn first_problem(g: &MultiPolygon<f64>, chains: &mut Vec<MonotoneChain>) -> Option<String> {
+fn first_problem(g: &MultiPolygon<f64>, buffers: &mut Buffers) -> Option<String> {
     if g.0.is_empty() {
         return None;
     }
@@ -85,7 +86,7 @@ fn first_problem(g: &MultiPolygon<f64>, chains: &mut Vec<MonotoneChain>) -> Opti
             rings.push((&ring.0, (p, r)));
         }
     }
-    if let Some((at, a, b)) = first_crossing(&rings, chains) {
+    if let Some((at, a, b)) = first_crossing(&rings, buffers) {
         let what = if a == b {
             format!("polygon {}, ring {} crosses itself", a.0, a.1)
         } else {
@@ -174,135 +175,105 @@ fn ring_positions(ring: &[Coord<f64>], points: &[Coord<f64>]) -> Vec<CoordPos> {
         .collect()
 }
 
-/// A run of consecutive edges of one ring that all head into the same
-/// quadrant (x and y each non-decreasing, or each non-increasing), under one
-/// box: edges `start..end` of ring `ring`.
-///
-/// Along such a chain both coordinates are monotone, so two of its edges that
-/// are not neighbours can meet only where the chain repeats a vertex, which
-/// the crossing test allows: only edges of *different* chains need testing.
-#[derive(Debug, Clone, Copy)]
-struct MonotoneChain {
-    min: Coord<f64>,
-    max: Coord<f64>,
-    ring: u32,
-    start: u32,
-    end: u32,
+/// Reusable buffers of the crossing test (one set per thread).
+#[derive(Default)]
+struct Buffers {
+    /// Every edge, with the number of its ring.
+    edges: Vec<(Line<f64>, u32)>,
+    /// The edges filed under each cell: cell `c`'s are
+    /// `filed[starts[c]..starts[c + 1]]`.
+    starts: Vec<u32>,
+    filed: Vec<u32>,
+    /// Each edge's box, and the cells it meets (x from, to; y from, to).
+    boxes: Vec<(Coord<f64>, Coord<f64>, [u32; 4])>,
+    next: Vec<u32>,
+    lengths: Vec<f64>,
 }
 
-/// Appends the monotone chains of one closed ring to `out`.
-fn monotone_chains(ring: &[Coord<f64>], number: u32, out: &mut Vec<MonotoneChain>) {
-    let edges = ring.len().saturating_sub(1);
-    let mut start = 0;
-    while start < edges {
-        // The chain's direction in x and y: -1, +1, or 0 while not yet known.
-        let (mut sx, mut sy) = (0.0f64, 0.0f64);
-        let mut end = start;
-        while end < edges {
-            let (a, b) = (ring[end], ring[end + 1]);
-            let (dx, dy) = (sign(b.x - a.x), sign(b.y - a.y));
-            if (dx != 0.0 && sx != 0.0 && dx != sx) || (dy != 0.0 && sy != 0.0 && dy != sy) {
-                break;
-            }
-            if sx == 0.0 {
-                sx = dx;
-            }
-            if sy == 0.0 {
-                sy = dy;
-            }
-            end += 1;
+/// The first crossing or overlap of two edges of `rings` (each closed, with
+/// a label), found on a uniform grid: cells twice the median edge length
+/// wide (fewer where the extent would need more than two per edge), each
+/// edge filed under every cell its box meets (a counting sort), and the edges
+/// filed under one cell tested pairwise. Two edges whose boxes meet share a
+/// cell (the map to cells is monotone), so every pair a brute-force test
+/// would try is tried; a cell holds only a few edges, so the test is linear
+/// in practice.
+fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Option<(Coord<f64>, L, L)> {
+    b.edges.clear();
+    for (r, (ring, _)) in rings.iter().enumerate() {
+        b.edges.extend(ring.windows(2).map(|w| (Line::new(w[0], w[1]), r as u32)));
+    }
+    let (first, _) = *b.edges.first()?;
+    let (mut lo, mut hi) = (first.start, first.start);
+    b.lengths.clear();
+    for (l, _) in &b.edges {
+        for c in [l.start, l.end] {
+            (lo, hi) = (Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) });
         }
-        let (a, b) = (ring[start], ring[end]);
-        out.push(MonotoneChain {
-            min: Coord { x: a.x.min(b.x), y: a.y.min(b.y) },
-            max: Coord { x: a.x.max(b.x), y: a.y.max(b.y) },
-            ring: number,
-            start: start as u32,
-            end: end as u32,
-        });
-        start = end;
+        b.lengths.push((l.end.x - l.start.x).abs().max((l.end.y - l.start.y).abs()));
     }
-}
-
-fn sign(d: f64) -> f64 {
-    if d > 0.0 {
-        1.0
-    } else if d < 0.0 {
-        -1.0
-    } else {
-        0.0
+    let mid = b.lengths.len() / 2;
+    let median = *b.lengths.select_nth_unstable_by(mid, f64::total_cmp).1;
+    // No more cells than twice the edges: wider where the extent needs it.
+    let area = (hi.x - lo.x) * (hi.y - lo.y);
+    let size = (2.0 * median).max((area / (2.0 * b.edges.len() as f64)).sqrt()).max((hi.x - lo.x).max(hi.y - lo.y) / 1e6);
+    if !(size > 0.0) {
+        return None; // every vertex the same point: nothing can cross
     }
-}
-
-/// The first crossing or overlap of two edges of `rings` (each closed, with a
-/// label), found by a sweep over monotone chains in order of their west end:
-/// only chains whose boxes meet are compared, and within them only the edges
-/// inside the common box.
-fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], chains: &mut Vec<MonotoneChain>) -> Option<(Coord<f64>, L, L)> {
-    chains.clear();
-    for (i, (ring, _)) in rings.iter().enumerate() {
-        monotone_chains(ring, i as u32, chains);
-    }
-    chains.sort_unstable_by(|a, b| a.min.x.total_cmp(&b.min.x));
-    let mut active: Vec<MonotoneChain> = Vec::new();
-    for &c in chains.iter() {
-        active.retain(|a| a.max.x >= c.min.x);
-        for a in &active {
-            if a.max.y < c.min.y || a.min.y > c.max.y {
-                continue;
-            }
-            if let Some(at) = chains_cross(rings[a.ring as usize].0, a, rings[c.ring as usize].0, &c) {
-                return Some((at, rings[a.ring as usize].1, rings[c.ring as usize].1));
+    // (Multiplying by the inverse keeps the map monotone, as dividing does.)
+    let inv = 1.0 / size;
+    let cell = |x: f64, o: f64| ((x - o) * inv) as usize;
+    let (nx, ny) = (cell(hi.x, lo.x) + 1, cell(hi.y, lo.y) + 1);
+    // Each edge's box, and the cells it meets, filed by a counting sort.
+    b.boxes.clear();
+    b.boxes.extend(b.edges.iter().map(|(l, _)| {
+        let (min, max) = (Coord { x: l.start.x.min(l.end.x), y: l.start.y.min(l.end.y) }, Coord { x: l.start.x.max(l.end.x), y: l.start.y.max(l.end.y) });
+        let span = [cell(min.x, lo.x) as u32, cell(max.x, lo.x) as u32, cell(min.y, lo.y) as u32, cell(max.y, lo.y) as u32];
+        (min, max, span)
+    }));
+    b.starts.clear();
+    b.starts.resize(nx * ny + 1, 0);
+    for &(_, _, [i0, i1, j0, j1]) in &b.boxes {
+        for j in j0 as usize..=j1 as usize {
+            for i in i0 as usize..=i1 as usize {
+                b.starts[j * nx + i + 1] += 1;
             }
         }
-        active.push(c);
+    }
+    for k in 1..b.starts.len() {
+        b.starts[k] += b.starts[k - 1];
+    }
+    b.filed.clear();
+    b.filed.resize(b.starts[nx * ny] as usize, 0);
+    b.next.clear();
+    b.next.extend_from_slice(&b.starts[..nx * ny]);
+    for (e, &(_, _, [i0, i1, j0, j1])) in b.boxes.iter().enumerate() {
+        for j in j0 as usize..=j1 as usize {
+            for i in i0 as usize..=i1 as usize {
+                let slot = &mut b.next[j * nx + i];
+                b.filed[*slot as usize] = e as u32;
+                *slot += 1;
+            }
+        }
+    }
+    let (edges, boxes) = (&b.edges, &b.boxes);
+    for c in 0..nx * ny {
+        let run = &b.filed[b.starts[c] as usize..b.starts[c + 1] as usize];
+        for (n, &e) in run.iter().enumerate() {
+            let (lmin, lmax, _) = boxes[e as usize];
+            for &f in &run[n + 1..] {
+                let (mmin, mmax, _) = boxes[f as usize];
+                if lmax.x < mmin.x || mmax.x < lmin.x || lmax.y < mmin.y || mmax.y < lmin.y {
+                    continue;
+                }
+                let ((l, rl), (m, rm)) = (edges[e as usize], edges[f as usize]);
+                if let Some(at) = segments_cross(l, m) {
+                    return Some((at, rings[rl as usize].1, rings[rm as usize].1));
+                }
+            }
+        }
     }
     None
-}
-
-/// The edges of `chain` (of `ring`) whose boxes meet the box `lo..hi`: a
-/// contiguous range, since the chain is monotone in both coordinates.
-fn edges_in(ring: &[Coord<f64>], chain: &MonotoneChain, lo: Coord<f64>, hi: Coord<f64>) -> std::ops::Range<usize> {
-    let (s, e) = (chain.start as usize, chain.end as usize);
-    let v = &ring[s..=e];
-    let n = e - s;
-    if n <= 8 {
-        // Short chains (most of a generalised boundary): a scan beats the searches.
-        let meets = |k: usize| {
-            let (p, q) = (v[k], v[k + 1]);
-            p.x.min(q.x) <= hi.x && p.x.max(q.x) >= lo.x && p.y.min(q.y) <= hi.y && p.y.max(q.y) >= lo.y
-        };
-        let Some(a) = (0..n).find(|&k| meets(k)) else { return s..s };
-        let b = (a..n).rfind(|&k| meets(k)).map_or(a, |k| k + 1);
-        return s + a..s + b;
-    }
-    // Edge k joins vertices k and k + 1. Along a rising coordinate it meets
-    // [lo, hi] when its end has reached lo and its start has not passed hi;
-    // along a falling one, the other way round. Each is a suffix or a prefix.
-    let range = |rising: bool, get: fn(&Coord<f64>) -> f64, lo: f64, hi: f64| -> (usize, usize) {
-        if rising {
-            (v[1..].partition_point(|c| get(c) < lo), v[..n].partition_point(|c| get(c) <= hi))
-        } else {
-            (v[1..].partition_point(|c| get(c) > hi), v[..n].partition_point(|c| get(c) >= lo))
-        }
-    };
-    let (ax, bx) = range(v[0].x <= v[n].x, |c| c.x, lo.x, hi.x);
-    let (ay, by) = range(v[0].y <= v[n].y, |c| c.y, lo.y, hi.y);
-    let (a, b) = (ax.max(ay), bx.min(by));
-    if a < b {
-        s + a..s + b
-    } else {
-        s..s
-    }
-}
-
-/// Where an edge of chain `a` (of ring `ra`) first crosses one of chain `b`
-/// (of ring `rb`).
-fn chains_cross(ra: &[Coord<f64>], a: &MonotoneChain, rb: &[Coord<f64>], b: &MonotoneChain) -> Option<Coord<f64>> {
-    let lo = Coord { x: a.min.x.max(b.min.x), y: a.min.y.max(b.min.y) };
-    let hi = Coord { x: a.max.x.min(b.max.x), y: a.max.y.min(b.max.y) };
-    let theirs = edges_in(rb, b, lo, hi);
-    edges_in(ra, a, lo, hi).find_map(|i| theirs.clone().find_map(|j| segments_cross(Line::new(ra[i], ra[i + 1]), Line::new(rb[j], rb[j + 1]))))
 }
 
 /// Where two segments cross or overlap, unless they are the same segment,

@@ -1,4 +1,4 @@
-//! The validity check behind the repair step (a sweep over monotone chains)
+//! The validity check behind the repair step (edges filed on a uniform grid)
 //! against a brute-force test of every pair of segments, on random rings
 //! drawn on a small integer grid (so that shared vertices, collinear overlaps
 //! and proper crossings are all common).
@@ -99,7 +99,7 @@ proptest! {
 }
 
 #[test]
-fn long_monotone_runs_are_searched_inside_the_common_box() {
+fn a_long_ring_reaching_back_across_itself_is_flagged() {
     // A comb: one long rising run, and a ring of teeth whose last tooth
     // reaches back across the run's middle.
     let mut pts: Vec<(f64, f64)> = (0..=200).map(|i| (f64::from(i), f64::from(i) * 0.5)).collect();
