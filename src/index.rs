@@ -19,6 +19,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, RTreeObject, AABB};
 
 pub use crate::cells::Cells;
+pub use crate::chain_tree::ChainTree;
 
 /// A bounding box in the R-tree, carrying the target's index.
 pub type TargetBox = GeomWithData<Rectangle<[f64; 2]>, usize>;
@@ -152,7 +153,7 @@ pub struct PreparedTarget {
     /// Its area in m².
     pub area: f64,
     /// The boundary, in chains of consecutive edges.
-    pub chains: RTree<Chain>,
+    pub chains: ChainTree,
     /// Ring number → (polygon, ring within the polygon: 0 exterior, then holes).
     rings: Vec<(u32, u32)>,
     /// Signed area of each ring (exteriors counter-clockwise positive).
@@ -190,7 +191,7 @@ impl PreparedTarget {
         PreparedTarget {
             bbox: geometry.bounding_rect(),
             area: geometry.unsigned_area(),
-            chains: RTree::bulk_load(chains),
+            chains: ChainTree::new(chains),
             rings,
             ring_areas,
             geometry,
@@ -201,15 +202,15 @@ impl PreparedTarget {
     /// the boundary may go either way). Only the chains crossed by the ray
     /// from `c` to the east are visited.
     pub fn contains(&self, c: Coord<f64>) -> bool {
-        let ray = AABB::from_corners([c.x, c.y], [f64::INFINITY, c.y]);
-        winding_number(self.chains.locate_in_envelope_intersecting(&ray), |r| self.ring(r), c) != 0
+        let far = self.bbox.map_or(c.x, |b| b.max().x).max(c.x);
+        let ray = Rect::new(c, Coord { x: far, y: c.y });
+        winding_number(self.chains.query(ray), |r| self.ring(r), c) != 0
     }
 
     /// Whether no edge of the target comes into `rect` (no chain's box meets
     /// it): then whatever lies in `rect` is wholly inside or wholly outside.
     pub fn clear_of(&self, rect: Rect<f64>) -> bool {
-        let env = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
-        self.chains.locate_in_envelope_intersecting(&env).next().is_none()
+        self.chains.query(rect).next().is_none()
     }
 
     /// The closed coordinates of ring `r` (numbered as in [`Chain::ring`]).

@@ -26,6 +26,7 @@
 
 pub mod aggregate;
 mod cells;
+mod chain_tree;
 pub mod apportion;
 pub mod check;
 pub mod compare;

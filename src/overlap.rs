@@ -31,7 +31,6 @@
 use crate::index::{chains_of, winding_number, Chain, PreparedTarget};
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::{Area, BoundingRect, Coord, Intersects, Line, MultiPolygon, Rect};
-use rstar::AABB;
 
 /// How one unit lies against one target.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -192,9 +191,8 @@ enum Side {
 /// The area of `unit` inside `target` (both in the same planar coordinates,
 /// e.g. BNG metres). See the module documentation for the method.
 pub fn area_within(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) -> Overlap {
-    let env = AABB::from_corners([unit.bbox.min().x, unit.bbox.min().y], [unit.bbox.max().x, unit.bbox.max().y]);
     s.near.clear();
-    s.near.extend(target.chains.locate_in_envelope_intersecting(&env).copied());
+    s.near.extend(target.chains.query(unit.bbox).copied());
     if s.near.is_empty() {
         // No target boundary within the unit's box: wholly in or wholly out.
         return if target.contains(unit.first_vertex()) { Overlap::Inside } else { Overlap::Disjoint };

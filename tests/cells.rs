@@ -1,7 +1,10 @@
-//! The raster that places small nested units (`notional::index::Cells`):
-//! whatever it places, it places in the target that wholly holds the unit
-//! (checked against the exact overlay), and it leaves alone units that cross
-//! a boundary, lie outside, or lie where targets overlap.
+//! The index's shortcuts against the slow way round.
+//! - The raster that places small nested units (`notional::index::Cells`):
+//!   whatever it places, it places in the target that wholly holds the unit
+//!   (checked against the exact overlay), and it leaves alone units that
+//!   cross a boundary, lie outside, or lie where targets overlap.
+//! - The tree of chain boxes (`ChainTree`): a query yields what a scan of
+//!   every chain would.
 
 use crate::support::rect;
 use geo::{Area, BooleanOps, BoundingRect, MultiPolygon};
@@ -71,5 +74,36 @@ fn a_crosswalk_with_the_raster_equals_one_without() {
     for (i, (a, b)) in with.units.iter().zip(&without).enumerate() {
         assert_eq!(a.weights, b.weights, "unit {i}");
         assert!((a.covered - b.covered).abs() < 1e-12, "unit {i}: {} {}", a.covered, b.covered);
+    }
+}
+
+mod chain_tree {
+    use geo::{coord, Intersects, Rect};
+    use notional::index::{chains_of, ChainTree};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// A query yields exactly the chains whose boxes meet the query box, in ring order.
+        #[test]
+        fn queries_yield_the_chains_a_scan_would(
+            steps in prop::collection::vec((-5i32..6, -5i32..6), 1..3000),
+            q in (0i32..200, 0i32..200, 0i32..60, 0i32..60),
+        ) {
+            let mut ring = vec![coord! {x: 0.0, y: 0.0}];
+            for (dx, dy) in steps {
+                let last = *ring.last().unwrap();
+                ring.push(coord! {x: last.x + f64::from(dx), y: last.y + f64::from(dy)});
+            }
+            ring.push(ring[0]);
+            let mut chains = Vec::new();
+            chains_of(&ring, 0, &mut chains);
+            let tree = ChainTree::new(chains.clone());
+            let rect = Rect::new(coord! {x: f64::from(q.0 - 100), y: f64::from(q.1 - 100)}, coord! {x: f64::from(q.0 - 100 + q.2), y: f64::from(q.1 - 100 + q.3)});
+            let got: Vec<u32> = tree.query(rect).map(|c| c.start).collect();
+            let want: Vec<u32> = chains.iter().filter(|c| c.rect.intersects(&rect)).map(|c| c.start).collect();
+            prop_assert_eq!(got, want);
+        }
     }
 }

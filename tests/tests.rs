@@ -1,5 +1,5 @@
 //! The one integration-test binary (links once). Modules:
-//! - `cells`: the raster that places small nested units, against the exact overlay;
+//! - `cells`: the raster that places small nested units and the tree of chain boxes, against the slow way round;
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
 //! - `readers`: input parsing and its error messages;
 //! - `property`: proptest conservation on random tilings;
