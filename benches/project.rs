@@ -3,6 +3,10 @@
 //!
 //! `cargo bench --bench project`
 
+// The binary's allocator, so that the stages are timed as the binary runs them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use notional::project::{BngGrid, Projector};

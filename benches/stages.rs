@@ -10,6 +10,10 @@
 //! fewer). Whole-process timings against the peer tools are in
 //! `benches/compare_peers.sh`.
 
+// The binary's allocator, so that the stages are timed as the binary runs them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use notional::aggregate::allocate;
 use notional::apportion::{apportion, parse, Options, Parsed};

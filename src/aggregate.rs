@@ -28,15 +28,23 @@ use rayon::prelude::*;
 /// ```
 pub fn largest_remainder(count: u64, weights: &[f64]) -> Vec<u64> {
     let mut parts = vec![0u64; weights.len()];
+    largest_remainder_into(count, weights, &mut parts, &mut Vec::new());
+    parts
+}
+
+/// As [`largest_remainder`], into `parts` (as long as `weights`), with a
+/// reusable buffer: no allocation once the buffer has grown.
+fn largest_remainder_into(count: u64, weights: &[f64], parts: &mut [u64], fractions: &mut Vec<(usize, f64)>) {
+    parts.fill(0);
     if weights.is_empty() || count == 0 {
-        return parts;
+        return;
     }
     // Weights that are negative or not finite count as 0; the rest are
     // normalised, so the quotas never exceed the count. All zero: equal shares.
-    let clean: Vec<f64> = weights.iter().map(|&w| if w.is_finite() && w > 0.0 { w } else { 0.0 }).collect();
-    let sum: f64 = clean.iter().sum();
-    let share = |j: usize| if sum > 0.0 && sum.is_finite() { clean[j] / sum } else { 1.0 / clean.len() as f64 };
-    let mut fractions: Vec<(usize, f64)> = Vec::with_capacity(weights.len());
+    let clean = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
+    let sum: f64 = weights.iter().map(|&w| clean(w)).sum();
+    let share = |j: usize| if sum > 0.0 && sum.is_finite() { clean(weights[j]) / sum } else { 1.0 / weights.len() as f64 };
+    fractions.clear();
     let mut assigned = 0u64;
     for (j, part) in parts.iter_mut().enumerate() {
         let quota = count as f64 * share(j);
@@ -67,7 +75,14 @@ pub fn largest_remainder(count: u64, weights: &[f64]) -> Vec<u64> {
         // Usually `left < n`; the division covers weights that summed to less than 1.
         parts[j] += left / n + u64::from((k as u64) < left % n);
     }
-    parts
+}
+
+/// Buffers for splitting one unit's counts (one per task).
+#[derive(Default)]
+struct Scratch {
+    weights: Vec<f64>,
+    parts: Vec<u64>,
+    fractions: Vec<(usize, f64)>,
 }
 
 /// Counts per target, and what could not be placed.
@@ -138,11 +153,14 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
     assert_eq!(votes.len(), crosswalk.units.len(), "one crosswalk row per unit");
     // Per target and column, and which targets received a share: one
     // parallel pass, each thread summing into its own table.
-    let (per_target, received) = (0..crosswalk.units.len())
+    // (Each task sums at least a thousand units: every table costs a
+    // zeroing and a merge.)
+    let (per_target, received, _) = (0..crosswalk.units.len())
         .into_par_iter()
+        .with_min_len(1024)
         .fold(
-            || (vec![0u64; n_targets * width], vec![false; n_targets]),
-            |(mut acc, mut received), u| {
+            || (vec![0u64; n_targets * width], vec![false; n_targets], Scratch::default()),
+            |(mut acc, mut received, mut scratch), u| {
                 let weights = &crosswalk.units[u].weights;
                 let row = votes.row(u);
                 for &(t, w) in weights {
@@ -156,27 +174,31 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
                         }
                     }
                     _ => {
-                        let w: Vec<f64> = weights.iter().map(|p| p.1).collect();
+                        let Scratch { weights: w, parts, fractions } = &mut scratch;
+                        w.clear();
+                        w.extend(weights.iter().map(|p| p.1));
+                        parts.resize(w.len(), 0);
                         for (c, &v) in row.iter().enumerate() {
-                            for (part, (t, _)) in largest_remainder(v, &w).into_iter().zip(weights) {
+                            largest_remainder_into(v, w, parts, fractions);
+                            for (&part, (t, _)) in parts.iter().zip(weights) {
                                 acc[t * width + c] += part;
                             }
                         }
                     }
                 }
-                (acc, received)
+                (acc, received, scratch)
             },
         )
         .reduce(
-            || (vec![0u64; n_targets * width], vec![false; n_targets]),
-            |(mut a, mut ra), (b, rb)| {
+            || (vec![0u64; n_targets * width], vec![false; n_targets], Scratch::default()),
+            |(mut a, mut ra, s), (b, rb, _)| {
                 for (x, y) in a.iter_mut().zip(b) {
                     *x += y;
                 }
                 for (x, y) in ra.iter_mut().zip(rb) {
                     *x |= y;
                 }
-                (a, ra)
+                (a, ra, s)
             },
         );
     let unallocated_units: Vec<usize> =
