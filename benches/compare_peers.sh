@@ -7,8 +7,10 @@
 #
 #   benches/compare_peers.sh [RUNS] [PAIRS...]
 #
-# RUNS defaults to 3; PAIRS from england london synth100k synth10k (default:
-# all). Needs hyperfine, python3 with tobler, maup and geopandas (see
+# RUNS (default 3) runs of each peer after one warm-up; notional and its
+# parse-only baseline, which take a fraction of a second, get three warm-ups
+# and 5 x RUNS runs. Times are medians. PAIRS from england london synth100k
+# synth10k (default: all). Needs hyperfine, python3 with tobler, maup and geopandas (see
 # ../shared/bench/README.md) and ../shared beside the project; builds the
 # release binary first. Results go to target/compare/.
 set -euo pipefail
@@ -38,18 +40,19 @@ for pair in "${pairs[@]}"; do
     s=$data/$seats.geojson
     echo
     echo "## $wards -> $seats"
-    (cd "$bench" && hyperfine -N -w1 -r "$runs" --style basic --export-json "$out/$pair.json" \
+    (cd "$bench" && hyperfine -N -w3 -r $((5 * runs)) --style basic --export-json "$out/$pair-notional.json" \
         -n notional "$bin apportion $w $s -o $out/$pair-notional -q" \
-        -n parse-only "$bin apportion $w $s --parse-only" \
+        -n parse-only "$bin apportion $w $s --parse-only" >/dev/null 2>&1)
+    (cd "$bench" && hyperfine -N -w1 -r "$runs" --style basic --export-json "$out/$pair-peers.json" \
         -n tobler "python3 peers.py tobler $w $s $out/$pair-tobler.csv" \
         -n maup "python3 peers.py maup $w $s $out/$pair-maup.csv" \
         -n overlay "python3 peers.py overlay $w $s $out/$pair-overlay.csv" >/dev/null 2>&1)
-    python3 - "$out/$pair.json" <<'PY'
+    python3 - "$out/$pair-notional.json" "$out/$pair-peers.json" <<'PY'
 import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-t = {k: v["mean"] for k, v in r.items()}
+r = {x["command"]: x for f in sys.argv[1:] for x in json.load(open(f))["results"]}
+t = {k: v["median"] for k, v in r.items()}
 for k, v in r.items():
-    print(f"  {k:10s} {v['mean']:8.3f} s ± {v['stddev'] or 0:.3f}")
+    print(f"  {k:10s} median {v['median']:8.3f} s (mean {v['mean']:.3f} ± {v['stddev'] or 0:.3f}, {len(v['times'])} runs)")
 peers = {k: t[k] for k in ("tobler", "maup", "overlay")}
 fastest = min(peers, key=peers.get)
 print(f"  notional is {peers[fastest] / t['notional']:.1f}x faster than the fastest peer ({fastest}); "

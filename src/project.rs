@@ -71,7 +71,7 @@
 
 use crate::error::{Error, Result};
 use crate::read::Layer;
-use geo::{Coord, CoordsIter, LineString, MapCoords, MapCoordsInPlace, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MapCoords, MapCoordsInPlace, MultiPolygon, Polygon};
 use proj4rs::proj::Proj;
 use proj4rs::transform::{transform, Transform, TransformClosure};
 use rayon::prelude::*;
@@ -139,13 +139,17 @@ pub fn detect(layer: &Layer) -> Result<Detected> {
 /// ```
 pub fn detect_stated(layer: &Layer, stated: Option<Crs>) -> Result<Detected> {
     let src = &layer.source_name;
-    let (mut min, mut max) = (Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN });
-    for f in &layer.features {
-        for c in f.geometry.coords_iter() {
-            min = Coord { x: min.x.min(c.x), y: min.y.min(c.y) };
-            max = Coord { x: max.x.max(c.x), y: max.y.max(c.y) };
-        }
-    }
+    let none = (Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN });
+    let merge = |(a, b): (Coord, Coord), (c, d): (Coord, Coord)| {
+        (Coord { x: a.x.min(c.x), y: a.y.min(c.y) }, Coord { x: b.x.max(d.x), y: b.y.max(d.y) })
+    };
+    let (min, max) = layer
+        .features
+        .par_iter()
+        .flat_map_iter(|f| f.geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())))
+        .filter_map(|ring| crate::index::bounds(&ring.0))
+        .map(|r| (r.min(), r.max()))
+        .reduce(|| none, merge);
     let has_coords = min.x <= max.x;
     let looks_lonlat = has_coords && min.x >= -180.0 && max.x <= 180.0 && min.y >= -90.0 && max.y <= 90.0;
     let looks_bng =
