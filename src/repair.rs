@@ -68,6 +68,9 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
     found.into_iter().flatten().collect()
 }
 
+/// A ring's place in its geometry: (polygon, ring within it).
+type Place = (usize, usize);
+
 /// The first thing found that makes areas and overlays wrong, in about
 /// linear time: two segments that cross or overlap (meeting at a shared vertex
 /// is fine), a hole outside its exterior, a part inside another, a ring under
@@ -77,7 +80,8 @@ fn first_problem(g: &MultiPolygon<f64>, buffers: &mut Buffers) -> Option<String>
     if g.0.is_empty() {
         return None;
     }
-    let mut rings: Vec<(&[Coord<f64>], (usize, usize))> = Vec::new();
+    // Each ring with its (polygon, ring) numbers.
+    let mut rings: Vec<(&[Coord<f64>], Place)> = Vec::new();
     for (p, poly) in g.iter().enumerate() {
         for (r, ring) in std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate() {
             if ring.0.len() < 4 {
@@ -217,6 +221,7 @@ fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Opt
     // No more cells than twice the edges: wider where the extent needs it.
     let area = (hi.x - lo.x) * (hi.y - lo.y);
     let size = (2.0 * median).max((area / (2.0 * b.edges.len() as f64)).sqrt()).max((hi.x - lo.x).max(hi.y - lo.y) / 1e6);
+    #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN too
     if !(size > 0.0) {
         return None; // every vertex the same point: nothing can cross
     }

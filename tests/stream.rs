@@ -125,8 +125,8 @@ fn collection(seed: u64, n: usize, pretty: bool) -> String {
         features.push(format!("{ind}{f}"));
     }
     let sep = if pretty { ",\n" } else { "," };
-    let head = if seed % 2 == 0 { r#""type":"FeatureCollection","name":"t","#.to_string() } else { String::new() };
-    let tail = if seed % 2 == 0 {
+    let head = if seed.is_multiple_of(2) { r#""type":"FeatureCollection","name":"t","#.to_string() } else { String::new() };
+    let tail = if seed.is_multiple_of(2) {
         String::new()
     } else {
         r#","type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},"bbox":[-3,50,0,53]"#.to_string()

@@ -70,6 +70,8 @@ fn round(x: f64, scale: f64) -> f64 {
 /// value (`51.5`, `-0.069626`, `0.0`), from its integer count of millionths.
 fn write_micro(buf: &mut Vec<u8>, x: f64, (int, float): &mut (itoa::Buffer, ryu::Buffer)) {
     let millionths = (x * 1e6).round();
+    // (Written so that NaN takes this branch too.)
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     if !(millionths.abs() < 9e15) {
         buf.extend_from_slice(float.format(round(x, 1e6)).as_bytes());
         return;
@@ -86,7 +88,7 @@ fn write_micro(buf: &mut Vec<u8>, x: f64, (int, float): &mut (itoa::Buffer, ryu:
         return;
     }
     let mut digits = 6;
-    while frac % 10 == 0 {
+    while frac.is_multiple_of(10) {
         frac /= 10;
         digits -= 1;
     }

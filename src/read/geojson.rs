@@ -278,7 +278,7 @@ fn convert_geometry(
             ))
         }
     };
-    let mut raw: Vec<Vec<Vec<Coord<f64>>>> = Vec::with_capacity(polygons.len());
+    let mut raw: super::scan::Polygons = Vec::with_capacity(polygons.len());
     for (p, rings) in polygons.into_iter().enumerate() {
         let mut poly = Vec::with_capacity(rings.len());
         for (r, ring) in rings.iter().enumerate() {
@@ -311,7 +311,7 @@ fn convert_geometry(
 pub(crate) fn build_multipolygon(
     src: &str,
     place: &dyn std::fmt::Display,
-    polygons: Vec<Vec<Vec<Coord<f64>>>>,
+    polygons: super::scan::Polygons,
     expect_area: bool,
     warnings: &mut Vec<String>,
 ) -> Result<MultiPolygon<f64>> {

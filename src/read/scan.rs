@@ -26,8 +26,11 @@ use std::borrow::Cow;
 /// rings (`None` for a `null` geometry).
 pub(crate) struct Scanned {
     pub(crate) properties: Properties,
-    pub(crate) rings: Option<Vec<Vec<Vec<Coord<f64>>>>>,
+    pub(crate) rings: Option<Polygons>,
 }
+
+/// Polygons of rings of coordinates, as GeoJSON nests them.
+pub(crate) type Polygons = Vec<Vec<Vec<Coord<f64>>>>;
 
 /// Scans the Feature object starting at byte `pos` (after any whitespace);
 /// returns it and the byte after it.
@@ -261,7 +264,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A MultiPolygon's coordinates: a non-empty array of polygons.
-    fn multi(&mut self) -> Option<Vec<Vec<Vec<Coord<f64>>>>> {
+    fn multi(&mut self) -> Option<Polygons> {
         self.expect(b'[')?;
         let mut polygons = Vec::with_capacity(1);
         loop {
@@ -274,7 +277,7 @@ impl<'a> Scanner<'a> {
 
     /// Coordinates whose depth is not yet known (`coordinates` came before
     /// `type`): a polygon (depth 3) or a multipolygon (depth 4).
-    fn any_depth(&mut self) -> Option<(bool, Vec<Vec<Vec<Coord<f64>>>>)> {
+    fn any_depth(&mut self) -> Option<(bool, Polygons)> {
         let save = self.pos;
         self.expect(b'[')?;
         self.expect(b'[')?;
@@ -285,7 +288,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// A geometry object (Polygon or MultiPolygon), or `null`.
-    fn geometry(&mut self) -> Option<Option<Vec<Vec<Vec<Coord<f64>>>>>> {
+    fn geometry(&mut self) -> Option<Option<Polygons>> {
         if self.peek()? == b'n' {
             return self.literal(b"null").map(|_| None);
         }

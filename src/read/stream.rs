@@ -34,7 +34,7 @@ const MIN_CHUNK: usize = 1 << 18;
 pub(crate) struct RawFeature {
     pub(crate) properties: Properties,
     /// `None` for a `null` (or absent) geometry; else polygons of rings.
-    pub(crate) rings: Option<Vec<Vec<Vec<Coord<f64>>>>>,
+    pub(crate) rings: Option<super::scan::Polygons>,
     /// The feature's id, checked as [`feature_id`] does (uniqueness is the
     /// builder's).
     pub(crate) id: String,

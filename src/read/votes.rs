@@ -117,7 +117,7 @@ impl VoteTable {
             let fractional: Vec<&str> = keys
                 .iter()
                 .copied()
-                .filter(|k| layer.features.iter().any(|f| f.properties.get(*k).and_then(Value::as_f64).is_some_and(|x| x.fract() != 0.0)))
+                .filter(|k| layer.features.iter().any(|f| f.properties.get(k).and_then(Value::as_f64).is_some_and(|x| x.fract() != 0.0)))
                 .collect();
             let why = if fractional.is_empty() { String::new() } else { format!("; {} hold fractions, not whole votes", fractional.join(", ")) };
             return Err(Error::Mismatch(format!(
