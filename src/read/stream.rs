@@ -21,7 +21,6 @@
 use super::geojson::{feature_id, LayerBuilder};
 use super::properties::Properties;
 use crate::error::Result;
-use geo::Coord;
 use rayon::prelude::*;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
