@@ -13,7 +13,7 @@ use crate::read::Layer;
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::coordinate_position::CoordPos;
 use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::{Area, BoundingRect, Coord, Intersects, Line, MakeValid, MultiPolygon, Rect};
+use geo::{Area, Coord, Line, MakeValid, MultiPolygon, Rect};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -117,14 +117,26 @@ fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
     if g.0.len() < 2 {
         return None;
     }
-    let boxes: Vec<Option<Rect<f64>>> = g.0.iter().map(|p| p.exterior().bounding_rect()).collect();
+    // Rings do not cross (that was checked first), so a part with a vertex
+    // inside part j lies wholly in it, box and all: only parts whose boxes
+    // lie in j's box are candidates, found among the parts sorted by west edge.
+    let boxes: Vec<Option<Rect<f64>>> = g.0.iter().map(|p| crate::index::bounds(&p.exterior().0)).collect();
+    let mut by_west: Vec<(f64, usize)> = boxes.iter().enumerate().filter_map(|(i, b)| b.map(|b| (b.min().x, i))).collect();
+    by_west.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut found: Option<(usize, usize)> = None;
     for (j, b) in g.0.iter().enumerate() {
         let Some(bj) = boxes[j] else { continue };
-        let near: Vec<usize> = (0..g.0.len()).filter(|&i| i != j && boxes[i].is_some_and(|bi| bi.intersects(&bj))).collect();
+        let from = by_west.partition_point(|&(x, _)| x < bj.min().x);
+        let to = by_west.partition_point(|&(x, _)| x <= bj.max().x);
+        let mut near: Vec<usize> = by_west[from..to]
+            .iter()
+            .map(|&(_, i)| i)
+            .filter(|&i| i != j && boxes[i].is_some_and(|bi| within(bi, bj)))
+            .collect();
         if near.is_empty() {
             continue;
         }
+        near.sort_unstable();
         let points: Vec<Coord<f64>> = near.iter().map(|&i| g.0[i].exterior().0[0]).collect();
         let mut inside: Vec<bool> = ring_positions(&b.exterior().0, &points).iter().map(|&at| at == CoordPos::Inside).collect();
         for hole in b.interiors() {
@@ -137,6 +149,11 @@ fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
         }
     }
     found
+}
+
+/// Whether box `a` lies in box `b`, edges included.
+fn within(a: Rect<f64>, b: Rect<f64>) -> bool {
+    a.min().x >= b.min().x && a.min().y >= b.min().y && a.max().x <= b.max().x && a.max().y <= b.max().y
 }
 
 /// Where each of `points` lies against the closed ring `ring`: inside (a
@@ -196,7 +213,7 @@ struct Buffers {
 
 /// The first crossing or overlap of two edges of `rings` (each closed, with
 /// a label), found on a uniform grid: cells twice the median edge length
-/// wide (fewer where the extent would need more than two per edge), each
+/// wide (from a sample; fewer where the extent would need more than two per edge), each
 /// edge filed under every cell its box meets (a counting sort), and the edges
 /// filed under one cell tested pairwise. Two edges whose boxes meet share a
 /// cell (the map to cells is monotone), so every pair a brute-force test
@@ -204,18 +221,20 @@ struct Buffers {
 /// in practice.
 fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Option<(Coord<f64>, L, L)> {
     b.edges.clear();
+    let (mut lo, mut hi) = (Coord { x: f64::INFINITY, y: f64::INFINITY }, Coord { x: f64::NEG_INFINITY, y: f64::NEG_INFINITY });
     for (r, (ring, _)) in rings.iter().enumerate() {
         b.edges.extend(ring.windows(2).map(|w| (Line::new(w[0], w[1]), r as u32)));
-    }
-    let (first, _) = *b.edges.first()?;
-    let (mut lo, mut hi) = (first.start, first.start);
-    b.lengths.clear();
-    for (l, _) in &b.edges {
-        for c in [l.start, l.end] {
-            (lo, hi) = (Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) });
+        if let Some(r) = crate::index::bounds(ring) {
+            (lo, hi) = (Coord { x: lo.x.min(r.min().x), y: lo.y.min(r.min().y) }, Coord { x: hi.x.max(r.max().x), y: hi.y.max(r.max().y) });
         }
-        b.lengths.push((l.end.x - l.start.x).abs().max((l.end.y - l.start.y).abs()));
     }
+    if b.edges.is_empty() {
+        return None;
+    }
+    // The median edge length, from a sample of at most 257 edges.
+    let step = (b.edges.len() / 256).max(1);
+    b.lengths.clear();
+    b.lengths.extend(b.edges.iter().step_by(step).map(|(l, _)| (l.end.x - l.start.x).abs().max((l.end.y - l.start.y).abs())));
     let mid = b.lengths.len() / 2;
     let median = *b.lengths.select_nth_unstable_by(mid, f64::total_cmp).1;
     // No more cells than twice the edges: wider where the extent needs it.
