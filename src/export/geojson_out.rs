@@ -100,7 +100,7 @@ fn write_micro(buf: &mut Vec<u8>, x: f64, (int, float): &mut (itoa::Buffer, ryu:
 /// Writes a FeatureCollection of `n` features, each rendered by `feature`
 /// (with [`write_feature`]) in parallel, in order.
 pub(crate) fn feature_collection(n: usize, out: &mut impl Write, feature: impl Fn(usize, &mut Vec<u8>) + Sync) -> io::Result<()> {
-    const CHUNK: usize = 64;
+    const CHUNK: usize = 16;
     let chunks: Vec<Vec<u8>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {

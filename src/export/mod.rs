@@ -58,12 +58,13 @@ pub(crate) fn write_rows(
     out: &mut impl Write,
     render: impl Fn(Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
-    const CHUNK: usize = 4096;
-    let chunks: Vec<io::Result<Vec<u8>>> = (0..n.div_ceil(CHUNK))
+    // Enough chunks for every thread to take several, none tiny.
+    let chunk = (n / (8 * rayon::current_num_threads())).clamp(256, 65_536);
+    let chunks: Vec<io::Result<Vec<u8>>> = (0..n.div_ceil(chunk))
         .into_par_iter()
         .map(|c| {
             let mut buf = Vec::new();
-            render(c * CHUNK..((c + 1) * CHUNK).min(n), &mut buf)?;
+            render(c * chunk..((c + 1) * chunk).min(n), &mut buf)?;
             Ok(buf)
         })
         .collect();
