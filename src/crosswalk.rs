@@ -239,7 +239,7 @@ fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex, cells: &Cells, scratch
     if let Some(t) = cells.whole(bbox) {
         return UnitWeights::whole(t);
     }
-    // Most wards sit well inside one seat: no edge of it near the ward's box,
+    // Else the exact test of the same: no edge of a seat near the ward's box,
     // and the ward's first vertex inside. That needs no further preparation.
     let first = unit.iter().find_map(|p| p.exterior().0.first().copied()).unwrap_or(bbox.min());
     let mut candidates = std::mem::take(&mut scratch.candidates);

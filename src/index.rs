@@ -1,14 +1,16 @@
 //! Step 3 of the pipeline: **index** the targets (new seats) so that each unit
 //! meets only the targets near it.
 //!
-//! [`TargetIndex`] holds an R-tree of target bounding boxes and, per target, an
-//! R-tree of its boundary in [`Chain`]s (runs of [`CHAIN`] consecutive edges
-//! under one box). One structure serves both questions a unit asks: which
-//! target edges pass near it (a box query), and whether a point is inside
-//! (a winding number over the chains that a ray from the point crosses).
-//! Together they decide most unit–target pairs (wholly inside / wholly
-//! outside) without an overlay, and let [`crate::overlap`] measure the rest
-//! from the few edges near the unit.
+//! [`TargetIndex`] holds an R-tree (rstar) of target bounding boxes and, per
+//! target, its boundary in [`Chain`]s (runs of up to [`CHAIN`] consecutive
+//! edges under one box) under a [`ChainTree`] of boxes in ring order. One
+//! structure serves both questions a unit asks: which target edges pass near
+//! it (a box query), and whether a point is inside (a winding number over the
+//! chains that a ray from the point crosses). Together they decide most
+//! unit–target pairs (wholly inside / wholly outside) without an overlay, and
+//! let [`crate::overlap`] measure the rest from the few edges near the unit.
+//! For many small units, [`Cells`] adds a raster that places most nested
+//! units without a query.
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Area, BoundingRect, Coord, MultiPolygon, Rect};
@@ -16,7 +18,7 @@ use geo::orient::{Direction, Orient};
 use crate::overlap::{is_oriented, ring_twice_area};
 use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{RTree, RTreeObject, AABB};
+use rstar::{RTree, AABB};
 
 pub use crate::cells::Cells;
 pub use crate::chain_tree::ChainTree;
@@ -56,12 +58,6 @@ pub struct Chain {
     pub end: u32,
 }
 
-impl RTreeObject for Chain {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners([self.rect.min().x, self.rect.min().y], [self.rect.max().x, self.rect.max().y])
-    }
-}
 
 /// Appends the chains of one closed ring (first vertex repeated last) to `out`.
 /// A chain ends after [`CHAIN`] edges, or sooner when its box would grow past

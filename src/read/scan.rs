@@ -134,35 +134,29 @@ impl<'a> Scanner<'a> {
         Some(k)
     }
 
-    /// The extent of a JSON number at the cursor (strict grammar), with its
-    /// value when it is an integer that fits 64 bits.
+    /// The extent of a JSON number at the cursor (strict grammar), and
+    /// whether it is an integer (no fraction, no exponent).
     fn number_token(&mut self) -> Option<(usize, usize, bool)> {
         let b = self.b;
         let start = self.pos;
+        // One or more digits from `i`: the index after them.
+        let digits = |i: usize| {
+            let end = i + b[i.min(b.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
+            (end > i).then_some(end)
+        };
         let mut i = start;
         if b.get(i) == Some(&b'-') {
             i += 1;
         }
         match b.get(i)? {
             b'0' => i += 1,
-            b'1'..=b'9' => {
-                while b.get(i).is_some_and(u8::is_ascii_digit) {
-                    i += 1;
-                }
-            }
+            b'1'..=b'9' => i = digits(i)?,
             _ => return None,
         }
         let mut integer = true;
         if b.get(i) == Some(&b'.') {
             integer = false;
-            i += 1;
-            let d = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == d {
-                return None;
-            }
+            i = digits(i + 1)?;
         }
         if let Some(b'e' | b'E') = b.get(i) {
             integer = false;
@@ -170,13 +164,7 @@ impl<'a> Scanner<'a> {
             if let Some(b'+' | b'-') = b.get(i) {
                 i += 1;
             }
-            let d = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == d {
-                return None;
-            }
+            i = digits(i)?;
         }
         self.pos = i;
         Some((start, i, integer))
@@ -251,28 +239,26 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A polygon: a non-empty array of rings.
-    fn polygon(&mut self) -> Option<Vec<Vec<Coord<f64>>>> {
+    /// A non-empty array of what `item` reads.
+    fn array<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         self.expect(b'[')?;
-        let mut rings = Vec::with_capacity(1);
+        let mut out = Vec::with_capacity(1);
         loop {
-            rings.push(self.ring()?);
+            out.push(item(self)?);
             if !self.more(b']')? {
-                return Some(rings);
+                return Some(out);
             }
         }
     }
 
+    /// A polygon: a non-empty array of rings.
+    fn polygon(&mut self) -> Option<Vec<Vec<Coord<f64>>>> {
+        self.array(Self::ring)
+    }
+
     /// A MultiPolygon's coordinates: a non-empty array of polygons.
     fn multi(&mut self) -> Option<Polygons> {
-        self.expect(b'[')?;
-        let mut polygons = Vec::with_capacity(1);
-        loop {
-            polygons.push(self.polygon()?);
-            if !self.more(b']')? {
-                return Some(polygons);
-            }
-        }
+        self.array(Self::polygon)
     }
 
     /// Coordinates whose depth is not yet known (`coordinates` came before

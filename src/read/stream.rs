@@ -1,7 +1,7 @@
 //! The fast path of [`read_layer`](super::read_layer): a GeoJSON
 //! FeatureCollection parsed straight into geo types, its features in parallel.
 //!
-//! - **No intermediate tree.** Each feature is deserialised (serde_json)
+//! - **No intermediate tree.** Each feature is scanned ([`super::scan`])
 //!   into its properties and its rings as `Vec<Coord>`, which become the
 //!   geometry's `LineString`s without another copy; the generic
 //!   `serde_json::Value` and `geojson` trees are never built.
