@@ -127,6 +127,26 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A non-empty object: `member` reads each member's value, given its name.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.expect(b'{')?;
+        if self.peek()? == b'}' {
+            return None;
+        }
+        loop {
+            let k = self.key()?;
+            member(self, &k)?;
+            if !self.more(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// Any value, checked by serde_json and dropped.
+    fn skip(&mut self) -> Option<()> {
+        self.delegate::<serde::de::IgnoredAny>().map(|_| ())
+    }
+
     /// A member name and its colon.
     fn key(&mut self) -> Option<Cow<'a, str>> {
         let k = self.string()?;
@@ -278,32 +298,23 @@ impl<'a> Scanner<'a> {
         if self.peek()? == b'n' {
             return self.literal(b"null").map(|_| None);
         }
-        self.expect(b'{')?;
         let (mut kind, mut coords) = (None::<Cow<str>>, None);
-        if self.peek()? == b'}' {
-            return None;
-        }
-        loop {
-            let k = self.key()?;
-            match &*k {
-                "type" if kind.is_none() => kind = Some(self.string()?),
+        self.object(|s, k| {
+            match k {
+                "type" if kind.is_none() => kind = Some(s.string()?),
                 "coordinates" if coords.is_none() => {
                     coords = Some(match kind.as_deref() {
-                        Some("Polygon") => (false, vec![self.polygon()?]),
-                        Some("MultiPolygon") => (true, self.multi()?),
+                        Some("Polygon") => (false, vec![s.polygon()?]),
+                        Some("MultiPolygon") => (true, s.multi()?),
                         Some(_) => return None,
-                        None => self.any_depth()?,
+                        None => s.any_depth()?,
                     })
                 }
                 "type" | "coordinates" => return None,
-                _ => {
-                    self.delegate::<serde::de::IgnoredAny>()?;
-                }
+                _ => s.skip()?,
             }
-            if !self.more(b'}')? {
-                break;
-            }
-        }
+            Some(())
+        })?;
         match (kind.as_deref(), coords) {
             (Some("Polygon"), Some((false, rings))) | (Some("MultiPolygon"), Some((true, rings))) => Some(Some(rings)),
             _ => None,
@@ -373,26 +384,17 @@ impl<'a> Scanner<'a> {
     /// A Feature object: `type` must be `Feature`; `properties` and
     /// `geometry` each at most once, `geometry` present.
     fn feature(&mut self, names: &mut Names) -> Option<Scanned> {
-        self.expect(b'{')?;
         let (mut kind, mut properties, mut geometry) = (None, None, None);
-        if self.peek()? == b'}' {
-            return None;
-        }
-        loop {
-            let k = self.key()?;
-            match &*k {
-                "type" if kind.is_none() => kind = Some(self.string()?),
-                "properties" if properties.is_none() => properties = Some(self.properties(names)?),
-                "geometry" if geometry.is_none() => geometry = Some(self.geometry()?),
+        self.object(|s, k| {
+            match k {
+                "type" if kind.is_none() => kind = Some(s.string()?),
+                "properties" if properties.is_none() => properties = Some(s.properties(names)?),
+                "geometry" if geometry.is_none() => geometry = Some(s.geometry()?),
                 "type" | "properties" | "geometry" => return None,
-                _ => {
-                    self.delegate::<serde::de::IgnoredAny>()?;
-                }
+                _ => s.skip()?,
             }
-            if !self.more(b'}')? {
-                break;
-            }
-        }
+            Some(())
+        })?;
         if kind.as_deref() != Some("Feature") {
             return None;
         }
