@@ -29,6 +29,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 const MIXED: u32 = u32::MAX;
 /// A cell outside every target.
 const OUTSIDE: u32 = u32::MAX - 1;
+/// A cell no edge enters, not yet labelled.
+const UNSET: u32 = u32::MAX - 2;
 
 /// The most cells a raster may have, and a unit's box may be tested against.
 const MAX_CELLS: f64 = 4_194_304.0;
@@ -107,7 +109,7 @@ impl Cells {
                 }
             }
         });
-        grid.labels = mixed.into_iter().map(|m| if m.into_inner() { MIXED } else { OUTSIDE }).collect();
+        grid.labels = mixed.into_iter().map(|m| if m.into_inner() { MIXED } else { UNSET }).collect();
         grid.label(index);
         grid
     }
@@ -140,11 +142,7 @@ impl Cells {
     /// Labels the unmixed cells row by row: a run takes the label of an
     /// unmixed cell below it, else one point-in-polygon test at its first cell.
     fn label(&mut self, index: &TargetIndex) {
-        const UNSET: u32 = u32::MAX - 2;
         let nx = self.nx;
-        for l in self.labels.iter_mut().filter(|l| **l == OUTSIDE) {
-            *l = UNSET;
-        }
         for j in 0..self.ny {
             let mut i = 0;
             while i < nx {

@@ -9,7 +9,7 @@
 //! Queries descend only into boxes that meet the query box and yield the
 //! chains in ring order.
 
-use crate::index::Chain;
+use crate::index::{union, Chain};
 use geo::{Intersects, Rect};
 
 /// Children per box.
@@ -36,22 +36,13 @@ pub struct ChainTree {
     levels: Vec<Vec<Rect<f64>>>,
 }
 
-fn union(boxes: &[Rect<f64>]) -> Rect<f64> {
-    boxes[1..].iter().fold(boxes[0], |a, b| {
-        Rect::new(
-            geo::Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-            geo::Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-        )
-    })
-}
-
 impl ChainTree {
     /// The tree over `chains` (kept in their order).
     pub fn new(chains: Vec<Chain>) -> Self {
         let mut levels: Vec<Vec<Rect<f64>>> = Vec::new();
         let mut below: Vec<Rect<f64>> = chains.iter().map(|c| c.rect).collect();
         while below.len() > FAN {
-            let up: Vec<Rect<f64>> = below.chunks(FAN).map(union).collect();
+            let up: Vec<Rect<f64>> = below.chunks(FAN).map(|c| c[1..].iter().fold(c[0], |a, &b| union(a, b))).collect();
             levels.push(below);
             below = up;
         }

@@ -58,7 +58,6 @@ pub struct Chain {
     pub end: u32,
 }
 
-
 /// Appends the chains of one closed ring (first vertex repeated last) to `out`.
 /// A chain ends after [`CHAIN`] edges, or sooner when its box would grow past
 /// an eighth of the ring's box (width plus height): a seat drawn with a few
@@ -98,6 +97,20 @@ pub fn bounds(coords: &[Coord<f64>]) -> Option<Rect<f64>> {
         (Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) })
     });
     Some(Rect::new(lo, hi))
+}
+
+/// The box around both `a` and `b`.
+///
+/// ```
+/// use geo::{coord, Rect};
+/// let u = notional::index::union(Rect::new(coord! {x: 0., y: 0.}, coord! {x: 1., y: 1.}), Rect::new(coord! {x: 2., y: -1.}, coord! {x: 3., y: 0.}));
+/// assert_eq!((u.min(), u.max()), (coord! {x: 0., y: -1.}, coord! {x: 3., y: 1.}));
+/// ```
+pub fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+        Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+    )
 }
 
 /// The winding number of the rings around `c`, from the chains that the ray

@@ -139,17 +139,14 @@ pub fn detect(layer: &Layer) -> Result<Detected> {
 /// ```
 pub fn detect_stated(layer: &Layer, stated: Option<Crs>) -> Result<Detected> {
     let src = &layer.source_name;
-    let none = (Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN });
-    let merge = |(a, b): (Coord, Coord), (c, d): (Coord, Coord)| {
-        (Coord { x: a.x.min(c.x), y: a.y.min(c.y) }, Coord { x: b.x.max(d.x), y: b.y.max(d.y) })
-    };
-    let (min, max) = layer
+    let extent = layer
         .features
         .par_iter()
         .flat_map_iter(|f| f.geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())))
         .filter_map(|ring| crate::index::bounds(&ring.0))
-        .map(|r| (r.min(), r.max()))
-        .reduce(|| none, merge);
+        .reduce_with(crate::index::union);
+    // No coordinates: an empty range (min above max).
+    let (min, max) = extent.map_or((Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN }), |r| (r.min(), r.max()));
     let has_coords = min.x <= max.x;
     let looks_lonlat = has_coords && min.x >= -180.0 && max.x <= 180.0 && min.y >= -90.0 && max.y <= 90.0;
     let looks_bng =

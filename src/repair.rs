@@ -221,16 +221,15 @@ struct Buffers {
 /// in practice.
 fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Option<(Coord<f64>, L, L)> {
     b.edges.clear();
-    let (mut lo, mut hi) = (Coord { x: f64::INFINITY, y: f64::INFINITY }, Coord { x: f64::NEG_INFINITY, y: f64::NEG_INFINITY });
+    let mut extent: Option<Rect<f64>> = None;
     for (r, (ring, _)) in rings.iter().enumerate() {
         b.edges.extend(ring.windows(2).map(|w| (Line::new(w[0], w[1]), r as u32)));
         if let Some(r) = crate::index::bounds(ring) {
-            (lo, hi) = (Coord { x: lo.x.min(r.min().x), y: lo.y.min(r.min().y) }, Coord { x: hi.x.max(r.max().x), y: hi.y.max(r.max().y) });
+            extent = Some(extent.map_or(r, |e| crate::index::union(e, r)));
         }
     }
-    if b.edges.is_empty() {
-        return None;
-    }
+    let extent = extent.filter(|_| !b.edges.is_empty())?;
+    let (lo, hi) = (extent.min(), extent.max());
     // The median edge length, from a sample of at most 257 edges.
     let step = (b.edges.len() / 256).max(1);
     b.lengths.clear();

@@ -55,6 +55,11 @@ impl Layer {
 /// dropped with a warning; a feature with `null` geometry is kept with an empty
 /// geometry and a warning. Coordinates must be finite.
 ///
+/// A FeatureCollection of Polygon and MultiPolygon features is parsed straight
+/// into geo types, its features in parallel (see `stream.rs`); anything else,
+/// including every malformed input, goes to [`read_layer_reference`], whose
+/// messages say what is wrong.
+///
 /// ```
 /// use notional::read::{read_layer, Input};
 /// let text = r#"{"type":"FeatureCollection","features":[
@@ -64,11 +69,6 @@ impl Layer {
 /// assert_eq!(layer.features[0].id, "A");
 /// assert_eq!(layer.features[0].name.as_deref(), Some("Alpha"));
 /// ```
-///
-/// A FeatureCollection of Polygon and MultiPolygon features is parsed straight
-/// into geo types, its features in parallel (see `stream.rs`); anything else,
-/// including every malformed input, goes to [`read_layer_reference`], whose
-/// messages say what is wrong.
 pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Result<Layer> {
     read_layer_streaming(input, id_field, name_field)
         .unwrap_or_else(|| read_layer_reference(input, id_field, name_field))
@@ -194,17 +194,13 @@ impl<'a> LayerBuilder<'a> {
         )
     }
 
-    /// Adds a feature; `geometry` is `None` when the feature has none.
     /// Properties from a parsed JSON object, names shared with the layer's
     /// other features.
     pub(crate) fn properties(&mut self, map: Map<String, Value>) -> Properties {
-        let mut p = Properties::with_capacity(map.len());
-        for (k, v) in map {
-            p.insert(self.names.get(&k), v);
-        }
-        p
+        Properties::from_map(map, &mut self.names)
     }
 
+    /// Adds a feature; `geometry` is `None` when the feature has none.
     pub(crate) fn push(&mut self, index: usize, id: String, properties: Properties, geometry: Option<MultiPolygon<f64>>) {
         let name = self.name_field.and_then(|f| match properties.get(f) {
             Some(Value::String(s)) => Some(s.clone()),

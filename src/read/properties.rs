@@ -87,7 +87,13 @@ impl std::ops::Index<&str> for Properties {
 
 impl From<Map<String, Value>> for Properties {
     fn from(map: Map<String, Value>) -> Self {
-        let mut names = Names::default();
+        Properties::from_map(map, &mut Names::default())
+    }
+}
+
+impl Properties {
+    /// A parsed JSON object's members, names shared through `names`.
+    pub(crate) fn from_map(map: Map<String, Value>, names: &mut Names) -> Self {
         let mut p = Properties::with_capacity(map.len());
         for (k, v) in map {
             p.insert(names.get(&k), v);
