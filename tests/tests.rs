@@ -2,6 +2,7 @@
 //! - `cells`: the raster that places small nested units and the tree of chain boxes, against the slow way round;
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
 //! - `readers`: input parsing and its error messages;
+//! - `export`: the map writer's coordinates against the plain way of writing them;
 //! - `property`: proptest conservation on random tilings;
 //! - `overlap`: proptest boundary-integration areas against the exact overlay;
 //! - `cli`: the binary end to end;
@@ -15,6 +16,7 @@ mod support;
 
 mod cells;
 mod cli;
+mod export;
 mod malformed;
 mod mutations;
 mod crosswalk;

@@ -66,35 +66,102 @@ fn round(x: f64, scale: f64) -> f64 {
     (x * scale).round() / scale
 }
 
-/// `x` rounded to six decimals, written as the shortest decimal of that
-/// value (`51.5`, `-0.069626`, `0.0`), from its integer count of millionths.
-fn write_micro(buf: &mut Vec<u8>, x: f64, (int, float): &mut (itoa::Buffer, ryu::Buffer)) {
-    let millionths = (x * 1e6).round();
+/// "000", "001", … "999".
+static THREE_DIGITS: [u8; 3000] = {
+    let mut t = [0u8; 3000];
+    let mut i = 0;
+    while i < 1000 {
+        t[3 * i] = b'0' + (i / 100) as u8;
+        t[3 * i + 1] = b'0' + (i / 10 % 10) as u8;
+        t[3 * i + 2] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Writes `x` rounded to six decimals as the shortest decimal of that value
+/// (`51.5`, `-0.069626`, `0.0`), from its integer count of millionths, into
+/// the end of `out`; returns where it starts. Values too large for that
+/// (|x| ≥ 9e9, or NaN) return `None`.
+#[inline]
+fn micro_into(x: f64, out: &mut [u8], mut end: usize) -> Option<usize> {
+    let millionths = x * 1e6;
+    let size = millionths.abs();
     // (Written so that NaN takes this branch too.)
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    if !(millionths.abs() < 9e15) {
-        buf.extend_from_slice(float.format(round(x, 1e6)).as_bytes());
-        return;
+    if !(size < 9e15) {
+        return None;
     }
-    let m = millionths.abs() as u64;
-    if millionths < 0.0 && m != 0 {
-        buf.push(b'-');
-    }
-    buf.extend_from_slice(int.format(m / 1_000_000).as_bytes());
-    buf.push(b'.');
-    let mut frac = m % 1_000_000;
+    // Rounded half away from zero, as `f64::round` (the difference from the
+    // truncation is exact below 2^52).
+    let whole = size as u64;
+    let m = whole + u64::from(size - whole as f64 >= 0.5);
+    let (mut int, frac) = (m / 1_000_000, (m % 1_000_000) as usize);
     if frac == 0 {
-        buf.push(b'0');
+        end -= 1;
+        out[end] = b'0';
+    } else {
+        // Six digits from two three-digit groups, then the trailing zeros dropped.
+        let mut digits = [0u8; 6];
+        digits[..3].copy_from_slice(&THREE_DIGITS[3 * (frac / 1000)..][..3]);
+        digits[3..].copy_from_slice(&THREE_DIGITS[3 * (frac % 1000)..][..3]);
+        let mut len = 6;
+        while len > 1 && digits[len - 1] == b'0' {
+            len -= 1;
+        }
+        end -= len;
+        out[end..end + len].copy_from_slice(&digits[..len]);
+    }
+    end -= 1;
+    out[end] = b'.';
+    loop {
+        end -= 1;
+        out[end] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    if millionths < 0.0 && m != 0 {
+        end -= 1;
+        out[end] = b'-';
+    }
+    Some(end)
+}
+
+/// Writes the position `[x,y]`, each rounded to six decimals ([`micro_into`];
+/// a larger value as ryu writes it rounded).
+fn write_position(buf: &mut Vec<u8>, c: geo::Coord<f64>) {
+    // Two numbers of at most 18 bytes (sign, 10 digits, point, 6 digits), a
+    // comma and brackets; x is first written at the end of the first 28.
+    let mut out = [0u8; 56];
+    let mut end = out.len() - 1;
+    out[end] = b']';
+    let (Some(y), Some(x)) = (micro_into(c.y, &mut out, end), micro_into(c.x, &mut out[..28], 28)) else {
+        let number = |buf: &mut Vec<u8>, v: f64| {
+            let mut out = [0u8; 24];
+            match micro_into(v, &mut out, 24) {
+                Some(start) => buf.extend_from_slice(&out[start..]),
+                None => buf.extend_from_slice(ryu::Buffer::new().format(round(v, 1e6)).as_bytes()),
+            }
+        };
+        buf.push(b'[');
+        number(buf, c.x);
+        buf.push(b',');
+        number(buf, c.y);
+        buf.push(b']');
         return;
-    }
-    let mut digits = 6;
-    while frac.is_multiple_of(10) {
-        frac /= 10;
-        digits -= 1;
-    }
-    let text = int.format(frac);
-    buf.extend(std::iter::repeat_n(b'0', digits - text.len()));
-    buf.extend_from_slice(text.as_bytes());
+    };
+    end = y;
+    end -= 1;
+    out[end] = b',';
+    // x was written at the end of the first 28 bytes: move it next to y.
+    let len = 28 - x;
+    out.copy_within(x..28, end - len);
+    end -= len;
+    end -= 1;
+    out[end] = b'[';
+    buf.extend_from_slice(&out[end..]);
 }
 
 /// Writes a FeatureCollection of `n` features, each rendered by `feature`
@@ -127,18 +194,16 @@ pub(crate) fn feature_collection(n: usize, out: &mut impl Write, feature: impl F
 pub(crate) fn write_feature(buf: &mut Vec<u8>, properties: &Map<String, Value>, geometry: &MultiPolygon<f64>) {
     let oriented: Cow<MultiPolygon<f64>> =
         if is_oriented(geometry) { Cow::Borrowed(geometry) } else { Cow::Owned(geometry.orient(Direction::Default)) };
-    let mut number = (itoa::Buffer::new(), ryu::Buffer::new());
-    let mut coord = |buf: &mut Vec<u8>, x: f64| write_micro(buf, x, &mut number);
-    let polygon = |buf: &mut Vec<u8>, p: &Polygon<f64>, coord: &mut dyn FnMut(&mut Vec<u8>, f64)| {
+    let polygon = |buf: &mut Vec<u8>, p: &Polygon<f64>| {
         buf.push(b'[');
         for (r, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
             buf.extend_from_slice(if r == 0 { b"[" } else { b",[" });
-            for (v, c) in ring.0.iter().enumerate() {
-                buf.extend_from_slice(if v == 0 { b"[" } else { b",[" });
-                coord(buf, c.x);
-                buf.push(b',');
-                coord(buf, c.y);
-                buf.push(b']');
+            buf.reserve(ring.0.len() * 24);
+            for (v, &c) in ring.0.iter().enumerate() {
+                if v > 0 {
+                    buf.push(b',');
+                }
+                write_position(buf, c);
             }
             buf.push(b']');
         }
@@ -148,7 +213,7 @@ pub(crate) fn write_feature(buf: &mut Vec<u8>, properties: &Map<String, Value>, 
     match oriented.0.as_slice() {
         [one] => {
             buf.extend_from_slice(br#"{"type":"Polygon","coordinates":"#);
-            polygon(buf, one, &mut coord);
+            polygon(buf, one);
         }
         many => {
             buf.extend_from_slice(br#"{"type":"MultiPolygon","coordinates":["#);
@@ -156,7 +221,7 @@ pub(crate) fn write_feature(buf: &mut Vec<u8>, properties: &Map<String, Value>, 
                 if i > 0 {
                     buf.push(b',');
                 }
-                polygon(buf, p, &mut coord);
+                polygon(buf, p);
             }
             buf.push(b']');
         }
