@@ -49,6 +49,34 @@ pub(crate) struct Scratch {
     ring: Vec<Coord<f64>>,
 }
 
+/// 10⁰ … 10⁸ as integers.
+const POW10_INT: [u64; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
+/// The run of ASCII digits at `b[i..]`, up to eight of them, read at once
+/// from one 8-byte load (SWAR): `(value, count)`, with `count` 0 to 8.
+/// `None` when fewer than eight bytes remain (the caller reads them one at a
+/// time). Borrows and carries of the per-byte arithmetic only run towards
+/// later bytes, so they never reach a digit before the first non-digit.
+#[inline]
+fn eight_digits(b: &[u8], i: usize) -> Option<(u64, usize)> {
+    let chunk: [u8; 8] = b.get(i..i + 8)?.try_into().ok()?;
+    let x = u64::from_le_bytes(chunk);
+    // Per byte, x − '0', and a high bit set wherever that is not 0–9.
+    let d = x.wrapping_sub(0x3030_3030_3030_3030);
+    let not_digit = (d | d.wrapping_add(0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080;
+    let n = (not_digit.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return Some((0, 0));
+    }
+    // Keep the n digits (the first in the lowest byte) as the high bytes,
+    // then combine pairs, quads and octets.
+    let v = d << (8 * (8 - n));
+    let v = (v & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561) >> 8;
+    let v = (v & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601) >> 16;
+    let v = (v & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001) >> 32;
+    Some((v, n))
+}
+
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
     1e21, 1e22,
@@ -211,6 +239,11 @@ impl<'a> Scanner<'a> {
         if b.get(i) == Some(&b'.') {
             i += 1;
             let f = i;
+            // Up to eight digits at once, then one at a time.
+            if let Some((value, n)) = eight_digits(b, i) {
+                m = m.wrapping_mul(POW10_INT[n]).wrapping_add(value);
+                i += n;
+            }
             while let Some(&c @ b'0'..=b'9') = b.get(i) {
                 m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
                 i += 1;
