@@ -199,16 +199,43 @@ fn ring_positions(ring: &[Coord<f64>], points: &[Coord<f64>]) -> Vec<CoordPos> {
 /// Reusable buffers of the crossing test (one set per thread).
 #[derive(Default)]
 struct Buffers {
-    /// Every edge, with the number of its ring.
-    edges: Vec<(Line<f64>, u32)>,
+    /// Every vertex of every ring, ring after ring; edge `k` joins vertices
+    /// `k` and `k + 1` (and is one only when both are of the same ring).
+    points: Vec<Coord<f64>>,
+    /// Where each ring's vertices start in `points`, and one past the last.
+    ring_starts: Vec<u32>,
+    /// Each vertex's cell (column, row).
+    cells: Vec<[u32; 2]>,
+    /// Each edge's box (west, south, east, north), by its first vertex.
+    boxes: Vec<[f64; 4]>,
     /// The edges filed under each cell: cell `c`'s are
     /// `filed[starts[c]..starts[c + 1]]`.
     starts: Vec<u32>,
     filed: Vec<u32>,
-    /// Each edge's box, and the cells it meets (x from, to; y from, to).
-    boxes: Vec<(Coord<f64>, Coord<f64>, [u32; 4])>,
     next: Vec<u32>,
     lengths: Vec<f64>,
+}
+
+/// The cells an edge's box meets, from its two ends' cells: (columns, rows).
+#[inline]
+fn span(a: [u32; 2], b: [u32; 2]) -> ([u32; 2], [u32; 2]) {
+    ([a[0].min(b[0]), a[0].max(b[0])], [a[1].min(b[1]), a[1].max(b[1])])
+}
+
+/// Calls `visit(edge, cell)` for every cell (numbered row by row, `nx` a
+/// row) that each edge's box meets.
+#[inline]
+fn each_edge(ring_starts: &[u32], cells: &[[u32; 2]], nx: usize, mut visit: impl FnMut(u32, usize)) {
+    for r in ring_starts.windows(2) {
+        for k in r[0] as usize..r[1] as usize - 1 {
+            let ([i0, i1], [j0, j1]) = span(cells[k], cells[k + 1]);
+            for j in j0 as usize..=j1 as usize {
+                for i in i0 as usize..=i1 as usize {
+                    visit(k as u32, j * nx + i);
+                }
+            }
+        }
+    }
 }
 
 /// The first crossing or overlap of two edges of `rings` (each closed, with
@@ -216,82 +243,90 @@ struct Buffers {
 /// wide (from a sample; fewer where the extent would need more than two per edge), each
 /// edge filed under every cell its box meets (a counting sort), and the edges
 /// filed under one cell tested pairwise. Two edges whose boxes meet share a
-/// cell (the map to cells is monotone), so every pair a brute-force test
-/// would try is tried; a cell holds only a few edges, so the test is linear
-/// in practice.
+/// cell (the map to cells is monotone, and an edge's box spans the cells of
+/// its two ends), so every pair a brute-force test would try is tried; a cell
+/// holds only a few edges, so the test is linear in practice.
 fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Option<(Coord<f64>, L, L)> {
-    b.edges.clear();
-    let mut extent: Option<Rect<f64>> = None;
-    for (r, (ring, _)) in rings.iter().enumerate() {
-        b.edges.extend(ring.windows(2).map(|w| (Line::new(w[0], w[1]), r as u32)));
-        if let Some(r) = crate::index::bounds(ring) {
-            extent = Some(extent.map_or(r, |e| crate::index::union(e, r)));
-        }
+    b.points.clear();
+    b.ring_starts.clear();
+    for (ring, _) in rings {
+        b.ring_starts.push(b.points.len() as u32);
+        b.points.extend_from_slice(ring);
     }
-    let extent = extent.filter(|_| !b.edges.is_empty())?;
+    b.ring_starts.push(b.points.len() as u32);
+    let edges = b.points.len() - rings.len();
+    let extent = crate::index::bounds(&b.points).filter(|_| edges > 0)?;
     let (lo, hi) = (extent.min(), extent.max());
-    // The median edge length, from a sample of at most 257 edges.
-    let step = (b.edges.len() / 256).max(1);
+    // The median edge length, from a sample of at most 257 edges (one that
+    // would join two rings is skipped).
+    let step = (b.points.len() / 256).max(1);
     b.lengths.clear();
-    b.lengths.extend(b.edges.iter().step_by(step).map(|(l, _)| (l.end.x - l.start.x).abs().max((l.end.y - l.start.y).abs())));
+    let (points, ring_starts) = (&b.points, &b.ring_starts);
+    let is_edge = |k: usize| ring_starts.binary_search(&(k as u32 + 1)).is_err();
+    b.lengths.extend((0..points.len() - 1).step_by(step).filter(|&k| is_edge(k)).map(|k| {
+        let (p, q) = (points[k], points[k + 1]);
+        (q.x - p.x).abs().max((q.y - p.y).abs())
+    }));
+    if b.lengths.is_empty() {
+        b.lengths.push(0.0);
+    }
     let mid = b.lengths.len() / 2;
     let median = *b.lengths.select_nth_unstable_by(mid, f64::total_cmp).1;
     // No more cells than twice the edges: wider where the extent needs it.
     let area = (hi.x - lo.x) * (hi.y - lo.y);
-    let size = (2.0 * median).max((area / (2.0 * b.edges.len() as f64)).sqrt()).max((hi.x - lo.x).max(hi.y - lo.y) / 1e6);
+    let size = (2.0 * median).max((area / (2.0 * edges as f64)).sqrt()).max((hi.x - lo.x).max(hi.y - lo.y) / 1e6);
     #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN too
     if !(size > 0.0) {
         return None; // every vertex the same point: nothing can cross
     }
-    // (Multiplying by the inverse keeps the map monotone, as dividing does.)
+    // (Multiplying by the inverse keeps the map monotone, as dividing does;
+    // at most 1e6 cells a side, so the numbers fit an i32.)
     let inv = 1.0 / size;
-    let cell = |x: f64, o: f64| ((x - o) * inv) as usize;
-    let (nx, ny) = (cell(hi.x, lo.x) + 1, cell(hi.y, lo.y) + 1);
-    // Each edge's box, and the cells it meets, filed by a counting sort.
-    b.boxes.clear();
-    b.boxes.extend(b.edges.iter().map(|(l, _)| {
-        let (min, max) = (Coord { x: l.start.x.min(l.end.x), y: l.start.y.min(l.end.y) }, Coord { x: l.start.x.max(l.end.x), y: l.start.y.max(l.end.y) });
-        let span = [cell(min.x, lo.x) as u32, cell(max.x, lo.x) as u32, cell(min.y, lo.y) as u32, cell(max.y, lo.y) as u32];
-        (min, max, span)
-    }));
+    let cell = |x: f64, o: f64| ((x - o) * inv) as i32 as u32;
+    let (nx, ny) = (cell(hi.x, lo.x) as usize + 1, cell(hi.y, lo.y) as usize + 1);
+    b.cells.clear();
+    b.cells.extend(points.iter().map(|p| [cell(p.x, lo.x), cell(p.y, lo.y)]));
+    // Each edge filed under the cells its box meets, by a counting sort.
+    let cells = &b.cells;
     b.starts.clear();
     b.starts.resize(nx * ny + 1, 0);
-    for &(_, _, [i0, i1, j0, j1]) in &b.boxes {
-        for j in j0 as usize..=j1 as usize {
-            for i in i0 as usize..=i1 as usize {
-                b.starts[j * nx + i + 1] += 1;
-            }
-        }
-    }
-    for k in 1..b.starts.len() {
-        b.starts[k] += b.starts[k - 1];
+    let starts = &mut b.starts;
+    each_edge(ring_starts, cells, nx, |_, c| starts[c + 1] += 1);
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
     }
     b.filed.clear();
-    b.filed.resize(b.starts[nx * ny] as usize, 0);
+    b.filed.resize(starts[nx * ny] as usize, 0);
     b.next.clear();
-    b.next.extend_from_slice(&b.starts[..nx * ny]);
-    for (e, &(_, _, [i0, i1, j0, j1])) in b.boxes.iter().enumerate() {
-        for j in j0 as usize..=j1 as usize {
-            for i in i0 as usize..=i1 as usize {
-                let slot = &mut b.next[j * nx + i];
-                b.filed[*slot as usize] = e as u32;
-                *slot += 1;
-            }
-        }
-    }
-    let (edges, boxes) = (&b.edges, &b.boxes);
+    b.next.extend_from_slice(&starts[..nx * ny]);
+    let (filed, next) = (&mut b.filed, &mut b.next);
+    each_edge(ring_starts, cells, nx, |k, c| {
+        filed[next[c] as usize] = k;
+        next[c] += 1;
+    });
+    // Each edge's box (coordinates are finite: plain comparisons serve).
+    let least = |a: f64, b: f64| if a < b { a } else { b };
+    let most = |a: f64, b: f64| if a < b { b } else { a };
+    b.boxes.clear();
+    b.boxes.extend(points.windows(2).map(|w| [least(w[0].x, w[1].x), least(w[0].y, w[1].y), most(w[0].x, w[1].x), most(w[0].y, w[1].y)]));
+    let boxes = &b.boxes;
+    let line = |k: u32| Line::new(points[k as usize], points[k as usize + 1]);
+    let ring_of = |k: u32| ring_starts.partition_point(|&s| s <= k) - 1;
     for c in 0..nx * ny {
-        let run = &b.filed[b.starts[c] as usize..b.starts[c + 1] as usize];
+        let run = &filed[b.starts[c] as usize..b.starts[c + 1] as usize];
         for (n, &e) in run.iter().enumerate() {
-            let (lmin, lmax, _) = boxes[e as usize];
+            let [w, s, east, north] = boxes[e as usize];
             for &f in &run[n + 1..] {
-                let (mmin, mmax, _) = boxes[f as usize];
-                if lmax.x < mmin.x || mmax.x < lmin.x || lmax.y < mmin.y || mmax.y < lmin.y {
+                // Edges that follow each other share a vertex: no crossing.
+                if f == e + 1 || e == f + 1 {
                     continue;
                 }
-                let ((l, rl), (m, rm)) = (edges[e as usize], edges[f as usize]);
-                if let Some(at) = segments_cross(l, m) {
-                    return Some((at, rings[rl as usize].1, rings[rm as usize].1));
+                let [w2, s2, e2, n2] = boxes[f as usize];
+                if east < w2 || e2 < w || north < s2 || n2 < s {
+                    continue;
+                }
+                if let Some(at) = segments_cross(line(e), line(f)) {
+                    return Some((at, rings[ring_of(e)].1, rings[ring_of(f)].1));
                 }
             }
         }
