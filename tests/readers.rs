@@ -146,3 +146,61 @@ fn counts_too_large_to_sum_are_rejected() {
     let e = VoteTable::from_csv(&Input::from_text("v.csv", "code,lab\nA,18446744073709551615\nB,1\n"), "code", None, &l).unwrap_err();
     assert_eq!(e.to_string(), "v.csv: line 2, field `lab`: `18446744073709551615` is too large to be a vote count");
 }
+
+mod orientation {
+    use geo::winding_order::{Winding, WindingOrder};
+    use geo::{Coord, LineString};
+    use notional::read::{read_layer, Input};
+    use proptest::prelude::*;
+
+    /// A closed ring of grid points: repeats, collinear runs and self-touching
+    /// shapes are common, so every branch of the orientation rule is taken.
+    fn ring() -> impl Strategy<Value = Vec<(i8, i8)>> {
+        prop::collection::vec((0i8..5, 0i8..5), 3..10)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        /// The reader orients each ring as geo's `winding_order` decides:
+        /// exteriors counter-clockwise, holes clockwise, left alone when the
+        /// order is undefined; otherwise the ring is as read (repeats dropped).
+        #[test]
+        fn rings_are_oriented_as_geo_decides(outer in ring(), hole in ring()) {
+            let closed = |pts: &[(i8, i8)]| {
+                let mut c: Vec<Coord<f64>> = pts.iter().map(|&(x, y)| Coord { x: f64::from(x), y: f64::from(y) }).collect();
+                c.push(c[0]);
+                c
+            };
+            let text_of = |c: &[Coord<f64>]| c.iter().map(|p| format!("[{},{}]", p.x, p.y)).collect::<Vec<_>>().join(",");
+            let (o, h) = (closed(&outer), closed(&hole));
+            let text = format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"code":"A"}},"geometry":{{"type":"Polygon","coordinates":[[{}],[{}]]}}}}]}}"#,
+                text_of(&o), text_of(&h)
+            );
+            let layer = read_layer(&Input::from_text("r.geojson", text), "code", None).unwrap();
+            let Some(polygon) = layer.features[0].geometry.0.first() else { return Ok(()) };
+            // What was read, before orientation: repeats dropped, closed.
+            let as_read = |c: &[Coord<f64>]| {
+                let mut d = c.to_vec();
+                d.dedup();
+                if d.len() > 1 && d.first() == d.last() { d.pop(); }
+                let mut ls = LineString::new(d);
+                ls.close();
+                ls
+            };
+            let check = |got: &LineString<f64>, input: &[Coord<f64>], wanted: WindingOrder| -> Result<(), TestCaseError> {
+                let mut expected = as_read(input);
+                if matches!(expected.winding_order(), Some(w) if w != wanted) {
+                    expected.0.reverse();
+                }
+                prop_assert_eq!(got, &expected);
+                Ok(())
+            };
+            check(polygon.exterior(), &o, WindingOrder::CounterClockwise)?;
+            if let Some(got) = polygon.interiors().first() {
+                check(got, &h, WindingOrder::Clockwise)?;
+            }
+        }
+    }
+}
