@@ -1,7 +1,7 @@
 //! Between **project** and **index**: check every geometry for what makes
 //! areas and overlays wrong (crossing or overlapping segments, holes outside
-//! their exterior, nested parts), in about linear time (edges filed on a
-//! uniform grid, points tested against rings in one pass), and repair what
+//! their exterior, nested parts), in about linear time (a sweep over
+//! x-monotone runs of edges, points tested against rings in one pass), and repair what
 //! is found with geo `MakeValid` (constrained Delaunay triangulation). Real
 //! boundary files have self-intersections from generalisation; an overlay of
 //! an invalid polygon can give wrong areas.
@@ -105,23 +105,26 @@ fn first_problem(g: &MultiPolygon<f64>, buffers: &mut Buffers) -> Option<String>
         }
     }
     if let Some((i, j)) = first_nested(g) {
-        return Some(format!("polygon {i} lies inside polygon {j}"));
+        return Some(format!("polygon {i} lies (at least partly) inside polygon {j}"));
     }
     None
 }
 
 /// The first pair `(i, j)` (in order of `i`, then `j`) of distinct parts such
 /// that part `i`'s first vertex lies inside part `j` (inside its exterior and
-/// outside, not on, each of its holes) where their boxes meet.
+/// outside, not on, each of its holes).
 fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
     if g.0.len() < 2 {
         return None;
     }
-    // Rings do not cross (that was checked first), so a part with a vertex
-    // inside part j lies wholly in it, box and all: only parts whose boxes
-    // lie in j's box are candidates, found among the parts sorted by west edge.
+    // Candidates for part j: the parts whose first vertex lies in j's box,
+    // found among the parts sorted by that vertex's x. (Rings do not cross,
+    // that was checked first; where they only touch at vertices, a part can
+    // still reach into another through the shared vertex, so its box need
+    // not lie in the other's: the vertex is what is tested.)
     let boxes: Vec<Option<Rect<f64>>> = g.0.iter().map(|p| crate::index::bounds(&p.exterior().0)).collect();
-    let mut by_west: Vec<(f64, usize)> = boxes.iter().enumerate().filter_map(|(i, b)| b.map(|b| (b.min().x, i))).collect();
+    let firsts: Vec<Option<Coord<f64>>> = g.0.iter().map(|p| p.exterior().0.first().copied()).collect();
+    let mut by_west: Vec<(f64, usize)> = firsts.iter().enumerate().filter_map(|(i, c)| c.map(|c| (c.x, i))).collect();
     by_west.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut found: Option<(usize, usize)> = None;
     for (j, b) in g.0.iter().enumerate() {
@@ -131,7 +134,7 @@ fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
         let mut near: Vec<usize> = by_west[from..to]
             .iter()
             .map(|&(_, i)| i)
-            .filter(|&i| i != j && boxes[i].is_some_and(|bi| within(bi, bj)))
+            .filter(|&i| i != j && firsts[i].is_some_and(|c| c.y >= bj.min().y && c.y <= bj.max().y))
             .collect();
         if near.is_empty() {
             continue;
@@ -149,11 +152,6 @@ fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
         }
     }
     found
-}
-
-/// Whether box `a` lies in box `b`, edges included.
-fn within(a: Rect<f64>, b: Rect<f64>) -> bool {
-    a.min().x >= b.min().x && a.min().y >= b.min().y && a.max().x <= b.max().x && a.max().y <= b.max().y
 }
 
 /// Where each of `points` lies against the closed ring `ring`: inside (a
@@ -204,48 +202,70 @@ struct Buffers {
     points: Vec<Coord<f64>>,
     /// Where each ring's vertices start in `points`, and one past the last.
     ring_starts: Vec<u32>,
-    /// Each vertex's cell (column, row).
-    cells: Vec<[u32; 2]>,
-    /// Each edge's box (west, south, east, north), by its first vertex.
-    boxes: Vec<[f64; 4]>,
-    /// The edges filed under each cell: cell `c`'s are
-    /// `filed[starts[c]..starts[c + 1]]`.
-    starts: Vec<u32>,
-    filed: Vec<u32>,
-    next: Vec<u32>,
-    lengths: Vec<f64>,
+    /// The rings' edges in x-monotone runs, sorted by west edge.
+    runs: Vec<Run>,
+    /// Runs the sweep line still meets.
+    active: Vec<Run>,
 }
 
-/// The cells an edge's box meets, from its two ends' cells: (columns, rows).
-#[inline]
-fn span(a: [u32; 2], b: [u32; 2]) -> ([u32; 2], [u32; 2]) {
-    ([a[0].min(b[0]), a[0].max(b[0])], [a[1].min(b[1]), a[1].max(b[1])])
+/// Consecutive edges `first..=last` of one ring that all run east, or all
+/// west (so no two of them that do not follow each other can meet), or one
+/// edge of no width (vertical, or without length).
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    first: u32,
+    last: u32,
+    ring: u32,
+    /// Whether x grows along the run.
+    east: bool,
+    min: Coord<f64>,
+    max: Coord<f64>,
 }
 
-/// Calls `visit(edge, cell)` for every cell (numbered row by row, `nx` a
-/// row) that each edge's box meets.
-#[inline]
-fn each_edge(ring_starts: &[u32], cells: &[[u32; 2]], nx: usize, mut visit: impl FnMut(u32, usize)) {
-    for r in ring_starts.windows(2) {
-        for k in r[0] as usize..r[1] as usize - 1 {
-            let ([i0, i1], [j0, j1]) = span(cells[k], cells[k + 1]);
-            for j in j0 as usize..=j1 as usize {
-                for i in i0 as usize..=i1 as usize {
-                    visit(k as u32, j * nx + i);
-                }
-            }
-        }
+impl Run {
+    fn len(&self) -> u32 {
+        self.last - self.first + 1
+    }
+
+    /// The run's `t`-th edge from the west.
+    #[inline]
+    fn edge(&self, t: u32) -> u32 {
+        if self.east { self.first + t } else { self.last - t }
     }
 }
 
+/// Appends the x-monotone runs of the ring whose vertices are
+/// `points[start..end]` (closed) to `out`.
+fn runs_of(points: &[Coord<f64>], (start, end): (u32, u32), ring: u32, out: &mut Vec<Run>) {
+    let least = |a: f64, b: f64| if a < b { a } else { b };
+    let most = |a: f64, b: f64| if a < b { b } else { a };
+    let mut open: Option<Run> = None;
+    for k in start..end - 1 {
+        let (p, q) = (points[k as usize], points[k as usize + 1]);
+        let (min, max) = (Coord { x: least(p.x, q.x), y: least(p.y, q.y) }, Coord { x: most(p.x, q.x), y: most(p.y, q.y) });
+        let east = q.x > p.x;
+        match &mut open {
+            Some(run) if q.x != p.x && run.max.x > run.min.x && run.east == east => {
+                run.last = k;
+                run.min = Coord { x: least(run.min.x, min.x), y: least(run.min.y, min.y) };
+                run.max = Coord { x: most(run.max.x, max.x), y: most(run.max.y, max.y) };
+            }
+            _ => {
+                out.extend(open.take());
+                open = Some(Run { first: k, last: k, ring, east, min, max });
+            }
+        }
+    }
+    out.extend(open);
+}
+
 /// The first crossing or overlap of two edges of `rings` (each closed, with
-/// a label), found on a uniform grid: cells twice the median edge length
-/// wide (from a sample; fewer where the extent would need more than two per edge), each
-/// edge filed under every cell its box meets (a counting sort), and the edges
-/// filed under one cell tested pairwise. Two edges whose boxes meet share a
-/// cell (the map to cells is monotone, and an edge's box spans the cells of
-/// its two ends), so every pair a brute-force test would try is tried; a cell
-/// holds only a few edges, so the test is linear in practice.
+/// a label), by a sweep over x-monotone runs of edges (as GEOS's monotone
+/// chains): within a run, edges that do not follow each other lie in
+/// disjoint x-ranges; runs are taken from west to east, each tested against
+/// the runs still open whose boxes it meets, and two runs are tested by
+/// walking both from the west in step, so that every pair of edges whose
+/// boxes meet is tried, and only about those.
 fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Option<(Coord<f64>, L, L)> {
     b.points.clear();
     b.ring_starts.clear();
@@ -254,80 +274,68 @@ fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Opt
         b.points.extend_from_slice(ring);
     }
     b.ring_starts.push(b.points.len() as u32);
-    let edges = b.points.len() - rings.len();
-    let extent = crate::index::bounds(&b.points).filter(|_| edges > 0)?;
-    let (lo, hi) = (extent.min(), extent.max());
-    // The median edge length, from a sample of at most 257 edges (one that
-    // would join two rings is skipped).
-    let step = (b.points.len() / 256).max(1);
-    b.lengths.clear();
-    let (points, ring_starts) = (&b.points, &b.ring_starts);
-    let is_edge = |k: usize| ring_starts.binary_search(&(k as u32 + 1)).is_err();
-    b.lengths.extend((0..points.len() - 1).step_by(step).filter(|&k| is_edge(k)).map(|k| {
-        let (p, q) = (points[k], points[k + 1]);
-        (q.x - p.x).abs().max((q.y - p.y).abs())
-    }));
-    if b.lengths.is_empty() {
-        b.lengths.push(0.0);
+    b.runs.clear();
+    for (r, w) in b.ring_starts.windows(2).enumerate() {
+        runs_of(&b.points, (w[0], w[1]), r as u32, &mut b.runs);
     }
-    let mid = b.lengths.len() / 2;
-    let median = *b.lengths.select_nth_unstable_by(mid, f64::total_cmp).1;
-    // No more cells than twice the edges: wider where the extent needs it.
-    let area = (hi.x - lo.x) * (hi.y - lo.y);
-    let size = (2.0 * median).max((area / (2.0 * edges as f64)).sqrt()).max((hi.x - lo.x).max(hi.y - lo.y) / 1e6);
-    #[allow(clippy::neg_cmp_op_on_partial_ord)] // NaN too
-    if !(size > 0.0) {
-        return None; // every vertex the same point: nothing can cross
+    b.runs.sort_unstable_by(|a, c| a.min.x.total_cmp(&c.min.x));
+    let (points, runs) = (&b.points, &b.runs);
+    b.active.clear();
+    for c in runs {
+        b.active.retain(|a| a.max.x >= c.min.x);
+        for a in &b.active {
+            if a.max.y < c.min.y || c.max.y < a.min.y {
+                continue;
+            }
+            if let Some(at) = runs_cross(points, a, c) {
+                return Some((at, rings[a.ring as usize].1, rings[c.ring as usize].1));
+            }
+        }
+        b.active.push(*c);
     }
-    // (Multiplying by the inverse keeps the map monotone, as dividing does;
-    // at most 1e6 cells a side, so the numbers fit an i32.)
-    let inv = 1.0 / size;
-    let cell = |x: f64, o: f64| ((x - o) * inv) as i32 as u32;
-    let (nx, ny) = (cell(hi.x, lo.x) as usize + 1, cell(hi.y, lo.y) as usize + 1);
-    b.cells.clear();
-    b.cells.extend(points.iter().map(|p| [cell(p.x, lo.x), cell(p.y, lo.y)]));
-    // Each edge filed under the cells its box meets, by a counting sort.
-    let cells = &b.cells;
-    b.starts.clear();
-    b.starts.resize(nx * ny + 1, 0);
-    let starts = &mut b.starts;
-    each_edge(ring_starts, cells, nx, |_, c| starts[c + 1] += 1);
-    for k in 1..starts.len() {
-        starts[k] += starts[k - 1];
-    }
-    b.filed.clear();
-    b.filed.resize(starts[nx * ny] as usize, 0);
-    b.next.clear();
-    b.next.extend_from_slice(&starts[..nx * ny]);
-    let (filed, next) = (&mut b.filed, &mut b.next);
-    each_edge(ring_starts, cells, nx, |k, c| {
-        filed[next[c] as usize] = k;
-        next[c] += 1;
-    });
-    // Each edge's box (coordinates are finite: plain comparisons serve).
-    let least = |a: f64, b: f64| if a < b { a } else { b };
-    let most = |a: f64, b: f64| if a < b { b } else { a };
-    b.boxes.clear();
-    b.boxes.extend(points.windows(2).map(|w| [least(w[0].x, w[1].x), least(w[0].y, w[1].y), most(w[0].x, w[1].x), most(w[0].y, w[1].y)]));
-    let boxes = &b.boxes;
+    None
+}
+
+/// The first crossing or overlap of an edge of run `a` with one of run `c`
+/// ([`segments_cross`]), trying only the pairs whose boxes meet: both runs
+/// are walked from the west, each edge of `a` against the edges of `c` that
+/// share its x-range.
+fn runs_cross(points: &[Coord<f64>], a: &Run, c: &Run) -> Option<Coord<f64>> {
     let line = |k: u32| Line::new(points[k as usize], points[k as usize + 1]);
-    let ring_of = |k: u32| ring_starts.partition_point(|&s| s <= k) - 1;
-    for c in 0..nx * ny {
-        let run = &filed[b.starts[c] as usize..b.starts[c + 1] as usize];
-        for (n, &e) in run.iter().enumerate() {
-            let [w, s, east, north] = boxes[e as usize];
-            for &f in &run[n + 1..] {
-                // Edges that follow each other share a vertex: no crossing.
-                if f == e + 1 || e == f + 1 {
-                    continue;
-                }
-                let [w2, s2, e2, n2] = boxes[f as usize];
-                if east < w2 || e2 < w || north < s2 || n2 < s {
-                    continue;
-                }
-                if let Some(at) = segments_cross(line(e), line(f)) {
-                    return Some((at, rings[ring_of(e)].1, rings[ring_of(f)].1));
-                }
+    let span = |l: Line<f64>| if l.start.x < l.end.x { (l.start.x, l.end.x) } else { (l.end.x, l.start.x) };
+    let (west, east) = (a.min.x.max(c.min.x), a.max.x.min(c.max.x));
+    let mut from = 0;
+    for t in 0..a.len() {
+        let e = a.edge(t);
+        let l = line(e);
+        let (lo, hi) = span(l);
+        if hi < west {
+            continue;
+        }
+        if lo > east {
+            break;
+        }
+        // c's edges, west to east, have growing x-ranges: skip those ending
+        // before this edge starts (for this edge and every later one).
+        while from < c.len() && span(line(c.edge(from))).1 < lo {
+            from += 1;
+        }
+        for u in from..c.len() {
+            let f = c.edge(u);
+            let m = line(f);
+            if span(m).0 > hi {
+                break;
+            }
+            // Edges that follow each other share a vertex: no crossing.
+            if f == e + 1 || e == f + 1 {
+                continue;
+            }
+            let (ly, my) = (l.start.y.min(l.end.y)..=l.start.y.max(l.end.y), m.start.y.min(m.end.y)..=m.start.y.max(m.end.y));
+            if ly.end() < my.start() || my.end() < ly.start() {
+                continue;
+            }
+            if let Some(at) = segments_cross(l, m) {
+                return Some(at);
             }
         }
     }

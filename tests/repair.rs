@@ -109,3 +109,16 @@ fn a_long_ring_reaching_back_across_itself_is_flagged() {
     assert_eq!(repairs.len(), 1);
     assert!(repairs[0].problems[0].contains("crosses itself"), "{:?}", repairs[0].problems);
 }
+
+#[test]
+fn a_part_reaching_into_another_through_shared_corners_is_flagged() {
+    // B starts inside the square A and leaves and re-enters it only through
+    // two of A's corners (vertices of both): no edges cross, but B's box is
+    // not within A's.
+    let a = Polygon::new(LineString::from(vec![(0., 0.), (4., 0.), (4., 4.), (0., 4.), (0., 0.)]), vec![]);
+    let b = Polygon::new(LineString::from(vec![(2., 2.), (0., 0.), (-1., 2.), (0., 4.), (2., 2.)]), vec![]);
+    let mut g = vec![MultiPolygon::new(vec![a, b])];
+    let repairs = repair_all(&mut g);
+    assert_eq!(repairs.len(), 1);
+    assert!(repairs[0].problems[0].contains("polygon 1 lies (at least partly) inside polygon 0"), "{:?}", repairs[0].problems);
+}
