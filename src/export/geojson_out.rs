@@ -132,36 +132,35 @@ fn micro_into(x: f64, out: &mut [u8], mut end: usize) -> Option<usize> {
 /// Writes the position `[x,y]`, each rounded to six decimals ([`micro_into`];
 /// a larger value as ryu writes it rounded).
 fn write_position(buf: &mut Vec<u8>, c: geo::Coord<f64>) {
-    // Two numbers of at most 18 bytes (sign, 10 digits, point, 6 digits), a
-    // comma and brackets; x is first written at the end of the first 28.
-    let mut out = [0u8; 56];
-    let mut end = out.len() - 1;
+    // Written backwards: `]`, y, `,`, x, `[` (two numbers of at most 18 bytes:
+    // sign, 10 digits, point, 6 digits).
+    let mut out = [0u8; 40];
+    let end = out.len() - 1;
     out[end] = b']';
-    let (Some(y), Some(x)) = (micro_into(c.y, &mut out, end), micro_into(c.x, &mut out[..28], 28)) else {
-        let number = |buf: &mut Vec<u8>, v: f64| {
-            let mut out = [0u8; 24];
-            match micro_into(v, &mut out, 24) {
-                Some(start) => buf.extend_from_slice(&out[start..]),
-                None => buf.extend_from_slice(ryu::Buffer::new().format(round(v, 1e6)).as_bytes()),
-            }
-        };
-        buf.push(b'[');
-        number(buf, c.x);
-        buf.push(b',');
-        number(buf, c.y);
-        buf.push(b']');
-        return;
-    };
-    end = y;
-    end -= 1;
-    out[end] = b',';
-    // x was written at the end of the first 28 bytes: move it next to y.
-    let len = 28 - x;
-    out.copy_within(x..28, end - len);
-    end -= len;
-    end -= 1;
-    out[end] = b'[';
-    buf.extend_from_slice(&out[end..]);
+    let start = micro_into(c.y, &mut out, end).and_then(|y| {
+        out[y - 1] = b',';
+        micro_into(c.x, &mut out, y - 1)
+    });
+    match start {
+        Some(x) => {
+            out[x - 1] = b'[';
+            buf.extend_from_slice(&out[x - 1..]);
+        }
+        None => {
+            let number = |buf: &mut Vec<u8>, v: f64| {
+                let mut out = [0u8; 24];
+                match micro_into(v, &mut out, 24) {
+                    Some(start) => buf.extend_from_slice(&out[start..]),
+                    None => buf.extend_from_slice(ryu::Buffer::new().format(round(v, 1e6)).as_bytes()),
+                }
+            };
+            buf.push(b'[');
+            number(buf, c.x);
+            buf.push(b',');
+            number(buf, c.y);
+            buf.push(b']');
+        }
+    }
 }
 
 /// Writes a FeatureCollection of `n` features, each rendered by `feature`
