@@ -140,7 +140,7 @@ fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
             continue;
         }
         near.sort_unstable();
-        let points: Vec<Coord<f64>> = near.iter().map(|&i| g.0[i].exterior().0[0]).collect();
+        let points: Vec<Coord<f64>> = near.iter().filter_map(|&i| firsts[i]).collect();
         let mut inside: Vec<bool> = ring_positions(&b.exterior().0, &points).iter().map(|&at| at == CoordPos::Inside).collect();
         for hole in b.interiors() {
             for (flag, at) in inside.iter_mut().zip(ring_positions(&hole.0, &points)) {
@@ -218,8 +218,8 @@ struct Run {
     ring: u32,
     /// Whether x grows along the run.
     east: bool,
-    min: Coord<f64>,
-    max: Coord<f64>,
+    /// The box around its vertices.
+    bbox: Rect<f64>,
 }
 
 impl Run {
@@ -237,22 +237,18 @@ impl Run {
 /// Appends the x-monotone runs of the ring whose vertices are
 /// `points[start..end]` (closed) to `out`.
 fn runs_of(points: &[Coord<f64>], (start, end): (u32, u32), ring: u32, out: &mut Vec<Run>) {
-    let least = |a: f64, b: f64| if a < b { a } else { b };
-    let most = |a: f64, b: f64| if a < b { b } else { a };
     let mut open: Option<Run> = None;
     for k in start..end - 1 {
         let (p, q) = (points[k as usize], points[k as usize + 1]);
-        let (min, max) = (Coord { x: least(p.x, q.x), y: least(p.y, q.y) }, Coord { x: most(p.x, q.x), y: most(p.y, q.y) });
-        let east = q.x > p.x;
+        let (east, edge) = (q.x > p.x, Rect::new(p, q));
         match &mut open {
-            Some(run) if q.x != p.x && run.max.x > run.min.x && run.east == east => {
+            Some(run) if q.x != p.x && run.bbox.width() > 0.0 && run.east == east => {
                 run.last = k;
-                run.min = Coord { x: least(run.min.x, min.x), y: least(run.min.y, min.y) };
-                run.max = Coord { x: most(run.max.x, max.x), y: most(run.max.y, max.y) };
+                run.bbox = crate::index::union(run.bbox, edge);
             }
             _ => {
                 out.extend(open.take());
-                open = Some(Run { first: k, last: k, ring, east, min, max });
+                open = Some(Run { first: k, last: k, ring, east, bbox: edge });
             }
         }
     }
@@ -278,13 +274,13 @@ fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Opt
     for (r, w) in b.ring_starts.windows(2).enumerate() {
         runs_of(&b.points, (w[0], w[1]), r as u32, &mut b.runs);
     }
-    b.runs.sort_unstable_by(|a, c| a.min.x.total_cmp(&c.min.x));
+    b.runs.sort_unstable_by(|a, c| a.bbox.min().x.total_cmp(&c.bbox.min().x));
     let (points, runs) = (&b.points, &b.runs);
     b.active.clear();
     for c in runs {
-        b.active.retain(|a| a.max.x >= c.min.x);
+        b.active.retain(|a| a.bbox.max().x >= c.bbox.min().x);
         for a in &b.active {
-            if a.max.y < c.min.y || c.max.y < a.min.y {
+            if a.bbox.max().y < c.bbox.min().y || c.bbox.max().y < a.bbox.min().y {
                 continue;
             }
             if let Some(at) = runs_cross(points, a, c) {
@@ -302,8 +298,9 @@ fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Opt
 /// share its x-range.
 fn runs_cross(points: &[Coord<f64>], a: &Run, c: &Run) -> Option<Coord<f64>> {
     let line = |k: u32| Line::new(points[k as usize], points[k as usize + 1]);
-    let span = |l: Line<f64>| if l.start.x < l.end.x { (l.start.x, l.end.x) } else { (l.end.x, l.start.x) };
-    let (west, east) = (a.min.x.max(c.min.x), a.max.x.min(c.max.x));
+    let range = |a: f64, b: f64| if a < b { (a, b) } else { (b, a) };
+    let span = |l: Line<f64>| range(l.start.x, l.end.x);
+    let (west, east) = (a.bbox.min().x.max(c.bbox.min().x), a.bbox.max().x.min(c.bbox.max().x));
     let mut from = 0;
     for t in 0..a.len() {
         let e = a.edge(t);
@@ -330,8 +327,8 @@ fn runs_cross(points: &[Coord<f64>], a: &Run, c: &Run) -> Option<Coord<f64>> {
             if f == e + 1 || e == f + 1 {
                 continue;
             }
-            let (ly, my) = (l.start.y.min(l.end.y)..=l.start.y.max(l.end.y), m.start.y.min(m.end.y)..=m.start.y.max(m.end.y));
-            if ly.end() < my.start() || my.end() < ly.start() {
+            let ((l0, l1), (m0, m1)) = (range(l.start.y, l.end.y), range(m.start.y, m.end.y));
+            if l1 < m0 || m1 < l0 {
                 continue;
             }
             if let Some(at) = segments_cross(l, m) {
