@@ -3,8 +3,7 @@
 use super::properties::{Names, Properties};
 use super::Input;
 use crate::error::{Error, Result};
-use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::winding_order::WindingOrder;
+use geo::Winding;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{GeoJson, GeometryValue, PolygonType};
 use serde_json::{Map, Value};
@@ -347,53 +346,14 @@ pub(crate) fn build_multipolygon(
         let exterior = converted.remove(0);
         // In place, as `Orient::orient(Direction::Default)` does on copies.
         let mut polygon = Polygon::new(exterior, converted);
-        polygon.exterior_mut(|ring| orient_ring(&mut ring.0, WindingOrder::CounterClockwise));
-        polygon.interiors_mut(|holes| holes.iter_mut().for_each(|ring| orient_ring(&mut ring.0, WindingOrder::Clockwise)));
+        polygon.exterior_mut(|ring| ring.make_ccw_winding());
+        polygon.interiors_mut(|holes| holes.iter_mut().for_each(|ring| ring.make_cw_winding()));
         out.push(polygon);
     }
     if out.is_empty() && expect_area {
         warnings.push(format!("{src}: {place}: every ring collapsed; the feature has no area"));
     }
     Ok(MultiPolygon::new(out))
-}
-
-/// Reverses a closed ring unless it already winds `wanted`, deciding as geo's
-/// `Winding::winding_order` does (the orientation at the lexicographically
-/// least vertex, its first occurrence, against the nearest distinct
-/// neighbours; unchanged when that is undefined) in one tight pass.
-/// Coordinates must be finite.
-fn orient_ring(ring: &mut [Coord<f64>], wanted: WindingOrder) {
-    let n = ring.len();
-    if n < 4 || ring[0] != ring[n - 1] {
-        return;
-    }
-    let mut least = 0;
-    for (k, p) in ring.iter().enumerate().skip(1) {
-        let q = ring[least];
-        if p.x < q.x || (p.x == q.x && p.y < q.y) {
-            least = k;
-        }
-    }
-    let at = ring[least];
-    let mut next = (least + 1) % n;
-    while ring[next] == at {
-        if next == least {
-            return;
-        }
-        next = (next + 1) % n;
-    }
-    let mut prev = (least + n - 1) % n;
-    while ring[prev] == at {
-        prev = (prev + n - 1) % n;
-    }
-    let found = match RobustKernel::orient2d(ring[prev], at, ring[next]) {
-        Orientation::CounterClockwise => WindingOrder::CounterClockwise,
-        Orientation::Clockwise => WindingOrder::Clockwise,
-        Orientation::Collinear => return,
-    };
-    if found != wanted {
-        ring.reverse();
-    }
 }
 
 fn polygons_empty(value: &GeometryValue) -> bool {
