@@ -298,9 +298,8 @@ impl TargetIndex {
 
     /// Whether `bbox` meets the targets' overall extent (the box around them all).
     pub fn within_extent(&self, bbox: Rect<f64>) -> bool {
-        use rstar::Envelope;
-        let env = AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
-        self.tree.size() > 0 && self.tree.root().envelope().intersects(&env)
+        use geo::Intersects;
+        self.extent().is_some_and(|e| e.intersects(&bbox))
     }
 
     /// Targets whose bounding boxes meet `bbox`, in ascending index order.
