@@ -180,11 +180,7 @@ pub(crate) fn feature_collection(n: usize, out: &mut impl Write, feature: impl F
             buf
         })
         .collect();
-    out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
-    for c in &chunks {
-        out.write_all(c)?;
-    }
-    out.write_all(b"]}\n")
+    super::write_chunks(out, br#"{"type":"FeatureCollection","features":["#, &chunks, b"]}\n")
 }
 
 /// One RFC 7946 Feature: the geometry (lon/lat, six decimals, exteriors

@@ -68,8 +68,28 @@ pub(crate) fn write_rows(
             Ok(buf)
         })
         .collect();
-    for c in chunks {
-        out.write_all(&c?)?;
+    let chunks: Vec<Vec<u8>> = chunks.into_iter().collect::<io::Result<_>>()?;
+    write_chunks(out, &[], &chunks, &[])
+}
+
+/// Writes `head`, every chunk and `tail`, in order, by vectored writes: into
+/// a `Vec` that is one reservation and one copy per chunk, instead of the
+/// doubling (and recopying) of chunk-by-chunk appends.
+pub(crate) fn write_chunks(out: &mut impl Write, head: &[u8], chunks: &[Vec<u8>], tail: &[u8]) -> io::Result<()> {
+    let mut slices: Vec<io::IoSlice> = std::iter::once(head)
+        .chain(chunks.iter().map(Vec::as_slice))
+        .chain(std::iter::once(tail))
+        .filter(|s| !s.is_empty())
+        .map(io::IoSlice::new)
+        .collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match out.write_vectored(rest) {
+            Ok(0) => return Err(io::Error::new(io::ErrorKind::WriteZero, "failed to write whole buffer")),
+            Ok(n) => io::IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(())
 }
