@@ -247,16 +247,57 @@ fn quick_orientation(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> i8 {
     }
 }
 
-/// True when each segment surely lies on one side of the other's line: no
-/// intersection, decided without geo's `line_intersection` (which would
-/// decide the same with its robust tests, at several times the cost).
+/// How two segments whose boxes meet lie, as far as the quick orientation
+/// tests are sure of it.
+enum Meeting {
+    /// One segment lies wholly on one side of the other's line: no point in common.
+    Apart,
+    /// Each segment's ends lie strictly on both sides of the other's line: a
+    /// proper crossing, here.
+    Crossing(Coord<f64>),
+    /// Touching, collinear or too close to call: geo's `line_intersection` decides.
+    Unsure,
+}
+
+/// Classifies two segments by the signs of [`quick_orientation`]. Where the
+/// signs prove a proper crossing, the point is computed as geo's
+/// `line_intersection` computes it (its `proper_intersection`: the lines'
+/// intersection taken about the middle of the boxes' overlap, and kept only
+/// if it lies in both boxes), so the result is the same as geo's, without its
+/// four robust orientation tests, which would only confirm these signs.
 #[inline]
-fn surely_apart(a: Line<f64>, b: Line<f64>) -> bool {
-    let one_side = |p: Line<f64>, q: Line<f64>| {
-        let s = quick_orientation(p.start, p.end, q.start);
-        s != 0 && s == quick_orientation(p.start, p.end, q.end)
-    };
-    one_side(a, b) || one_side(b, a)
+fn meeting(a: Line<f64>, b: Line<f64>) -> Meeting {
+    let (b0, b1) = (quick_orientation(a.start, a.end, b.start), quick_orientation(a.start, a.end, b.end));
+    if b0 != 0 && b0 == b1 {
+        return Meeting::Apart;
+    }
+    let (a0, a1) = (quick_orientation(b.start, b.end, a.start), quick_orientation(b.start, b.end, a.end));
+    if a0 != 0 && a0 == a1 {
+        return Meeting::Apart;
+    }
+    if b0 == 0 || b1 == 0 || a0 == 0 || a1 == 0 {
+        return Meeting::Unsure;
+    }
+    match lines_meet(a, b) {
+        Some(p) if a.bounding_rect().intersects(&p) && b.bounding_rect().intersects(&p) => Meeting::Crossing(p),
+        _ => Meeting::Unsure,
+    }
+}
+
+/// Where the lines through `p` and `q` meet, in coordinates centred on the
+/// middle of their boxes' overlap for precision: geo 0.33's
+/// `raw_line_intersection`, term for term (see [`meeting`]).
+#[inline]
+fn lines_meet(p: Line<f64>, q: Line<f64>) -> Option<Coord<f64>> {
+    let mid_x = (p.start.x.min(p.end.x).max(q.start.x.min(q.end.x)) + p.start.x.max(p.end.x).min(q.start.x.max(q.end.x))) / 2.0;
+    let mid_y = (p.start.y.min(p.end.y).max(q.start.y.min(q.end.y)) + p.start.y.max(p.end.y).min(q.start.y.max(q.end.y))) / 2.0;
+    let (p1x, p1y, p2x, p2y) = (p.start.x - mid_x, p.start.y - mid_y, p.end.x - mid_x, p.end.y - mid_y);
+    let (q1x, q1y, q2x, q2y) = (q.start.x - mid_x, q.start.y - mid_y, q.end.x - mid_x, q.end.y - mid_y);
+    let (px, py, pw) = (p1y - p2y, p2x - p1x, p1x * p2y - p2x * p1y);
+    let (qx, qy, qw) = (q1y - q2y, q2x - q1x, q1x * q2y - q2x * q1y);
+    let (xw, yw, w) = (py * qw - qy * pw, qx * pw - px * qw, px * qy - qx * py);
+    let (x, y) = (xw / w, yw / w);
+    (x.is_finite() && y.is_finite()).then_some(Coord { x: x + mid_x, y: y + mid_y })
 }
 
 /// Every point where a unit edge meets a target edge, recorded on both.
@@ -285,10 +326,15 @@ fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
             edges_meeting(target.ring(tc.ring as usize), tc, common, &mut theirs);
             for &(i, a, arect) in &ours {
                 for &(k, b, brect) in &theirs {
-                    if !arect.intersects(&brect) || surely_apart(a, b) {
+                    if !arect.intersects(&brect) {
                         continue;
                     }
-                    match line_intersection(a, b) {
+                    let found = match meeting(a, b) {
+                        Meeting::Apart => continue,
+                        Meeting::Crossing(p) => Some(LineIntersection::SinglePoint { intersection: p, is_proper: true }),
+                        Meeting::Unsure => line_intersection(a, b),
+                    };
+                    match found {
                         None => {}
                         Some(LineIntersection::SinglePoint { intersection: p, is_proper: proper }) => {
                             s.unit_cuts.push(Cut { ring: uc.ring, edge: i, t: param(a, p), at: p, proper });
@@ -485,4 +531,49 @@ pub(crate) fn ring_twice_area(ring: &[Coord<f64>]) -> f64 {
 /// as [`area_within`] needs (interiors on the left of every ring).
 pub fn is_oriented(mp: &MultiPolygon<f64>) -> bool {
     mp.iter().all(|p| ring_twice_area(&p.exterior().0) >= 0.0 && p.interiors().iter().all(|h| ring_twice_area(&h.0) <= 0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn line(c: [f64; 4]) -> Line<f64> {
+        Line::new(Coord { x: c[0], y: c[1] }, Coord { x: c[2], y: c[3] })
+    }
+
+    /// Wherever [`meeting`] answers, it gives geo's answer: grid points make
+    /// touches and collinear overlaps common, the offsets near-misses.
+    fn agrees(a: Line<f64>, b: Line<f64>) -> Result<(), TestCaseError> {
+        let geo = line_intersection(a, b);
+        match meeting(a, b) {
+            Meeting::Apart => prop_assert_eq!(geo, None),
+            Meeting::Crossing(p) => prop_assert_eq!(geo, Some(LineIntersection::SinglePoint { intersection: p, is_proper: true })),
+            Meeting::Unsure => {}
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn meeting_agrees_with_geo_on_grid_points(a in proptest::array::uniform4(0i8..6), b in proptest::array::uniform4(0i8..6)) {
+            agrees(line(a.map(f64::from)), line(b.map(f64::from)))?;
+        }
+
+        #[test]
+        fn meeting_agrees_with_geo_near_misses(
+            a in proptest::array::uniform4(-1e3f64..1e3),
+            k in 0usize..4,
+            tiny in -1e-9f64..1e-9,
+            far in proptest::array::uniform2(-1e3f64..1e3),
+        ) {
+            let l = line(a);
+            // b starts on, or a hair from, a point of `l`, or at a vertex of it.
+            let t = [0.0, 1.0, 0.5, 0.25][k];
+            let on = Coord { x: l.start.x + t * l.dx() + tiny, y: l.start.y + t * l.dy() };
+            agrees(l, Line::new(on, Coord { x: far[0], y: far[1] }))?;
+            agrees(Line::new(Coord { x: far[0], y: far[1] }, on), l)?;
+        }
+    }
 }
