@@ -307,8 +307,10 @@ fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
     s.unit_shared.clear();
     s.target_shared.clear();
     let (mut ours, mut theirs) = (std::mem::take(&mut s.unit_edges), std::mem::take(&mut s.target_edges));
+    let by_place = |a: &Cut, b: &Cut| (a.ring, a.edge).cmp(&(b.ring, b.edge)).then(a.t.total_cmp(&b.t));
     for uc in &unit.chains {
         let uring = unit.rings[uc.ring as usize];
+        let chain_cuts = s.unit_cuts.len();
         for tc in &s.near {
             if !uc.rect.intersects(&tc.rect) {
                 continue;
@@ -355,11 +357,13 @@ fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
                 }
             }
         }
+        // The unit's chains run in ring and edge order: sorting each chain's
+        // few cuts sorts them all.
+        s.unit_cuts[chain_cuts..].sort_unstable_by(by_place);
     }
     (s.unit_edges, s.target_edges) = (ours, theirs);
-    let key = |c: &Cut| (c.ring, c.edge);
-    s.unit_cuts.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.t.total_cmp(&b.t)));
-    s.target_cuts.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then(a.t.total_cmp(&b.t)));
+    debug_assert!(s.unit_cuts.is_sorted_by(|a, b| by_place(a, b).is_le()));
+    s.target_cuts.sort_unstable_by(by_place);
 }
 
 /// Pieces of one edge between its cut points, each with its side, passed to
@@ -379,6 +383,21 @@ fn pieces(
     mut side_of: impl FnMut(Coord<f64>) -> Side,
     mut emit: impl FnMut(Coord<f64>, Coord<f64>, Side),
 ) -> Option<Side> {
+    // The common case, a single proper crossing inside the edge: two pieces,
+    // the second on the other side (what the general walk below decides).
+    // One cut means no shared stretch: an overlap cuts its edge at both ends.
+    if let [c] = cuts {
+        if c.proper && c.t > 0.0 && c.t < 1.0 && c.at != line.start && c.at != line.end {
+            let first = match before {
+                Some(known @ (Side::In | Side::Out)) => known,
+                _ => side_of(Coord { x: (line.start.x + c.at.x) / 2.0, y: (line.start.y + c.at.y) / 2.0 }),
+            };
+            let second = if first == Side::In { Side::Out } else { Side::In };
+            emit(line.start, c.at, first);
+            emit(c.at, line.end, second);
+            return Some(second);
+        }
+    }
     points.clear();
     points.push((0.0, line.start, false));
     for c in cuts.iter().filter(|c| c.t > 0.0 && c.t < 1.0) {
