@@ -204,6 +204,8 @@ struct Buffers {
     ring_starts: Vec<u32>,
     /// The rings' edges in x-monotone runs, sorted by west edge.
     runs: Vec<Run>,
+    /// The runs' west edges as ordered integers, with the runs' indices: what is sorted.
+    order: Vec<(i64, u32)>,
     /// Runs the sweep line still meets.
     active: Vec<Run>,
 }
@@ -274,10 +276,17 @@ fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Opt
     for (r, w) in b.ring_starts.windows(2).enumerate() {
         runs_of(&b.points, (w[0], w[1]), r as u32, &mut b.runs);
     }
-    b.runs.sort_unstable_by(|a, c| a.bbox.min().x.total_cmp(&c.bbox.min().x));
+    // Sorted by west edge through compact integer keys (`f64::total_cmp`'s
+    // order), not by moving the runs themselves.
+    b.order.clear();
+    b.order.extend(b.runs.iter().enumerate().map(|(i, r)| {
+        let bits = r.bbox.min().x.to_bits() as i64;
+        (bits ^ (((bits >> 63) as u64) >> 1) as i64, i as u32)
+    }));
+    b.order.sort_unstable();
     let (points, runs) = (&b.points, &b.runs);
     b.active.clear();
-    for c in runs {
+    for c in b.order.iter().map(|&(_, i)| &runs[i as usize]) {
         b.active.retain(|a| a.bbox.max().x >= c.bbox.min().x);
         for a in &b.active {
             if a.bbox.max().y < c.bbox.min().y || c.bbox.max().y < a.bbox.min().y {
