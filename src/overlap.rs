@@ -467,8 +467,7 @@ fn unit_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mu
         let first = cuts[0].edge;
         let mut side = None;
         let mut next = 0;
-        for step in 0..edges {
-            let i = (first + step) % edges;
+        for i in (first..edges).chain(0..first) {
             let line = edge(ring, i);
             let lo = next;
             while next < cuts.len() && cuts[next].edge == i {
