@@ -18,7 +18,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use notional::aggregate::allocate;
 use notional::apportion::{apportion, parse, Options, Parsed};
 use notional::crosswalk::{Crosswalk, Method};
-use notional::export::write_outputs;
+use notional::export::{write_outputs, Durability};
 use notional::index::TargetIndex;
 use notional::progress::Silent;
 use notional::project::Projector;
@@ -99,7 +99,7 @@ fn stages(c: &mut Criterion) {
         }
         let outcome = apportion(&pair.units, &pair.targets, None, &options, &Silent).unwrap();
         let dir = tempfile::tempdir().expect("temporary directory");
-        group.bench_function(id("write"), |b| b.iter(|| write_outputs(dir.path(), black_box(&outcome)).unwrap()));
+        group.bench_function(id("write"), |b| b.iter(|| write_outputs(dir.path(), black_box(&outcome), Durability::Atomic).unwrap()));
     }
     group.finish();
 }

@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use notional::apportion::Options;
 use notional::crosswalk::Method;
+use notional::export::Durability;
 use notional::project::Crs;
 use notional::estimate::Config;
 use notional::read::{Aliases, Input, KeyedTable, MultiMember};
@@ -425,6 +426,10 @@ pub struct SyntheticArgs {
     /// Directory for wards.geojson and seats.geojson (created if missing).
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
+
+    /// Flush the files to the disk before moving them into place (see `apportion --help`).
+    #[arg(long)]
+    pub sync: bool,
 }
 
 #[derive(Debug, Args)]
@@ -432,6 +437,22 @@ pub struct Common {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Flush the output files to the disk before moving them into place.
+    ///
+    /// Outputs are always written to temporary files and moved into place
+    /// only when all are complete, so an error or a crash never leaves a
+    /// half-written file. With --sync they also survive a power cut, at the
+    /// cost of waiting for the disk (about 10 ms for England's outputs).
+    #[arg(long)]
+    pub sync: bool,
+}
+
+impl Common {
+    /// The durability asked for.
+    pub fn durability(&self) -> Durability {
+        if self.sync { Durability::Synced } else { Durability::Atomic }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

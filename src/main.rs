@@ -12,7 +12,7 @@ use notional::check::check;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, parse, Options, Outcome};
 use geo::CoordsIter;
-use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_files, write_outputs, write_recomputed};
+use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_files, write_outputs, write_recomputed, Durability};
 use notional::recompute::{estimate_wards, recompute};
 use notional::progress::Progress;
 use notional::read::Input;
@@ -124,7 +124,7 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
     let outcome = run_inputs(&args.inputs, args.common.quiet)?;
     // Write before printing: a reader that closes stdout must not stop the outputs.
     let start = std::time::Instant::now();
-    let written = write(output, &outcome)?;
+    let written = write(output, &outcome, args.common.durability())?;
     let write_time = start.elapsed();
     say_raw!("{}", outcome.summary());
     say!("check:        {}", check(&outcome, DEFAULT_SLIVER).one_line());
@@ -142,7 +142,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let spec = args.spec()?;
     let bar = Bar::new(args.old.common.quiet);
     let rec = recompute(&spec, &bar).context("cannot recompute")?;
-    let written = write_recomputed(&args.old.output, &rec).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
+    let written = write_recomputed(&args.old.output, &rec, args.old.common.durability()).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
     let (votes_in, allocated, unallocated) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     say!("route:        {}", rec.route);
     for n in &rec.notes {
@@ -176,7 +176,7 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     let mut geojson = Vec::new();
     estimates_geojson(&we, &mut geojson)?;
     let files: [(&str, &[u8]); 3] = [("wards.csv", &csv), ("wards.geojson", &geojson), ("report.txt", report.as_bytes())];
-    let written = write_files(&o.output, &files).with_context(|| format!("cannot write outputs to {}", o.output.display()))?;
+    let written = write_files(&o.output, &files, o.common.durability()).with_context(|| format!("cannot write outputs to {}", o.output.display()))?;
     say_raw!("{report}");
     list(&written)?;
     Ok(ExitCode::SUCCESS)
@@ -190,6 +190,7 @@ fn run_synthetic(args: &SyntheticArgs) -> Result<ExitCode> {
     let written = notional::export::write_files(
         &args.output,
         &[("wards.geojson", &files.units), ("seats.geojson", &files.targets)],
+        if args.sync { Durability::Synced } else { Durability::Atomic },
     )?;
     say!("synthetic: {} wards and {} seats (seed {}); not real data", args.units, args.targets, args.seed);
     list(&written)?;
@@ -204,7 +205,7 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     let old = apportion(&wards, &old_seats, None, &options, &bar).context("demo: old seats")?;
     let new = apportion(&wards, &new_seats, None, &options, &bar).context("demo: new seats")?;
     let written = match &args.output {
-        Some(dir) => write(dir, &new)?,
+        Some(dir) => write(dir, &new, args.common.durability())?,
         None => Vec::new(),
     };
 
@@ -229,8 +230,8 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(dir: &Path, outcome: &Outcome) -> Result<Vec<PathBuf>> {
-    write_outputs(dir, outcome).with_context(|| format!("cannot write outputs to {}", dir.display()))
+fn write(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Vec<PathBuf>> {
+    write_outputs(dir, outcome, durability).with_context(|| format!("cannot write outputs to {}", dir.display()))
 }
 
 fn list(written: &[PathBuf]) -> Result<()> {

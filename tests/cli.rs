@@ -187,6 +187,25 @@ fn a_failed_write_leaves_the_previous_outputs_whole() {
 }
 
 #[test]
+fn sync_writes_the_same_outputs_flushed_to_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    let (plain, synced) = (dir.path().join("plain"), dir.path().join("synced"));
+    assert!(notional(&["apportion", &wards, &seats, "-o", plain.to_str().unwrap()]).status.success());
+    let out = notional(&["apportion", &wards, &seats, "-o", synced.to_str().unwrap(), "--sync"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let names = |d: &Path| {
+        let mut n: Vec<String> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&synced), ["crosswalk.csv", "ledger.csv", "results.csv", "results.geojson"]);
+    for name in names(&plain) {
+        assert_eq!(std::fs::read(plain.join(&name)).unwrap(), std::fs::read(synced.join(&name)).unwrap(), "{name}");
+    }
+}
+
+#[test]
 fn check_reports_votes_at_stake_and_strict_fails_on_warnings() {
     let dir = tempfile::tempdir().unwrap();
     // Two seats with a gap between them; W1 in S1, W2 in the gap, W3 half outside S2.

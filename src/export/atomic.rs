@@ -3,24 +3,41 @@ use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// How far [`write_files`] makes the outputs safe before it returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Temporary files moved into place only when all are complete: an error
+    /// or a crash of the process never leaves a half-written file, nor a mix
+    /// of two runs' outputs. The operating system writes them to the disk in
+    /// its own time, as GIS tools and the peers' writers do.
+    #[default]
+    Atomic,
+    /// As [`Durability::Atomic`], and each file is flushed to the disk
+    /// (`fsync`) before it is moved into place, and the directory after, so
+    /// the outputs also survive a power cut. That waits for the disk: about
+    /// 10 ms for England's 8 MB of outputs on the benchmark machine.
+    Synced,
+}
+
 /// Writes several files into `dir` all-or-nothing: each goes to a hidden
 /// temporary file first; only when every one is complete are they moved into
 /// place, and if a move fails, those already moved are undone and the files
 /// they replaced restored. Existing files keep their old contents on failure.
 ///
 /// ```
+/// use notional::export::{write_files, Durability};
 /// let dir = std::env::temp_dir().join(format!("notional-doc-{}", std::process::id()));
-/// let written = notional::export::write_files(&dir, &[("a.txt", b"hello")]).unwrap();
+/// let written = write_files(&dir, &[("a.txt", b"hello")], Durability::Synced).unwrap();
 /// assert_eq!(std::fs::read_to_string(&written[0]).unwrap(), "hello");
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
-pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>> {
-    write_files_removing(dir, files, &[])
+pub fn write_files(dir: &Path, files: &[(&str, &[u8])], durability: Durability) -> Result<Vec<PathBuf>> {
+    write_files_removing(dir, files, &[], durability)
 }
 
 /// As [`write_files`], and on success also removes `stale` files of an earlier
 /// run that this run does not write (so outputs never mix two runs).
-pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str]) -> Result<Vec<PathBuf>> {
+pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str], durability: Durability) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     for name in files.iter().map(|f| f.0).chain(stale.iter().copied()) {
         let target = dir.join(name);
@@ -32,10 +49,14 @@ pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str])
     let pid = std::process::id();
     let temps: Vec<(PathBuf, PathBuf)> =
         files.iter().map(|(name, _)| (dir.join(format!(".{name}.tmp-{pid}")), dir.join(name))).collect();
-    // Each file written and flushed to disk in its own task: the syncs overlap.
+    // Each file written (and flushed to disk) in its own task: the syncs overlap.
     let written: Result<()> = files.par_iter().zip(&temps).try_for_each(|((_, bytes), (temp, _))| {
         let mut f = std::fs::File::create(temp).map_err(|e| Error::io(temp, e))?;
-        f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| Error::io(temp, e))
+        f.write_all(bytes).map_err(|e| Error::io(temp, e))?;
+        if durability == Durability::Synced {
+            f.sync_all().map_err(|e| Error::io(temp, e))?;
+        }
+        Ok(())
     });
     if let Err(e) = written {
         for (temp, _) in &temps {
@@ -66,6 +87,10 @@ pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str])
         Ok(()) => {
             for (backup, _) in &backups {
                 let _ = std::fs::remove_file(backup);
+            }
+            if durability == Durability::Synced {
+                // The renames themselves, on disk.
+                std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(dir, e))?;
             }
             Ok(temps.into_iter().map(|(_, t)| t).collect())
         }

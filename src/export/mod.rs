@@ -8,7 +8,7 @@ mod palette;
 mod recompute_out;
 mod table;
 
-pub use atomic::{write_files, write_files_removing};
+pub use atomic::{write_files, write_files_removing, Durability};
 pub use csv_out::{crosswalk_csv, ledger_csv, results_csv, Extra};
 pub use geojson_out::results_geojson;
 pub(crate) use geojson_out::{feature_collection, write_feature};
@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// Writes the standard outputs of an [`Outcome`] (results, map, crosswalk, ledger) into `dir` (created if
 /// missing). Either all files are written or none is replaced.
-pub fn write_outputs(dir: &Path, outcome: &Outcome) -> Result<Vec<PathBuf>> {
+pub fn write_outputs(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Vec<PathBuf>> {
     let mem = "writing to memory";
     let geometries = outcome.target_geometries_wgs84()?;
     let unit_ids = outcome.unit_ids();
@@ -48,6 +48,7 @@ pub fn write_outputs(dir: &Path, outcome: &Outcome) -> Result<Vec<PathBuf>> {
     write_files(
         dir,
         &[("results.csv", &results), ("results.geojson", &geojson), ("crosswalk.csv", &crosswalk), ("ledger.csv", &ledger)],
+        durability,
     )
 }
 

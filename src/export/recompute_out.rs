@@ -1,5 +1,5 @@
 use super::geojson_out::{feature_collection, write_feature};
-use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Extra};
+use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Durability, Extra};
 use crate::error::Result;
 use crate::project::{detect, layer_to_wgs84, Projector};
 use crate::recompute::{Recomputed, WardEstimates, MIN_SEAT_COVERAGE};
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// predecessor and later-result columns), `composition.csv`, `report.txt`,
 /// and for the ward route `wards.csv` and `wards.geojson` (the estimates,
 /// ready for `apportion`).
-pub fn write_recomputed(dir: &Path, rec: &Recomputed) -> Result<Vec<PathBuf>> {
+pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) -> Result<Vec<PathBuf>> {
     let extra = extras(rec);
     let mem = "writing to memory";
     let mut results = Vec::new();
@@ -50,7 +50,7 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed) -> Result<Vec<PathBuf>> {
     }
     // A run without wards must not leave an earlier run's ward estimates beside its results.
     let stale: &[&str] = if rec.wards.is_some() { &[] } else { &["wards.csv", "wards.geojson"] };
-    write_files_removing(dir, &files, stale)
+    write_files_removing(dir, &files, stale, durability)
 }
 
 /// Links smaller than this (boundary slivers) are left out of the report's
