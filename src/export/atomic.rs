@@ -1,6 +1,7 @@
 use crate::error::{Error, Result};
 use rayon::prelude::*;
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// How far [`write_files`] makes the outputs safe before it returns.
@@ -38,8 +39,31 @@ pub fn write_files(dir: &Path, files: &[(&str, &[u8])], durability: Durability) 
 /// As [`write_files`], and on success also removes `stale` files of an earlier
 /// run that this run does not write (so outputs never mix two runs).
 pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str], durability: Durability) -> Result<Vec<PathBuf>> {
+    let names: Vec<&str> = files.iter().map(|f| f.0).collect();
+    write_files_with(dir, &names, stale, durability, |i, out| out.write_all(files[i].1))
+}
+
+/// As [`write_files_removing`], each file's contents written by `render`
+/// (given the file's index in `names`) straight into its temporary file, in
+/// parallel, instead of from a buffer in memory.
+///
+/// ```
+/// use notional::export::{write_files_with, Durability};
+/// use std::io::Write;
+/// let dir = std::env::temp_dir().join(format!("notional-doc-with-{}", std::process::id()));
+/// let written = write_files_with(&dir, &["a.txt", "b.txt"], &[], Durability::Atomic, |i, out| write!(out, "file {i}")).unwrap();
+/// assert_eq!(std::fs::read_to_string(&written[1]).unwrap(), "file 1");
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn write_files_with(
+    dir: &Path,
+    names: &[&str],
+    stale: &[&str],
+    durability: Durability,
+    render: impl Fn(usize, &mut BufWriter<File>) -> std::io::Result<()> + Sync,
+) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    for name in files.iter().map(|f| f.0).chain(stale.iter().copied()) {
+    for name in names.iter().chain(stale) {
         let target = dir.join(name);
         if target.is_dir() {
             let e = std::io::Error::other("is a directory, not an output file; move it away");
@@ -47,14 +71,15 @@ pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str],
         }
     }
     let pid = std::process::id();
-    let temps: Vec<(PathBuf, PathBuf)> =
-        files.iter().map(|(name, _)| (dir.join(format!(".{name}.tmp-{pid}")), dir.join(name))).collect();
+    let temps: Vec<(PathBuf, PathBuf)> = names.iter().map(|name| (dir.join(format!(".{name}.tmp-{pid}")), dir.join(name))).collect();
     // Each file written (and flushed to disk) in its own task: the syncs overlap.
-    let written: Result<()> = files.par_iter().zip(&temps).try_for_each(|((_, bytes), (temp, _))| {
-        let mut f = std::fs::File::create(temp).map_err(|e| Error::io(temp, e))?;
-        f.write_all(bytes).map_err(|e| Error::io(temp, e))?;
+    let written: Result<()> = temps.par_iter().enumerate().try_for_each(|(i, (temp, _))| {
+        let file = File::create(temp).map_err(|e| Error::io(temp, e))?;
+        // Large writes (rendered chunks) go straight through the buffer.
+        let mut out = BufWriter::with_capacity(1 << 16, file);
+        render(i, &mut out).and_then(|_| out.flush()).map_err(|e| Error::io(temp, e))?;
         if durability == Durability::Synced {
-            f.sync_all().map_err(|e| Error::io(temp, e))?;
+            out.get_ref().sync_all().map_err(|e| Error::io(temp, e))?;
         }
         Ok(())
     });

@@ -8,7 +8,7 @@ mod palette;
 mod recompute_out;
 mod table;
 
-pub use atomic::{write_files, write_files_removing, Durability};
+pub use atomic::{write_files, write_files_removing, write_files_with, Durability};
 pub use csv_out::{crosswalk_csv, ledger_csv, results_csv, Extra};
 pub use geojson_out::results_geojson;
 pub(crate) use geojson_out::{feature_collection, write_feature};
@@ -26,30 +26,16 @@ use std::path::{Path, PathBuf};
 /// Writes the standard outputs of an [`Outcome`] (results, map, crosswalk, ledger) into `dir` (created if
 /// missing). Either all files are written or none is replaced.
 pub fn write_outputs(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Vec<PathBuf>> {
-    let mem = "writing to memory";
     let geometries = outcome.target_geometries_wgs84()?;
     let unit_ids = outcome.unit_ids();
     let target_ids = outcome.target_ids();
-    let (mut results, mut geojson, mut crosswalk, mut ledger) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    rayon::join(
-        || {
-            rayon::join(
-                || results_csv(&outcome.results, &[], &mut results).expect(mem),
-                || results_geojson(&outcome.results, &geometries, &[], &mut geojson).expect(mem),
-            )
-        },
-        || {
-            rayon::join(
-                || crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, &mut crosswalk).expect(mem),
-                || ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, &mut ledger).expect(mem),
-            )
-        },
-    );
-    write_files(
-        dir,
-        &[("results.csv", &results), ("results.geojson", &geojson), ("crosswalk.csv", &crosswalk), ("ledger.csv", &ledger)],
-        durability,
-    )
+    let names = ["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv"];
+    write_files_with(dir, &names, &[], durability, |i, out| match i {
+        0 => results_csv(&outcome.results, &[], out),
+        1 => results_geojson(&outcome.results, &geometries, &[], out),
+        2 => crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, out),
+        _ => ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, out),
+    })
 }
 
 /// Writes `n` rows rendered in parallel chunks by `render` (rows `range`
