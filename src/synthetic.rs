@@ -5,7 +5,7 @@
 //! Nothing here is real data; the same seed always gives the same output.
 
 use crate::error::Result;
-use crate::export::{feature_collection, write_feature};
+use crate::export::{feature_collection, feature_size, write_feature};
 use crate::project::Projector;
 use crate::read::VoteTable;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
@@ -128,7 +128,7 @@ pub fn geojson_files(units: usize, targets: usize, seed: u64) -> Result<Syntheti
         let vertex: Vec<Coord<f64>> = rows.concat();
         let cells = cells(&vertex, shape);
         let mut out = Vec::new();
-        feature_collection(cells.len(), &mut out, |i, buf| write_feature(buf, &props(i), &cells[i]))
+        feature_collection(cells.len(), &mut out, |i| feature_size(&cells[i]), |i, buf| write_feature(buf, &props(i), &cells[i]))
             .expect("writing to memory");
         Ok(out)
     };

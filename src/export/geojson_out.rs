@@ -2,7 +2,7 @@ use super::csv_out::Extra;
 use super::palette::party_colour;
 use crate::results::Results;
 use geo::orient::{Direction, Orient};
-use geo::{MultiPolygon, Polygon};
+use geo::{CoordsIter, MultiPolygon, Polygon};
 use crate::overlap::is_oriented;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
@@ -33,7 +33,8 @@ pub fn results_geojson<G>(results: &Results, geometries_wgs84: &[G], extra: &[Ex
 where
     G: Borrow<MultiPolygon<f64>> + Sync,
 {
-    feature_collection(results.seats.len(), &mut out, |i, buf| {
+    let geometry = |i: usize| geometries_wgs84[results.seats[i].target].borrow();
+    feature_collection(results.seats.len(), &mut out, |i| feature_size(geometry(i)), |i, buf| {
         let s = &results.seats[i];
         let mut p = Map::new();
         p.insert("code".into(), json!(s.code));
@@ -58,7 +59,7 @@ where
         p.insert("fill-opacity".into(), json!(0.7));
         p.insert("stroke".into(), json!("#555555"));
         p.insert("stroke-width".into(), json!(1));
-        write_feature(buf, &p, geometries_wgs84[s.target].borrow());
+        write_feature(buf, &p, geometry(i));
     })
 }
 
@@ -165,13 +166,21 @@ fn write_position(buf: &mut Vec<u8>, c: geo::Coord<f64>) {
 
 /// Writes a FeatureCollection of `n` features, each rendered by `feature`
 /// (with [`write_feature`]) in parallel, in order.
-pub(crate) fn feature_collection(n: usize, out: &mut impl Write, feature: impl Fn(usize, &mut Vec<u8>) + Sync) -> io::Result<()> {
+pub(crate) fn feature_collection(
+    n: usize,
+    out: &mut impl Write,
+    size: impl Fn(usize) -> usize + Sync,
+    feature: impl Fn(usize, &mut Vec<u8>) + Sync,
+) -> io::Result<()> {
     const CHUNK: usize = 16;
     let chunks: Vec<Vec<u8>> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
-            let mut buf = Vec::new();
-            for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+            let features = c * CHUNK..((c + 1) * CHUNK).min(n);
+            // One allocation per chunk: growing a buffer of hundreds of
+            // kilobytes by doubling recopied it and touched fresh pages each time.
+            let mut buf = Vec::with_capacity(features.clone().map(&size).sum::<usize>() + CHUNK);
+            for i in features {
                 if i > 0 {
                     buf.push(b',');
                 }
@@ -181,6 +190,13 @@ pub(crate) fn feature_collection(n: usize, out: &mut impl Write, feature: impl F
         })
         .collect();
     super::write_chunks(out, br#"{"type":"FeatureCollection","features":["#, &chunks, b"]}\n")
+}
+
+/// About how many bytes [`write_feature`] writes for `geometry` and a few
+/// properties (a position at six decimals takes 20 to 24), for
+/// [`feature_collection`]'s `size`.
+pub(crate) fn feature_size(geometry: &MultiPolygon<f64>) -> usize {
+    geometry.coords_count() * 24 + 512
 }
 
 /// One RFC 7946 Feature: the geometry (lon/lat, six decimals, exteriors

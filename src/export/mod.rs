@@ -11,7 +11,7 @@ mod table;
 pub use atomic::{write_files, write_files_removing, write_files_with, Durability};
 pub use csv_out::{crosswalk_csv, ledger_csv, results_csv, Extra};
 pub use geojson_out::results_geojson;
-pub(crate) use geojson_out::{feature_collection, write_feature};
+pub(crate) use geojson_out::{feature_collection, feature_size, write_feature};
 pub use palette::party_colour;
 pub use recompute_out::{composition_csv, estimate_report, estimates_csv, estimates_geojson, seat_report, write_recomputed};
 pub use table::results_table;

@@ -1,4 +1,4 @@
-use super::geojson_out::{feature_collection, write_feature};
+use super::geojson_out::{feature_collection, feature_size, write_feature};
 use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Durability, Extra};
 use crate::error::Result;
 use crate::project::{detect, layer_to_wgs84, Projector};
@@ -151,7 +151,7 @@ pub fn estimates_geojson(we: &WardEstimates, out: &mut Vec<u8>) -> Result<()> {
     let k = est.parties.len();
     let geometries: Vec<MultiPolygon<f64>> =
         est.parts.par_iter().map(|p| projector.to_wgs84(&p.geometry)).collect::<Result<_>>()?;
-    feature_collection(est.parts.len(), out, |i, buf| {
+    feature_collection(est.parts.len(), out, |i| feature_size(&geometries[i]), |i, buf| {
         let p = &est.parts[i];
         let mut props = Map::new();
         props.insert("code".into(), json!(we.ids[i]));
