@@ -204,3 +204,29 @@ mod orientation {
         }
     }
 }
+
+/// Files of a megabyte or more are mapped, not read: the same text, the BOM
+/// removed, and the same UTF-8 check and message (offset counted from the
+/// file's first byte) as for a small file.
+#[test]
+fn large_files_are_mapped_with_bom_removed_and_utf8_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = two_wards();
+    let padded = format!("{body}{}", " ".repeat(1 << 20));
+    for (name, bom) in [("plain.geojson", ""), ("bom.geojson", "\u{feff}")] {
+        let (small, large) = (dir.path().join(format!("small-{name}")), dir.path().join(name));
+        std::fs::write(&small, format!("{bom}{body}")).unwrap();
+        std::fs::write(&large, format!("{bom}{padded}")).unwrap();
+        let (small, large) = (Input::from_path(&small).unwrap(), Input::from_path(&large).unwrap());
+        assert_eq!(small.text(), body);
+        assert_eq!(large.text(), padded, "{name}");
+        let read = |i: &Input| read_layer(i, "code", None).unwrap().features.iter().map(|f| (f.id.clone(), f.geometry.clone())).collect::<Vec<_>>();
+        assert_eq!(read(&small), read(&large));
+    }
+    let mut bad = padded.into_bytes();
+    bad.insert(7, 0xff);
+    let path = dir.path().join("bad.geojson");
+    std::fs::write(&path, &bad).unwrap();
+    let err = Input::from_path(&path).unwrap_err().to_string();
+    assert!(err.contains("bad.geojson") && err.contains("is not UTF-8 text (invalid byte at offset 7)"), "{err}");
+}
