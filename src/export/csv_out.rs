@@ -67,7 +67,10 @@ pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&st
     let mut out = out;
     out.write_all(b"from,to,weight\n")?;
     let (units, targets) = (escaped(unit_ids), escaped(target_ids));
-    write_rows(crosswalk.units.len(), &mut out, |range, buf| {
+    // A row: unit, target, and a weight of up to 20 characters.
+    let target_len = targets.iter().map(|t| t.len()).max().unwrap_or(0);
+    let size = |u: usize| crosswalk.units[u].weights.len() * (units[u].len() + target_len + 23);
+    write_rows(crosswalk.units.len(), &mut out, size, |range, buf| {
         let mut number = String::new();
         for u in range {
             for &(t, weight) in &crosswalk.units[u].weights {
@@ -126,7 +129,10 @@ pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], o
     out.write_all(b"unit,party,votes_in,allocated,unallocated,cause\n")?;
     let parties: Vec<&str> = votes.parties().iter().map(String::as_str).collect();
     let (units, parties) = (escaped(unit_ids), escaped(&parties));
-    write_rows(crosswalk.units.len(), &mut out, |range, buf| {
+    // A row: unit, party, three counts (mostly under seven digits) and a cause.
+    let party_len = parties.iter().map(|p| p.len()).max().unwrap_or(0);
+    let size = |u: usize| parties.len() * (units[u].len() + party_len + 40);
+    write_rows(crosswalk.units.len(), &mut out, size, |range, buf| {
         let mut n = itoa::Buffer::new();
         for u in range {
             let row = &crosswalk.units[u];

@@ -39,10 +39,12 @@ pub fn write_outputs(dir: &Path, outcome: &Outcome, durability: Durability) -> R
 }
 
 /// Writes `n` rows rendered in parallel chunks by `render` (rows `range`
-/// into a buffer), in order.
+/// into a buffer), in order; `size` estimates the bytes of row `i`, so that
+/// each chunk's buffer is allocated once rather than grown (and recopied).
 pub(crate) fn write_rows(
     n: usize,
     out: &mut impl Write,
+    size: impl Fn(usize) -> usize + Sync,
     render: impl Fn(Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     // Enough chunks for every thread to take several, none tiny.
@@ -50,8 +52,9 @@ pub(crate) fn write_rows(
     let chunks: Vec<io::Result<Vec<u8>>> = (0..n.div_ceil(chunk))
         .into_par_iter()
         .map(|c| {
-            let mut buf = Vec::new();
-            render(c * chunk..((c + 1) * chunk).min(n), &mut buf)?;
+            let rows = c * chunk..((c + 1) * chunk).min(n);
+            let mut buf = Vec::with_capacity(rows.clone().map(&size).sum());
+            render(rows, &mut buf)?;
             Ok(buf)
         })
         .collect();
