@@ -13,7 +13,7 @@
 //! units without a query.
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::{Area, BoundingRect, Coord, MultiPolygon, Rect};
+use geo::{Area, BoundingRect, Coord, CoordsIter, MultiPolygon, Rect};
 use geo::orient::{Direction, Orient};
 use crate::overlap::{is_oriented, ring_twice_area};
 use rayon::prelude::*;
@@ -187,7 +187,8 @@ impl PreparedTarget {
         } else {
             geometry.orient(Direction::Default)
         };
-        let mut chains = Vec::new();
+        // At least one chain per CHAIN edges of each ring.
+        let mut chains = Vec::with_capacity(geometry.coords_count() / CHAIN + 1);
         let mut rings = Vec::new();
         let mut ring_areas = Vec::new();
         for (p, poly) in geometry.iter().enumerate() {

@@ -254,6 +254,6 @@ impl fmt::Display for Place<'_> {
 /// The first item (in order) equal to an earlier one, and that earlier one's
 /// position.
 fn first_repeat<'a>(items: impl Iterator<Item = &'a str>) -> Option<(usize, usize)> {
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = std::collections::HashMap::with_capacity(items.size_hint().0);
     items.enumerate().find_map(|(i, id)| seen.insert(id, i).map(|first| (i, first)))
 }
