@@ -57,7 +57,9 @@ impl Default for Options {
 
 /// Everything a run computed.
 pub struct Outcome {
-    /// The units as read.
+    /// The units as read (ids, names, properties), without their
+    /// geometries: those were projected where they lay, for the crosswalk
+    /// ([`Prepared::take`]), and are empty here.
     pub units: Layer,
     /// The targets as read.
     pub targets: Layer,
@@ -183,11 +185,13 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
         d
     };
     let mut timings = Timings::default();
-    let Parsed { units, targets, votes } = parse(from, to, votes, options)?;
+    let Parsed { mut units, targets, votes } = parse(from, to, votes, options)?;
     timings.read = lap();
     let projector = Projector::new();
+    // The units' geometries are projected where they lie (nothing later needs
+    // them in lon/lat); the targets' are copied, the map is drawn from them.
     let (units_prepared, targets_prepared) =
-        rayon::join(|| Prepared::with_crs(&units, options.crs, &projector), || Prepared::with_crs(&targets, options.crs, &projector));
+        rayon::join(|| Prepared::take(&mut units, options.crs, &projector), || Prepared::with_crs(&targets, options.crs, &projector));
     let (units_prepared, targets_prepared) = (units_prepared?, targets_prepared?);
     let (units_crs, targets_crs) = (units_prepared.crs.clone(), targets_prepared.crs.clone());
     let mut notes: Vec<String> = [units_prepared.describe(&units), targets_prepared.describe(&targets)].into_iter().flatten().collect();

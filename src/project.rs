@@ -306,6 +306,46 @@ impl Projector {
         }
     }
 
+    /// As [`to_bng`](Self::to_bng), overwriting the coordinates of `mp`
+    /// instead of building a copy (no allocation). On an error `mp` is left
+    /// partly projected.
+    ///
+    /// ```
+    /// use notional::project::Projector;
+    /// use geo::{polygon, MultiPolygon};
+    /// let p = Projector::new();
+    /// let ll = MultiPolygon::new(vec![polygon![(x: -0.2, y: 51.5), (x: -0.1, y: 51.5), (x: -0.1, y: 51.6)]]);
+    /// let mut g = ll.clone();
+    /// p.to_bng_in_place(&mut g).unwrap();
+    /// assert_eq!(g, p.to_bng(&ll).unwrap());
+    /// ```
+    pub fn to_bng_in_place(&self, mp: &mut MultiPolygon<f64>) -> Result<()> {
+        let grid = self.grid();
+        for poly in mp.iter_mut() {
+            let mut bad = None;
+            poly.exterior_mut(|ring| bad = bad.take().or_else(|| self.ring_in_place(grid, &mut ring.0).err()));
+            poly.interiors_mut(|holes| {
+                for ring in holes {
+                    bad = bad.take().or_else(|| self.ring_in_place(grid, &mut ring.0).err());
+                }
+            });
+            if let Some(e) = bad {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn ring_in_place(&self, grid: Option<&BngGrid>, ring: &mut [Coord]) -> Result<()> {
+        for c in ring {
+            *c = match grid.and_then(|g| g.get(c.x, c.y)) {
+                Some(p) => p,
+                None => self.point_to_bng_exact(c.x, c.y)?,
+            };
+        }
+        Ok(())
+    }
+
     fn to_bng_on(&self, grid: &BngGrid, mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
         let ring = |ls: &LineString<f64>| -> Result<LineString<f64>> {
             let mut out = Vec::with_capacity(ls.0.len());

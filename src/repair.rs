@@ -7,7 +7,7 @@
 //! an invalid polygon can give wrong areas.
 //! A geometry that cannot be repaired is rejected (emptied) and reported.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::project::{detect_stated, layer_to_bng, Crs, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::{line_intersection, LineIntersection};
@@ -388,6 +388,38 @@ impl Prepared {
     pub fn with_crs(layer: &Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
         let crs = detect_stated(layer, stated)?;
         let mut geometries = layer_to_bng(layer, crs.crs, projector)?;
+        let repairs = repair_all(&mut geometries);
+        Ok(Prepared { crs, geometries, repairs })
+    }
+
+    /// As [`Prepared::with_crs`], taking the geometries out of `layer` and
+    /// projecting them where they lie, without a copy: for a layer that is
+    /// not needed in its own coordinates afterwards (the units of a run). The
+    /// layer keeps its ids and properties; its geometries are left empty,
+    /// also when an error is returned.
+    ///
+    /// ```
+    /// use notional::project::Projector;
+    /// use notional::read::{read_layer, Input};
+    /// use notional::repair::Prepared;
+    /// let text = r#"{"type":"FeatureCollection","features":[
+    ///   {"type":"Feature","properties":{"code":"A"},
+    ///    "geometry":{"type":"Polygon","coordinates":[[[-0.2,51.5],[-0.1,51.5],[-0.1,51.6],[-0.2,51.5]]]}}]}"#;
+    /// let mut layer = read_layer(&Input::from_text("a.geojson", text), "code", None).unwrap();
+    /// let copied = Prepared::new(&layer, &Projector::new()).unwrap();
+    /// let taken = Prepared::take(&mut layer, None, &Projector::new()).unwrap();
+    /// assert_eq!(taken.geometries, copied.geometries);
+    /// assert!(layer.features[0].geometry.0.is_empty() && layer.features[0].id == "A");
+    /// ```
+    pub fn take(layer: &mut Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
+        let crs = detect_stated(layer, stated)?;
+        let mut geometries: Vec<MultiPolygon<f64>> = layer.features.iter_mut().map(|f| std::mem::replace(&mut f.geometry, MultiPolygon::new(Vec::new()))).collect();
+        if crs.crs == Crs::Wgs84 {
+            let layer = &*layer;
+            geometries.par_iter_mut().enumerate().try_for_each(|(i, g)| {
+                projector.to_bng_in_place(g).map_err(|e| Error::field(&layer.source_name, layer.place(i), "geometry", e.to_string()))
+            })?;
+        }
         let repairs = repair_all(&mut geometries);
         Ok(Prepared { crs, geometries, repairs })
     }
