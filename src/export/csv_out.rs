@@ -63,7 +63,7 @@ pub fn results_csv(results: &Results, extra: &[Extra], out: impl Write) -> io::R
 /// crosswalk_csv(&cw, &["W1"], &["S1", "S2"], &mut out).unwrap();
 /// assert_eq!(String::from_utf8(out).unwrap(), "from,to,weight\nW1,S1,0.25\nW1,S2,0.75\n");
 /// ```
-pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&str], out: impl Write) -> io::Result<()> {
+pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&str], out: impl Write + Send) -> io::Result<()> {
     let mut out = out;
     out.write_all(b"from,to,weight\n")?;
     let (units, targets) = (escaped(unit_ids), escaped(target_ids));
@@ -124,7 +124,7 @@ fn escaped<'a>(texts: &[&'a str]) -> Vec<Cow<'a, str>> {
 /// assert_eq!(String::from_utf8(out).unwrap(),
 ///     "unit,party,votes_in,allocated,unallocated,cause\nW1,lab,7,7,0,\nW2,lab,3,0,3,gap\n");
 /// ```
-pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], out: impl Write) -> io::Result<()> {
+pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], out: impl Write + Send) -> io::Result<()> {
     let mut out = out;
     out.write_all(b"unit,party,votes_in,allocated,unallocated,cause\n")?;
     let parties: Vec<&str> = votes.parties().iter().map(String::as_str).collect();

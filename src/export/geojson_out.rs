@@ -4,7 +4,6 @@ use crate::results::Results;
 use geo::orient::{Direction, Orient};
 use geo::{CoordsIter, MultiPolygon, Polygon};
 use crate::overlap::is_oriented;
-use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::borrow::{Borrow, Cow};
 use std::io::{self, Write};
@@ -29,7 +28,7 @@ use std::io::{self, Write};
 /// assert!(text.contains(r#""winner":"lab""#) && text.contains(r##""fill":"#E4003B""##));
 /// assert!(text.contains("[[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]]"));
 /// ```
-pub fn results_geojson<G>(results: &Results, geometries_wgs84: &[G], extra: &[Extra], mut out: impl Write) -> io::Result<()>
+pub fn results_geojson<G>(results: &Results, geometries_wgs84: &[G], extra: &[Extra], mut out: impl Write + Send) -> io::Result<()>
 where
     G: Borrow<MultiPolygon<f64>> + Sync,
 {
@@ -168,28 +167,22 @@ fn write_position(buf: &mut Vec<u8>, c: geo::Coord<f64>) {
 /// (with [`write_feature`]) in parallel, in order.
 pub(crate) fn feature_collection(
     n: usize,
-    out: &mut impl Write,
+    out: &mut (impl Write + Send),
     size: impl Fn(usize) -> usize + Sync,
     feature: impl Fn(usize, &mut Vec<u8>) + Sync,
 ) -> io::Result<()> {
     const CHUNK: usize = 16;
-    let chunks: Vec<Vec<u8>> = (0..n.div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let features = c * CHUNK..((c + 1) * CHUNK).min(n);
-            // One allocation per chunk: growing a buffer of hundreds of
-            // kilobytes by doubling recopied it and touched fresh pages each time.
-            let mut buf = Vec::with_capacity(features.clone().map(&size).sum::<usize>() + CHUNK);
-            for i in features {
-                if i > 0 {
-                    buf.push(b',');
-                }
-                feature(i, &mut buf);
+    out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
+    super::write_chunked(out, n, CHUNK, |i| size(i) + 1, |features, buf| {
+        for i in features {
+            if i > 0 {
+                buf.push(b',');
             }
-            buf
-        })
-        .collect();
-    super::write_chunks(out, br#"{"type":"FeatureCollection","features":["#, &chunks, b"]}\n")
+            feature(i, buf);
+        }
+        Ok(())
+    })?;
+    out.write_all(b"]}\n")
 }
 
 /// About how many bytes [`write_feature`] writes for `geometry` and a few

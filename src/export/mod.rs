@@ -39,27 +39,61 @@ pub fn write_outputs(dir: &Path, outcome: &Outcome, durability: Durability) -> R
 }
 
 /// Writes `n` rows rendered in parallel chunks by `render` (rows `range`
-/// into a buffer), in order; `size` estimates the bytes of row `i`, so that
-/// each chunk's buffer is allocated once rather than grown (and recopied).
+/// into a buffer), in order; `size` estimates the bytes of row `i`
+/// (see [`write_chunked`]).
 pub(crate) fn write_rows(
     n: usize,
-    out: &mut impl Write,
+    out: &mut (impl Write + Send),
     size: impl Fn(usize) -> usize + Sync,
     render: impl Fn(Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
-    // Enough chunks for every thread to take several, none tiny.
-    let chunk = (n / (8 * rayon::current_num_threads())).clamp(256, 65_536);
-    let chunks: Vec<io::Result<Vec<u8>>> = (0..n.div_ceil(chunk))
-        .into_par_iter()
-        .map(|c| {
-            let rows = c * chunk..((c + 1) * chunk).min(n);
-            let mut buf = Vec::with_capacity(rows.clone().map(&size).sum());
-            render(rows, &mut buf)?;
-            Ok(buf)
+    // Chunks of about CHUNK_BYTES, and never tiny.
+    let per_row = (0..n.min(1000)).map(&size).sum::<usize>() / n.clamp(1, 1000);
+    let rows = (CHUNK_BYTES / per_row.max(1)).max(256);
+    write_chunked(out, n, rows, size, render)
+}
+
+/// About how large a chunk [`write_chunked`] renders at once.
+const CHUNK_BYTES: usize = 1 << 16;
+
+/// Writes `items` items, `per_chunk` to a chunk, each chunk rendered by
+/// `render` (its item range into a buffer), in order. Chunks are rendered in
+/// parallel a batch (a few per thread) at a time, into buffers that are
+/// reused from batch to batch, and one batch is written while the next is
+/// rendered: memory stays at two batches, instead of the whole output (fresh
+/// pages are dear: zeroing them was up to a third of a run's CPU time on the
+/// benchmark machine). `size` estimates the bytes of item `i`, so that a
+/// buffer is reserved once per chunk rather than grown.
+pub(crate) fn write_chunked(
+    out: &mut (impl Write + Send),
+    items: usize,
+    per_chunk: usize,
+    size: impl Fn(usize) -> usize + Sync,
+    render: impl Fn(Range<usize>, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    let per_chunk = per_chunk.max(1);
+    let chunks = items.div_ceil(per_chunk);
+    let batch = 4 * rayon::current_num_threads();
+    let fill = |bufs: &mut Vec<Vec<u8>>, first: usize| -> io::Result<()> {
+        let k = batch.min(chunks.saturating_sub(first));
+        bufs.resize_with(k, Vec::new);
+        bufs.par_iter_mut().enumerate().try_for_each(|(j, buf)| {
+            let c = first + j;
+            let range = c * per_chunk..((c + 1) * per_chunk).min(items);
+            buf.clear();
+            buf.reserve(range.clone().map(&size).sum());
+            render(range, buf)
         })
-        .collect();
-    let chunks: Vec<Vec<u8>> = chunks.into_iter().collect::<io::Result<_>>()?;
-    write_chunks(out, &[], &chunks, &[])
+    };
+    let (mut ready, mut next) = (Vec::new(), Vec::new());
+    fill(&mut ready, 0)?;
+    for first in (batch..chunks + batch).step_by(batch) {
+        let (written, filled) = rayon::join(|| write_chunks(out, &[], &ready, &[]), || fill(&mut next, first));
+        written?;
+        filled?;
+        std::mem::swap(&mut ready, &mut next);
+    }
+    Ok(())
 }
 
 /// Writes `head`, every chunk and `tail`, in order, by vectored writes: into
