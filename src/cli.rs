@@ -451,8 +451,13 @@ pub struct Common {
 impl Common {
     /// The durability asked for.
     pub fn durability(&self) -> Durability {
-        if self.sync { Durability::Synced } else { Durability::Atomic }
+        durability(self.sync)
     }
+}
+
+/// What `--sync` asks for.
+pub fn durability(sync: bool) -> Durability {
+    if sync { Durability::Synced } else { Durability::Atomic }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

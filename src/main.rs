@@ -190,7 +190,7 @@ fn run_synthetic(args: &SyntheticArgs) -> Result<ExitCode> {
     let written = notional::export::write_files(
         &args.output,
         &[("wards.geojson", &files.units), ("seats.geojson", &files.targets)],
-        if args.sync { Durability::Synced } else { Durability::Atomic },
+        cli::durability(args.sync),
     )?;
     say!("synthetic: {} wards and {} seats (seed {}); not real data", args.units, args.targets, args.seed);
     list(&written)?;

@@ -322,16 +322,11 @@ impl Projector {
     pub fn to_bng_in_place(&self, mp: &mut MultiPolygon<f64>) -> Result<()> {
         let grid = self.grid();
         for poly in mp.iter_mut() {
-            let mut bad = None;
-            poly.exterior_mut(|ring| bad = bad.take().or_else(|| self.ring_in_place(grid, &mut ring.0).err()));
-            poly.interiors_mut(|holes| {
-                for ring in holes {
-                    bad = bad.take().or_else(|| self.ring_in_place(grid, &mut ring.0).err());
-                }
-            });
-            if let Some(e) = bad {
-                return Err(e);
-            }
+            let (mut exterior, mut holes) = (Ok(()), Ok(()));
+            poly.exterior_mut(|ring| exterior = self.ring_in_place(grid, &mut ring.0));
+            exterior?;
+            poly.interiors_mut(|rings| holes = rings.iter_mut().try_for_each(|ring| self.ring_in_place(grid, &mut ring.0)));
+            holes?;
         }
         Ok(())
     }

@@ -88,7 +88,7 @@ pub(crate) fn write_chunked(
     let (mut ready, mut next) = (Vec::new(), Vec::new());
     fill(&mut ready, 0)?;
     for first in (batch..chunks + batch).step_by(batch) {
-        let (written, filled) = rayon::join(|| write_chunks(out, &[], &ready, &[]), || fill(&mut next, first));
+        let (written, filled) = rayon::join(|| write_chunks(out, &ready), || fill(&mut next, first));
         written?;
         filled?;
         std::mem::swap(&mut ready, &mut next);
@@ -96,16 +96,10 @@ pub(crate) fn write_chunked(
     Ok(())
 }
 
-/// Writes `head`, every chunk and `tail`, in order, by vectored writes: into
-/// a `Vec` that is one reservation and one copy per chunk, instead of the
-/// doubling (and recopying) of chunk-by-chunk appends.
-pub(crate) fn write_chunks(out: &mut impl Write, head: &[u8], chunks: &[Vec<u8>], tail: &[u8]) -> io::Result<()> {
-    let mut slices: Vec<io::IoSlice> = std::iter::once(head)
-        .chain(chunks.iter().map(Vec::as_slice))
-        .chain(std::iter::once(tail))
-        .filter(|s| !s.is_empty())
-        .map(io::IoSlice::new)
-        .collect();
+/// Writes the chunks, in order, by vectored writes (many chunks to a system
+/// call; into a `Vec`, one reservation).
+fn write_chunks(out: &mut impl Write, chunks: &[Vec<u8>]) -> io::Result<()> {
+    let mut slices: Vec<io::IoSlice> = chunks.iter().filter(|c| !c.is_empty()).map(|c| io::IoSlice::new(c)).collect();
     let mut rest = &mut slices[..];
     while !rest.is_empty() {
         match out.write_vectored(rest) {

@@ -69,9 +69,10 @@ impl Input {
     ///
     /// A regular file of a megabyte or more is mapped into memory instead of
     /// copied: its pages are those the system already caches, so nothing is
-    /// copied and no fresh memory is touched (on England's 29 MB of inputs,
-    /// fresh pages were a tenth of the run's CPU time). It must not be
-    /// changed while notional runs (as for any reader of a file in use).
+    /// copied and no fresh memory is touched (fresh memory is dear on the
+    /// benchmark machine: zeroing it took 4% to 40% of a run's CPU time). It
+    /// must not be changed while notional runs (as for any reader of a file
+    /// in use).
     pub fn from_path(path: &Path) -> Result<Self> {
         let name = path.display().to_string();
         let not_utf8 = |at: usize| {
