@@ -72,8 +72,13 @@ fn stages(c: &mut Criterion) {
         let id = |stage: &str| BenchmarkId::new(stage, &pair.name);
         group.bench_function(id("read"), |b| b.iter(|| parse(black_box(&pair.units), &pair.targets, None, &options).unwrap()));
         let Parsed { units, targets, votes } = parse(&pair.units, &pair.targets, None, &options).unwrap();
+        // As the pipeline does it: units projected where they lie, targets copied.
         group.bench_function(id("project"), |b| {
-            b.iter(|| (Prepared::new(black_box(&units), &projector).unwrap(), Prepared::new(&targets, &projector).unwrap()))
+            b.iter_batched(
+                || units.clone(),
+                |mut u| (Prepared::take(&mut u, None, &projector).unwrap(), Prepared::new(&targets, &projector).unwrap()),
+                criterion::BatchSize::LargeInput,
+            )
         });
         let unit_geoms = Prepared::new(&units, &projector).unwrap().geometries;
         let target_geoms = Prepared::new(&targets, &projector).unwrap().geometries;
