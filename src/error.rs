@@ -24,12 +24,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What the operating system said (in the message itself, not as a
+        /// `source`, so that a chain of errors printed with `{:#}` says it once).
+        cause: std::io::Error,
     },
     /// The input is not well-formed (not UTF-8, not JSON, not CSV, wrong GeoJSON type).
     #[error("{source_name}: {message}")]
@@ -62,7 +63,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io { path: path.into(), cause: source }
     }
 
     pub(crate) fn format(source_name: &str, message: impl Into<String>) -> Self {

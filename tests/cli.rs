@@ -187,6 +187,19 @@ fn a_failed_write_leaves_the_previous_outputs_whole() {
 }
 
 #[test]
+fn an_io_error_names_the_path_and_says_the_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, "not a directory").unwrap();
+    let out = notional(&["apportion", &wards, &seats, "-o", blocked.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("a-file") && err.contains("(os error"), "{err}");
+    assert_eq!(err.matches("(os error").count(), 1, "{err}");
+}
+
+#[test]
 fn sync_writes_the_same_outputs_flushed_to_disk() {
     let dir = tempfile::tempdir().unwrap();
     let (wards, seats) = fixture(dir.path());
