@@ -153,15 +153,20 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
     assert_eq!(votes.len(), crosswalk.units.len(), "one crosswalk row per unit");
     // Per target and column, and which targets received a share: one
     // parallel pass, each thread summing into its own table.
-    // (Each task sums at least a thousand units: every table costs a
+    // (Each task sums at least 256 units: every table costs a
     // zeroing and a merge.)
-    let (per_target, received, _) = (0..crosswalk.units.len())
+    // The units placed nowhere are listed in the same pass, in order (the
+    // pieces are combined left to right).
+    let (per_target, received, unallocated_units, _) = (0..crosswalk.units.len())
         .into_par_iter()
-        .with_min_len(1024)
+        .with_min_len(256)
         .fold(
-            || (vec![0u64; n_targets * width], vec![false; n_targets], Scratch::default()),
-            |(mut acc, mut received, mut scratch), u| {
+            || (vec![0u64; n_targets * width], vec![false; n_targets], Vec::new(), Scratch::default()),
+            |(mut acc, mut received, mut outside, mut scratch), u| {
                 let weights = &crosswalk.units[u].weights;
+                if crosswalk.units[u].is_outside() {
+                    outside.push(u);
+                }
                 let row = votes.row(u);
                 for &(t, w) in weights {
                     received[t] |= w > 0.0;
@@ -186,23 +191,22 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
                         }
                     }
                 }
-                (acc, received, scratch)
+                (acc, received, outside, scratch)
             },
         )
         .reduce(
-            || (vec![0u64; n_targets * width], vec![false; n_targets], Scratch::default()),
-            |(mut a, mut ra, s), (b, rb, _)| {
+            || (vec![0u64; n_targets * width], vec![false; n_targets], Vec::new(), Scratch::default()),
+            |(mut a, mut ra, mut oa, s), (b, rb, ob, _)| {
                 for (x, y) in a.iter_mut().zip(b) {
                     *x += y;
                 }
                 for (x, y) in ra.iter_mut().zip(rb) {
                     *x |= y;
                 }
-                (a, ra, s)
+                oa.extend(ob);
+                (a, ra, oa, s)
             },
         );
-    let unallocated_units: Vec<usize> =
-        (0..crosswalk.units.len()).into_par_iter().filter(|&u| crosswalk.units[u].is_outside()).collect();
     let mut unallocated = vec![0u64; width];
     let mut unallocated_by_cause: BTreeMap<Unplaced, Vec<u64>> = BTreeMap::new();
     for &u in &unallocated_units {

@@ -1,6 +1,7 @@
 //! Step 6 of the pipeline: **results**: per target, votes per party, total,
 //! winner, runner-up, majority, and electorate and turnout when known.
 
+use rayon::prelude::*;
 use crate::aggregate::Allocation;
 
 /// One target's notional result.
@@ -89,6 +90,7 @@ impl Results {
     pub fn new(parties: &[String], has_electorate: bool, ids: &[&str], names: &[&str], allocation: &Allocation) -> Self {
         let n = parties.len();
         let seats = (0..ids.len())
+            .into_par_iter()
             .filter(|&t| allocation.received[t])
             .map(|t| {
                 let row = allocation.row(t);
