@@ -83,10 +83,12 @@ impl Input {
         if meta.is_file() && meta.len() >= MAP_FROM {
             // SAFETY: the map is only read, and only as the bytes checked as
             // UTF-8 here; the file is an input that is not written meanwhile.
-            let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-            std::str::from_utf8(&map).map_err(|e| not_utf8(e.valid_up_to()))?;
-            let start = if map.starts_with("\u{feff}".as_bytes()) { '\u{feff}'.len_utf8() } else { 0 };
-            return Ok(Input { name, text: Text::Mapped { map: Arc::new(map), start } });
+            // (A file system that cannot map files is read as below.)
+            if let Ok(map) = unsafe { Mmap::map(&file) } {
+                std::str::from_utf8(&map).map_err(|e| not_utf8(e.valid_up_to()))?;
+                let start = if map.starts_with("\u{feff}".as_bytes()) { '\u{feff}'.len_utf8() } else { 0 };
+                return Ok(Input { name, text: Text::Mapped { map: Arc::new(map), start } });
+            }
         }
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         (&file).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
