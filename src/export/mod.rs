@@ -111,3 +111,25 @@ fn write_chunks(out: &mut impl Write, chunks: &[Vec<u8>]) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Many batches, chunks of uneven size, a last chunk cut short, and no
+    /// items at all: the same bytes as rendering everything in order.
+    #[test]
+    fn chunked_writing_keeps_every_item_in_order() {
+        let item = |i: usize| format!("{i}:{}\n", "x".repeat(i % 97));
+        for (items, per_chunk) in [(0, 3), (1, 1), (1000, 7), (5000, 64), (10, 100)] {
+            let mut out = Vec::new();
+            write_chunked(&mut out, items, per_chunk, |i| item(i).len() / 2, |range, buf| {
+                range.for_each(|i| buf.extend_from_slice(item(i).as_bytes()));
+                Ok(())
+            })
+            .unwrap();
+            let expected: String = (0..items).map(item).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{items} items, {per_chunk} a chunk");
+        }
+    }
+}
