@@ -271,9 +271,16 @@ impl Projector {
     /// assert!(p.point_to_bng(f64::NAN, 55.0).is_err());
     /// ```
     pub fn point_to_bng(&self, lon: f64, lat: f64) -> Result<Coord> {
-        match self.grid().and_then(|g| g.get(lon, lat)) {
-            Some(c) => Ok(c),
-            None => self.point_to_bng_exact(lon, lat),
+        self.point_on(self.grid(), Coord { x: lon, y: lat })
+    }
+
+    /// [`point_to_bng`](Self::point_to_bng) with the grid already asked for
+    /// (the per-vertex loops ask once per geometry).
+    #[inline]
+    fn point_on(&self, grid: Option<&BngGrid>, c: Coord) -> Result<Coord> {
+        match grid.and_then(|g| g.get(c.x, c.y)) {
+            Some(p) => Ok(p),
+            None => self.fallback(c),
         }
     }
 
@@ -321,34 +328,14 @@ impl Projector {
     /// ```
     pub fn to_bng_in_place(&self, mp: &mut MultiPolygon<f64>) -> Result<()> {
         let grid = self.grid();
-        for poly in mp.iter_mut() {
-            let (mut exterior, mut holes) = (Ok(()), Ok(()));
-            poly.exterior_mut(|ring| exterior = self.ring_in_place(grid, &mut ring.0));
-            exterior?;
-            poly.interiors_mut(|rings| holes = rings.iter_mut().try_for_each(|ring| self.ring_in_place(grid, &mut ring.0)));
-            holes?;
-        }
-        Ok(())
-    }
-
-    fn ring_in_place(&self, grid: Option<&BngGrid>, ring: &mut [Coord]) -> Result<()> {
-        for c in ring {
-            *c = match grid.and_then(|g| g.get(c.x, c.y)) {
-                Some(p) => p,
-                None => self.point_to_bng_exact(c.x, c.y)?,
-            };
-        }
-        Ok(())
+        mp.try_map_coords_in_place(|c| self.point_on(grid, c))
     }
 
     fn to_bng_on(&self, grid: &BngGrid, mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
         let ring = |ls: &LineString<f64>| -> Result<LineString<f64>> {
             let mut out = Vec::with_capacity(ls.0.len());
-            for c in &ls.0 {
-                out.push(match grid.get(c.x, c.y) {
-                    Some(p) => p,
-                    None => self.fallback(*c)?,
-                });
+            for &c in &ls.0 {
+                out.push(self.point_on(Some(grid), c)?);
             }
             Ok(LineString(out))
         };
@@ -693,11 +680,42 @@ pub fn layer_to_bng(layer: &Layer, crs: Crs, projector: &Projector) -> Result<Ve
                         Some(grid) => projector.to_bng_on(grid, &f.geometry),
                         None => projector.to_bng_exact(&f.geometry),
                     };
-                    projected.map_err(|e| Error::field(&layer.source_name, layer.place(i), "geometry", e.to_string()))
+                    projected.map_err(|e| feature_error(layer, i, e))
                 })
                 .collect()
         }
     }
+}
+
+/// As [`layer_to_bng`], taking the geometries out of `layer` (left empty,
+/// also on an error) and projecting them where they lie
+/// ([`Projector::to_bng_in_place`]): no copy, for a layer not needed in its
+/// own coordinates afterwards.
+///
+/// ```
+/// use notional::project::{layer_to_bng, layer_to_bng_in_place, Crs, Projector};
+/// use notional::read::{read_layer, Input};
+/// let text = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"code":"A"},
+///    "geometry":{"type":"Polygon","coordinates":[[[-0.2,51.5],[-0.1,51.5],[-0.1,51.6],[-0.2,51.5]]]}}]}"#;
+/// let mut layer = read_layer(&Input::from_text("a.geojson", text), "code", None).unwrap();
+/// let copied = layer_to_bng(&layer, Crs::Wgs84, &Projector::new()).unwrap();
+/// assert_eq!(layer_to_bng_in_place(&mut layer, Crs::Wgs84, &Projector::new()).unwrap(), copied);
+/// assert!(layer.features[0].geometry.0.is_empty());
+/// ```
+pub fn layer_to_bng_in_place(layer: &mut Layer, crs: Crs, projector: &Projector) -> Result<Vec<MultiPolygon<f64>>> {
+    let mut geometries: Vec<MultiPolygon<f64>> =
+        layer.features.iter_mut().map(|f| std::mem::replace(&mut f.geometry, MultiPolygon::new(Vec::new()))).collect();
+    if crs == Crs::Wgs84 {
+        let layer = &*layer;
+        geometries.par_iter_mut().enumerate().try_for_each(|(i, g)| projector.to_bng_in_place(g).map_err(|e| feature_error(layer, i, e)))?;
+    }
+    Ok(geometries)
+}
+
+/// A projection error, placed at feature `i`'s geometry.
+fn feature_error(layer: &Layer, i: usize, e: Error) -> Error {
+    Error::field(&layer.source_name, layer.place(i), "geometry", e.to_string())
 }
 
 /// Every feature's geometry in WGS84 lon/lat, converting BNG input back

@@ -7,8 +7,8 @@
 //! an invalid polygon can give wrong areas.
 //! A geometry that cannot be repaired is rejected (emptied) and reported.
 
-use crate::error::{Error, Result};
-use crate::project::{detect_stated, layer_to_bng, Crs, Detected, Projector};
+use crate::error::Result;
+use crate::project::{detect_stated, layer_to_bng, layer_to_bng_in_place, Crs, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::coordinate_position::CoordPos;
@@ -413,13 +413,7 @@ impl Prepared {
     /// ```
     pub fn take(layer: &mut Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
         let crs = detect_stated(layer, stated)?;
-        let mut geometries: Vec<MultiPolygon<f64>> = layer.features.iter_mut().map(|f| std::mem::replace(&mut f.geometry, MultiPolygon::new(Vec::new()))).collect();
-        if crs.crs == Crs::Wgs84 {
-            let layer = &*layer;
-            geometries.par_iter_mut().enumerate().try_for_each(|(i, g)| {
-                projector.to_bng_in_place(g).map_err(|e| Error::field(&layer.source_name, layer.place(i), "geometry", e.to_string()))
-            })?;
-        }
+        let mut geometries = layer_to_bng_in_place(layer, crs.crs, projector)?;
         let repairs = repair_all(&mut geometries);
         Ok(Prepared { crs, geometries, repairs })
     }
