@@ -52,6 +52,12 @@ enum Text {
     Mapped { map: Arc<Mmap>, start: usize },
 }
 
+/// The length of the UTF-8 byte order mark that `bytes` start with, if any.
+fn bom_len(bytes: &[u8]) -> usize {
+    const BOM: &[u8] = "\u{feff}".as_bytes();
+    if bytes.starts_with(BOM) { BOM.len() } else { 0 }
+}
+
 /// Files from this size on are mapped rather than read into a buffer.
 const MAP_FROM: u64 = 1 << 20;
 
@@ -59,9 +65,7 @@ impl Input {
     /// Wraps a text under a name used in messages. A leading UTF-8 BOM is removed.
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
         let mut text = text.into();
-        if text.starts_with('\u{feff}') {
-            text.drain(..'\u{feff}'.len_utf8());
-        }
+        text.drain(..bom_len(text.as_bytes()));
         Input { name: name.into(), text: Text::Owned(text) }
     }
 
@@ -86,7 +90,7 @@ impl Input {
             // (A file system that cannot map files is read as below.)
             if let Ok(map) = unsafe { Mmap::map(&file) } {
                 std::str::from_utf8(&map).map_err(|e| not_utf8(e.valid_up_to()))?;
-                let start = if map.starts_with("\u{feff}".as_bytes()) { '\u{feff}'.len_utf8() } else { 0 };
+                let start = bom_len(&map);
                 return Ok(Input { name, text: Text::Mapped { map: Arc::new(map), start } });
             }
         }
