@@ -16,14 +16,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use notional::aggregate::allocate;
-use notional::apportion::{apportion, parse, Options, Parsed};
+use notional::apportion::{apportion, parse, prepare, Options, Parsed};
 use notional::crosswalk::{Crosswalk, Method};
 use notional::export::{write_outputs, Durability};
 use notional::index::TargetIndex;
 use notional::progress::Silent;
 use notional::project::Projector;
 use notional::read::Input;
-use notional::repair::Prepared;
 use notional::results::Results;
 use std::hint::black_box;
 use std::path::Path;
@@ -72,20 +71,16 @@ fn stages(c: &mut Criterion) {
         let id = |stage: &str| BenchmarkId::new(stage, &pair.name);
         group.bench_function(id("read"), |b| b.iter(|| parse(black_box(&pair.units), &pair.targets, None, &options).unwrap()));
         let Parsed { units, targets, votes } = parse(&pair.units, &pair.targets, None, &options).unwrap();
-        // As the pipeline does it: units projected where they lie, targets copied.
+        // As the pipeline does it: project, reach, check.
         group.bench_function(id("project"), |b| {
-            b.iter_batched(
-                || units.clone(),
-                |mut u| (Prepared::take(&mut u, None, &projector).unwrap(), Prepared::new(&targets, &projector).unwrap()),
-                criterion::BatchSize::LargeInput,
-            )
+            b.iter_batched(|| units.clone(), |mut u| prepare(&mut u, &targets, &options, &projector).unwrap(), criterion::BatchSize::LargeInput)
         });
-        let unit_geoms = Prepared::new(&units, &projector).unwrap().geometries;
-        let target_geoms = Prepared::new(&targets, &projector).unwrap().geometries;
+        let ready = prepare(&mut units.clone(), &targets, &options, &projector).unwrap();
+        let (unit_geoms, target_geoms) = (ready.units.geometries, ready.targets.geometries);
         group.bench_function(id("index"), |b| {
-            b.iter_batched(|| target_geoms.clone(), TargetIndex::new, criterion::BatchSize::LargeInput)
+            b.iter_batched(|| target_geoms.clone(), |t| TargetIndex::new(t).with_extent(ready.extent), criterion::BatchSize::LargeInput)
         });
-        let index = TargetIndex::new(target_geoms.clone());
+        let index = TargetIndex::new(target_geoms.clone()).with_extent(ready.extent);
         let crosswalk = Crosswalk::build(&unit_geoms, &index, Method::Area, &Silent);
         let ids: Vec<&str> = targets.features.iter().map(|f| f.id.as_str()).collect();
         let names: Vec<&str> = targets.features.iter().map(|f| f.name.as_deref().unwrap_or("")).collect();

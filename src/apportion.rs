@@ -4,13 +4,15 @@
 use crate::aggregate::{allocate, ledger_totals, Allocation};
 use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::Result;
-use crate::index::TargetIndex;
+use crate::index::{union, TargetIndex};
+use crate::reach::unreached;
 use crate::progress::Progress;
 use crate::project::{layer_to_wgs84, Crs, Detected, Projector};
 use crate::repair::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, VoteTable};
 use crate::results::Results;
-use geo::MultiPolygon;
+use geo::{BoundingRect, MultiPolygon, Rect};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -39,6 +41,10 @@ pub struct Options {
     pub method: Method,
     /// The CRS of both layers, when stated (`--crs`); else detected.
     pub crs: Option<Crs>,
+    /// Also check (and repair) the targets that no unit can reach. They
+    /// receive nothing either way, so a run leaves them out
+    /// ([`crate::reach`]); `notional check` checks every target.
+    pub check_unreached: bool,
 }
 
 impl Default for Options {
@@ -51,6 +57,7 @@ impl Default for Options {
             parties: None,
             method: Method::Area,
             crs: None,
+            check_unreached: false,
         }
     }
 }
@@ -69,8 +76,12 @@ pub struct Outcome {
     pub targets_crs: Detected,
     /// Invalid units found (repaired or rejected).
     pub unit_repairs: Vec<Repair>,
-    /// Invalid targets found (repaired or rejected).
+    /// Invalid targets found (repaired or rejected), among those checked.
     pub target_repairs: Vec<Repair>,
+    /// Targets left out unchecked (ascending): their box meets no unit's
+    /// box ([`crate::reach`]), so they receive nothing. Empty when
+    /// [`Options::check_unreached`] asked for every target to be checked.
+    pub unchecked_targets: Vec<usize>,
     /// Geometry notes for the summary.
     pub notes: Vec<String>,
     /// Votes per unit.
@@ -155,6 +166,48 @@ pub fn parse(from: &Input, to: &Input, votes: Option<&Input>, options: &Options)
     Ok(Parsed { units, targets, votes })
 }
 
+/// The geometries of a run, ready for the index and the crosswalk.
+pub struct Geometries {
+    /// The units, projected where they lay, checked and repaired.
+    pub units: Prepared,
+    /// The targets, projected; those no unit can reach left out (empty), the
+    /// others checked and repaired.
+    pub targets: Prepared,
+    /// The targets left out unchecked, ascending ([`Outcome::unchecked_targets`]).
+    pub unchecked_targets: Vec<usize>,
+    /// The box around every target, those left out included ([`TargetIndex::with_extent`]).
+    pub extent: Option<Rect<f64>>,
+}
+
+/// The stages between [`parse`] and the index: project both layers to BNG
+/// (the units' geometries where they lie, since nothing later needs them in
+/// lon/lat; the targets' copied, the map is drawn from them), leave out the
+/// targets no unit can reach ([`crate::reach`]; unless
+/// [`Options::check_unreached`]), and check and repair the rest.
+///
+/// ```
+/// use notional::apportion::{parse, prepare, Options};
+/// use notional::project::Projector;
+/// let (wards, seats) = notional::demo::inputs();
+/// let mut parsed = parse(&wards, &seats, None, &Options::default()).unwrap();
+/// let ready = prepare(&mut parsed.units, &parsed.targets, &Options::default(), &Projector::new()).unwrap();
+/// assert_eq!(ready.targets.geometries.len(), 3);
+/// assert!(ready.unchecked_targets.is_empty()); // the demo's wards reach all three seats
+/// ```
+pub fn prepare(units: &mut Layer, targets: &Layer, options: &Options, projector: &Projector) -> Result<Geometries> {
+    let (units_prepared, targets_prepared) = rayon::join(
+        || Prepared::take_unchecked(units, options.crs, projector),
+        || Prepared::unchecked(targets, options.crs, projector),
+    );
+    let (mut units_prepared, mut targets_prepared) = (units_prepared?, targets_prepared?);
+    let extent = targets_prepared.geometries.par_iter().filter_map(|g| g.bounding_rect()).reduce_with(union);
+    let unchecked_targets =
+        if options.check_unreached { Vec::new() } else { unreached(&units_prepared.geometries, &targets_prepared.geometries) };
+    targets_prepared.leave_out(&unchecked_targets);
+    rayon::join(|| units_prepared.check(), || targets_prepared.check());
+    Ok(Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent })
+}
+
 /// Runs the apportionment of `from` (units carrying votes, or `votes` CSV keyed
 /// by unit id) onto `to` (targets).
 ///
@@ -187,12 +240,8 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
     let mut timings = Timings::default();
     let Parsed { mut units, targets, votes } = parse(from, to, votes, options)?;
     timings.read = lap();
-    let projector = Projector::new();
-    // The units' geometries are projected where they lie (nothing later needs
-    // them in lon/lat); the targets' are copied, the map is drawn from them.
-    let (units_prepared, targets_prepared) =
-        rayon::join(|| Prepared::take(&mut units, options.crs, &projector), || Prepared::with_crs(&targets, options.crs, &projector));
-    let (units_prepared, targets_prepared) = (units_prepared?, targets_prepared?);
+    let Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent } =
+        prepare(&mut units, &targets, options, &Projector::new())?;
     let (units_crs, targets_crs) = (units_prepared.crs.clone(), targets_prepared.crs.clone());
     let mut notes: Vec<String> = [units_prepared.describe(&units), targets_prepared.describe(&targets)].into_iter().flatten().collect();
     let (unit_repairs, target_repairs) = (units_prepared.repairs.clone(), targets_prepared.repairs.clone());
@@ -200,7 +249,7 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
         notes.push(format!("{}: {} was rejected and receives nothing", targets.source_name, targets.place(t)));
     }
     timings.project = lap();
-    let index = TargetIndex::new(targets_prepared.geometries);
+    let index = TargetIndex::new(targets_prepared.geometries).with_extent(extent);
     timings.index = lap();
     let (mut crosswalk, overlays) = Crosswalk::build_counting(&units_prepared.geometries, &index, options.method, progress);
     timings.overlays = overlays;
@@ -220,6 +269,7 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
         targets_crs,
         unit_repairs,
         target_repairs,
+        unchecked_targets,
         notes,
         votes,
         crosswalk,
@@ -269,6 +319,7 @@ impl Outcome {
             units: self.units.features.len(),
             targets: self.targets.features.len(),
             targets_with_votes: self.results.seats.len(),
+            targets_unreached: self.unchecked_targets.len(),
             split: self.crosswalk.split_count(),
             split_beyond: self.crosswalk.split_count_beyond(SPLIT_REPORT_SHARE),
             method: self.crosswalk.method,
@@ -301,6 +352,8 @@ pub struct Summary {
     pub targets: usize,
     /// Targets that received a share of some unit.
     pub targets_with_votes: usize,
+    /// Targets no unit can reach, left out unchecked ([`Outcome::unchecked_targets`]).
+    pub targets_unreached: usize,
     /// Units shared between two or more targets.
     pub split: usize,
     /// Units with more than [`SPLIT_REPORT_SHARE`] outside their main target.
@@ -334,7 +387,11 @@ pub struct Summary {
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "units:        {} ({})", self.units, self.units_crs.crs)?;
-        writeln!(f, "targets:      {} ({}); {} received votes", self.targets, self.targets_crs.crs, self.targets_with_votes)?;
+        write!(f, "targets:      {} ({}); {} received votes", self.targets, self.targets_crs.crs, self.targets_with_votes)?;
+        if self.targets_unreached > 0 {
+            write!(f, "; {} beyond every unit's reach, left out unchecked", self.targets_unreached)?;
+        }
+        writeln!(f)?;
         writeln!(
             f,
             "method:       {}; {} units split between targets, {} with over {}% outside their main target",

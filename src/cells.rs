@@ -91,7 +91,7 @@ impl Cells {
     /// A raster of cells `size` wide (larger where the extent would need more
     /// than about four million) over the targets of `index`.
     pub fn new(index: &TargetIndex, size: f64) -> Self {
-        let Some(extent) = index.extent() else { return Self::none() };
+        let Some(extent) = index.indexed_extent() else { return Self::none() };
         let (w, h) = (extent.width(), extent.height());
         if !(w > 0.0 && h > 0.0 && size > 0.0) {
             return Self::none();

@@ -29,6 +29,9 @@ pub struct LayerReport {
     pub reader_warnings: Vec<String>,
     /// Invalid features, repaired or rejected.
     pub invalid: Vec<FeatureRepair>,
+    /// Features not checked: targets that no unit can reach, left out of a
+    /// run ([`crate::reach`]). `notional check` checks them all.
+    pub unchecked: usize,
 }
 
 /// An invalid feature and what was done.
@@ -112,8 +115,8 @@ pub fn check(outcome: &Outcome, sliver: f64) -> CheckReport {
     let target_ids: Vec<&str> = outcome.target_ids();
     let coverage = coverage(&outcome.votes, &outcome.crosswalk, &outcome.unit_ids(), &target_ids, &outcome.allocation.received, sliver);
     let layers = vec![
-        layer_report("units", &outcome.units, &outcome.units_crs, &outcome.unit_repairs),
-        layer_report("targets", &outcome.targets, &outcome.targets_crs, &outcome.target_repairs),
+        layer_report("units", &outcome.units, &outcome.units_crs, &outcome.unit_repairs, 0),
+        layer_report("targets", &outcome.targets, &outcome.targets_crs, &outcome.target_repairs, outcome.unchecked_targets.len()),
     ];
     let warnings = warnings(&layers, &coverage);
     CheckReport { layers, coverage, warnings }
@@ -186,8 +189,9 @@ impl Coverage {
     }
 }
 
-fn layer_report(role: &'static str, layer: &Layer, crs: &crate::project::Detected, repairs: &[Repair]) -> LayerReport {
+fn layer_report(role: &'static str, layer: &Layer, crs: &crate::project::Detected, repairs: &[Repair], unchecked: usize) -> LayerReport {
     LayerReport {
+        unchecked,
         role,
         file: layer.source_name.clone(),
         features: layer.features.len(),
@@ -256,6 +260,9 @@ impl fmt::Display for CheckReport {
             writeln!(f, "{} {}: {} features, {} ({})", l.role, l.file, l.features, l.crs, l.crs_reason)?;
             for w in &l.reader_warnings {
                 writeln!(f, "  {w}")?;
+            }
+            if l.unchecked > 0 {
+                writeln!(f, "  {} feature(s) no unit can reach were not checked (they receive nothing)", l.unchecked)?;
             }
             for r in &l.invalid {
                 writeln!(

@@ -489,6 +489,7 @@ impl InputArgs {
                 CrsArg::Wgs84 => Crs::Wgs84,
                 CrsArg::Bng => Crs::Bng,
             }),
+            check_unreached: false,
         }
     }
 }

@@ -254,6 +254,8 @@ impl PreparedTarget {
 pub struct TargetIndex {
     tree: RTree<TargetBox>,
     targets: Vec<PreparedTarget>,
+    /// The box around every target, also those left out ([`TargetIndex::with_extent`]).
+    extent: Option<Rect<f64>>,
 }
 
 impl TargetIndex {
@@ -265,7 +267,33 @@ impl TargetIndex {
             .enumerate()
             .filter_map(|(i, t)| t.bbox.map(|b| GeomWithData::new(rect_to_rectangle(b), i)))
             .collect();
-        TargetIndex { tree: RTree::bulk_load(boxes), targets }
+        let tree = RTree::bulk_load(boxes);
+        let extent = envelope(&tree);
+        TargetIndex { tree, targets, extent }
+    }
+
+    /// Widens the targets' overall extent to `extent`: the box around every
+    /// target, including those left out of the index with empty geometry
+    /// because no unit can reach them ([`crate::reach`]), so that a unit in
+    /// none of the targets is still told apart as in a gap (within the
+    /// extent) or outside it.
+    ///
+    /// ```
+    /// use geo::{coord, polygon, MultiPolygon, Rect};
+    /// use notional::index::TargetIndex;
+    /// let seat = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.)]]);
+    /// let left_out = MultiPolygon::new(Vec::new());
+    /// let far = Rect::new(coord! {x: 100., y: 0.}, coord! {x: 110., y: 10.});
+    /// let index = TargetIndex::new(vec![seat, left_out]).with_extent(Some(far));
+    /// assert!(index.within_extent(Rect::new(coord! {x: 50., y: 5.}, coord! {x: 51., y: 6.})));
+    /// assert!(index.candidates(far).is_empty());
+    /// ```
+    pub fn with_extent(mut self, extent: Option<Rect<f64>>) -> Self {
+        self.extent = match (self.extent, extent) {
+            (Some(a), Some(b)) => Some(union(a, b)),
+            (a, b) => a.or(b),
+        };
+        self
     }
 
     /// The prepared targets, by index.
@@ -283,12 +311,15 @@ impl TargetIndex {
         self.targets.is_empty()
     }
 
-    /// The box around every target (`None` when none has an area).
+    /// The box around every target (`None` when none has an area), also
+    /// those left out of the index ([`TargetIndex::with_extent`]).
     pub fn extent(&self) -> Option<Rect<f64>> {
-        (self.tree.size() > 0).then(|| {
-            let e = self.tree.root().envelope();
-            Rect::new(Coord { x: e.lower()[0], y: e.lower()[1] }, Coord { x: e.upper()[0], y: e.upper()[1] })
-        })
+        self.extent
+    }
+
+    /// The box around the targets in the index.
+    pub(crate) fn indexed_extent(&self) -> Option<Rect<f64>> {
+        envelope(&self.tree)
     }
 
     /// The targets holding `c` (more than one where targets overlap; a point
@@ -317,6 +348,14 @@ impl TargetIndex {
         out.extend(self.tree.locate_in_envelope_intersecting(&env).map(|b| b.data));
         out.sort_unstable();
     }
+}
+
+/// The box around everything in `tree` (`None` when it is empty).
+fn envelope(tree: &RTree<TargetBox>) -> Option<Rect<f64>> {
+    (tree.size() > 0).then(|| {
+        let e = tree.root().envelope();
+        Rect::new(Coord { x: e.lower()[0], y: e.lower()[1] }, Coord { x: e.upper()[0], y: e.upper()[1] })
+    })
 }
 
 /// An rstar rectangle from a geo rect.

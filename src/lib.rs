@@ -5,7 +5,7 @@
 //! report each target's notional result.
 //!
 //! The pipeline, one module per step, data flowing one way:
-//! [`read`] → [`project`] → [`repair`] → [`index`] → [`crosswalk`] → [`aggregate`] →
+//! [`read`] → [`project`] → [`reach`] → [`repair`] → [`index`] → [`crosswalk`] → [`aggregate`] →
 //! [`results`] (→ [`composition`], and [`compare`] with a later result) →
 //! [`export`]. [`apportion::apportion`] runs the steps up to the results;
 //! [`export::write_outputs`] writes them.
@@ -41,6 +41,7 @@ pub mod overlap;
 pub mod parties;
 pub mod progress;
 pub mod project;
+pub mod reach;
 pub mod read;
 pub mod recompute;
 pub mod repair;

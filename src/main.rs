@@ -76,12 +76,14 @@ fn load(inputs: &InputArgs) -> Result<(Input, Input, Option<Input>)> {
 }
 
 /// Reads the inputs and runs the apportionment.
-fn run_inputs(inputs: &InputArgs, quiet: bool) -> Result<Outcome> {
+/// Runs the job; `check_unreached` also checks the targets no unit can reach.
+fn run_inputs(inputs: &InputArgs, quiet: bool, check_unreached: bool) -> Result<Outcome> {
     let start = std::time::Instant::now();
     let (from, to, votes) = load(inputs)?;
     let loading = start.elapsed();
     let bar = Bar::new(quiet);
-    let mut outcome = apportion(&from, &to, votes.as_ref(), &inputs.options(), &bar).context("cannot apportion")?;
+    let options = Options { check_unreached, ..inputs.options() };
+    let mut outcome = apportion(&from, &to, votes.as_ref(), &options, &bar).context("cannot apportion")?;
     outcome.timings.read += loading;
     Ok(outcome)
 }
@@ -106,7 +108,8 @@ fn run_parse_only(inputs: &InputArgs) -> Result<ExitCode> {
 }
 
 fn run_check(args: &CheckArgs) -> Result<ExitCode> {
-    let outcome = run_inputs(&args.inputs, args.common.quiet)?;
+    // A check is of the inputs as a whole: every target, reachable or not.
+    let outcome = run_inputs(&args.inputs, args.common.quiet, true)?;
     let report = check(&outcome, args.sliver);
     if args.json {
         say!("{}", serde_json::to_string_pretty(&report)?);
@@ -121,7 +124,7 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
         Some(dir) => dir,
         None => return run_parse_only(&args.inputs),
     };
-    let outcome = run_inputs(&args.inputs, args.common.quiet)?;
+    let outcome = run_inputs(&args.inputs, args.common.quiet, false)?;
     // Write before printing: a reader that closes stdout must not stop the outputs.
     let start = std::time::Instant::now();
     let written = write(output, &outcome, args.common.durability())?;

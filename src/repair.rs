@@ -386,10 +386,17 @@ impl Prepared {
 
     /// As [`Prepared::new`], with a CRS stated by the user (see [`detect_stated`]).
     pub fn with_crs(layer: &Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
+        let mut prepared = Self::unchecked(layer, stated, projector)?;
+        prepared.check();
+        Ok(prepared)
+    }
+
+    /// As [`Prepared::with_crs`], stopping before the check: detected and
+    /// projected, nothing repaired yet ([`Prepared::check`] does that).
+    pub fn unchecked(layer: &Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
         let crs = detect_stated(layer, stated)?;
-        let mut geometries = layer_to_bng(layer, crs.crs, projector)?;
-        let repairs = repair_all(&mut geometries);
-        Ok(Prepared { crs, geometries, repairs })
+        let geometries = layer_to_bng(layer, crs.crs, projector)?;
+        Ok(Prepared { crs, geometries, repairs: Vec::new() })
     }
 
     /// As [`Prepared::with_crs`], taking the geometries out of `layer` and
@@ -412,10 +419,42 @@ impl Prepared {
     /// assert!(layer.features[0].geometry.0.is_empty() && layer.features[0].id == "A");
     /// ```
     pub fn take(layer: &mut Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
+        let mut prepared = Self::take_unchecked(layer, stated, projector)?;
+        prepared.check();
+        Ok(prepared)
+    }
+
+    /// As [`Prepared::take`], stopping before the check ([`Prepared::check`]).
+    pub fn take_unchecked(layer: &mut Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
         let crs = detect_stated(layer, stated)?;
-        let mut geometries = layer_to_bng_in_place(layer, crs.crs, projector)?;
-        let repairs = repair_all(&mut geometries);
-        Ok(Prepared { crs, geometries, repairs })
+        let geometries = layer_to_bng_in_place(layer, crs.crs, projector)?;
+        Ok(Prepared { crs, geometries, repairs: Vec::new() })
+    }
+
+    /// Checks every geometry and repairs the invalid ones ([`repair_all`]),
+    /// replacing what an earlier check found.
+    pub fn check(&mut self) {
+        self.repairs = repair_all(&mut self.geometries);
+    }
+
+    /// Leaves out `features`: their geometries are emptied, so that nothing
+    /// later checks, indexes or measures them (for targets no unit can
+    /// reach, [`crate::reach::unreached`]). Call before [`Prepared::check`].
+    ///
+    /// ```
+    /// use notional::project::Projector;
+    /// use notional::repair::Prepared;
+    /// let (_, seats) = notional::demo::inputs();
+    /// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
+    /// let mut prepared = Prepared::unchecked(&seats, None, &Projector::new()).unwrap();
+    /// prepared.leave_out(&[0]);
+    /// prepared.check();
+    /// assert!(prepared.geometries[0].0.is_empty() && !prepared.geometries[1].0.is_empty());
+    /// ```
+    pub fn leave_out(&mut self, features: &[usize]) {
+        for &f in features {
+            self.geometries[f] = MultiPolygon::new(Vec::new());
+        }
     }
 
     /// Indices of rejected features.

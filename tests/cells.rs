@@ -5,6 +5,8 @@
 //!   cross a boundary, lie outside, or lie where targets overlap.
 //! - The tree of chain boxes (`ChainTree`): a query yields what a scan of
 //!   every chain would.
+//! - Which targets units can reach (`notional::reach`): none that a unit's
+//!   box meets is left out.
 
 use crate::support::rect;
 use geo::{Area, BooleanOps, BoundingRect, MultiPolygon};
@@ -104,6 +106,44 @@ mod chain_tree {
             let got: Vec<u32> = tree.query(rect).map(|c| c.start).collect();
             let want: Vec<u32> = chains.iter().filter(|c| c.rect.intersects(&rect)).map(|c| c.start).collect();
             prop_assert_eq!(got, want);
+        }
+    }
+}
+
+/// Which targets some unit can reach (`notional::reach`): never one that a
+/// unit's box meets is left out, and those well clear of every unit are.
+mod reach {
+    use crate::support::rect;
+    use geo::{BoundingRect, Intersects, Rect};
+    use notional::reach::{unreached, GRID};
+    use proptest::prelude::*;
+
+    fn boxes() -> impl Strategy<Value = Vec<(f64, f64, f64, f64)>> {
+        // Whole numbers, so that boxes often touch exactly along an edge.
+        prop::collection::vec((0u32..1000, 0u32..600, 0u32..80, 0u32..80), 1..60)
+            .prop_map(|v| v.into_iter().map(|(x, y, w, h)| (f64::from(x), f64::from(y), f64::from(w), f64::from(h))).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn only_targets_no_unit_box_meets_are_left_out(units in boxes(), targets in boxes()) {
+            let shapes = |b: &[(f64, f64, f64, f64)]| b.iter().map(|&(x, y, w, h)| rect(x, y, x + w.max(1.0), y + h.max(1.0))).collect::<Vec<_>>();
+            let (units, targets) = (shapes(&units), shapes(&targets));
+            let left_out = unreached(&units, &targets);
+            let unit_boxes: Vec<Rect<f64>> = units.iter().map(|u| u.bounding_rect().unwrap()).collect();
+            let extent = unit_boxes.iter().fold(unit_boxes[0], |a, b| notional::index::union(a, *b));
+            let cell = extent.width().max(extent.height()) / GRID as f64;
+            for (t, target) in targets.iter().enumerate() {
+                let b = target.bounding_rect().unwrap();
+                let met = unit_boxes.iter().any(|u| u.intersects(&b));
+                let wide = Rect::new(b.min() - (2.0 * cell, 2.0 * cell).into(), b.max() + (2.0 * cell, 2.0 * cell).into());
+                let near = unit_boxes.iter().any(|u| u.intersects(&wide));
+                let out = left_out.contains(&t);
+                prop_assert!(!(met && out), "target {t} {b:?} is met yet left out");
+                prop_assert!(near || out, "target {t} {b:?} is far from every unit yet kept");
+            }
         }
     }
 }

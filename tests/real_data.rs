@@ -320,19 +320,32 @@ fn estimate_with_the_commons_library_ward_level_local_file() {
 #[ignore = "real data: needs ../shared/data"]
 fn check_reports_the_invalid_seats_of_the_raw_ons_file() {
     use notional::check::check;
-    let options = Options { to_id: "PCON24CD".into(), to_name: "PCON24NM".into(), ..Options::default() };
-    let out = run(
-        "derived/london_wards_2022.geojson",
-        "boundaries/pcon2024/Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson",
-        &options,
-    );
+    // As `notional check` runs it: every seat checked, reachable or not.
+    let options = Options { to_id: "PCON24CD".into(), to_name: "PCON24NM".into(), check_unreached: true, ..Options::default() };
+    let (wards, buc) = ("derived/london_wards_2022.geojson", "boundaries/pcon2024/Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BUC.geojson");
+    let out = run(wards, buc, &options);
     let report = check(&out, 0.001);
     let invalid = &report.layers[1].invalid;
     assert_eq!(invalid.len(), 18, "the SOURCES notes: 18 of 650 invalid");
     assert!(invalid.iter().all(|r| r.action == "repaired"));
+    assert_eq!(report.layers[1].unchecked, 0);
     assert!(report.coverage.unplaced.is_empty());
     assert!(!report.coverage.partly_outside.is_empty(), "the ultra-generalised coast cuts off Thames-side wards");
     assert_conserved(&out);
+    // A run leaves out the seats no London ward can reach, unchecked (most
+    // of the UK), and the weights and results are the same to the bit.
+    let run_only = run(wards, buc, &Options { check_unreached: false, ..options });
+    let left_out = &run_only.unchecked_targets;
+    assert!((500..=600).contains(&left_out.len()), "{} left out", left_out.len());
+    assert!(left_out.iter().all(|&t| !run_only.allocation.received[t]));
+    let only = check(&run_only, 0.001);
+    assert_eq!(only.layers[1].unchecked, left_out.len());
+    assert!(only.layers[1].invalid.len() < 18, "the invalid seats far from London are not checked");
+    assert_eq!(run_only.crosswalk, out.crosswalk);
+    assert_eq!(run_only.results.seats.len(), out.results.seats.len());
+    for (a, b) in run_only.results.seats.iter().zip(&out.results.seats) {
+        assert_eq!((&a.code, &a.votes, a.total), (&b.code, &b.votes, b.total));
+    }
     // The derived (already repaired) fixtures have nothing to repair.
     let clean = run("derived/london_wards_2022.geojson", "derived/pcon2024_bgc.geojson", &Options::default());
     let r = check(&clean, 0.001);
@@ -348,7 +361,7 @@ fn raw_topojson_boundaries_load_are_repaired_and_reported() {
         ("boundaries/pcon2024/Westminster_Parliamentary_Constituencies_July_2024_Boundaries_UK_BGC.topojson", "PCON24CD", "PCON24NM", 10),
         ("boundaries/pcon2010set/WPC_Dec_2019_UK_BGC.topojson", "pcon19cd", "pcon19nm", 249),
     ] {
-        let options = Options { to_id: id.into(), to_name: name.into(), ..Options::default() };
+        let options = Options { to_id: id.into(), to_name: name.into(), check_unreached: true, ..Options::default() };
         let out = run("derived/london_wards_2022.geojson", file, &options);
         assert_conserved(&out);
         assert_eq!(out.targets.features.len(), 650, "{file}");

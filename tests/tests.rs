@@ -1,5 +1,5 @@
 //! The one integration-test binary (links once). Modules:
-//! - `cells`: the raster that places small nested units and the tree of chain boxes, against the slow way round;
+//! - `cells`: the raster that places small nested units, the tree of chain boxes and the targets units can reach, against the slow way round;
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
 //! - `readers`: input parsing and its error messages;
 //! - `export`: the map writer's coordinates against the plain way of writing them;
