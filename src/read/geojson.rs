@@ -3,7 +3,7 @@
 use super::properties::{Names, Properties};
 use super::Input;
 use crate::error::{Error, Result};
-use geo::Winding;
+use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{GeoJson, GeometryValue, PolygonType};
 use serde_json::{Map, Value};
@@ -315,15 +315,32 @@ pub(crate) fn build_multipolygon(
     for (p, rings) in polygons.into_iter().enumerate() {
         let mut converted = Vec::with_capacity(rings.len());
         for (r, mut coords) in rings.into_iter().enumerate() {
-            if let Some((v, c)) = coords.iter().enumerate().find(|(_, c)| !(c.x.is_finite() && c.y.is_finite())) {
-                return Err(Error::field(
-                    src,
-                    place.to_string(),
-                    "geometry",
-                    format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", c.x, c.y),
-                ));
+            // One pass: refuse a non-finite vertex, drop repeated ones (as
+            // `Vec::dedup`), and find the lowest-leftmost vertex (the first,
+            // as geo's `least_index`), where the orientation is decided.
+            let (mut kept, mut least) = (0, 0);
+            let mut low = Coord { x: f64::INFINITY, y: f64::INFINITY };
+            let mut last = Coord { x: f64::NAN, y: f64::NAN }; // equal to no vertex
+            for v in 0..coords.len() {
+                let c = coords[v];
+                if !(c.x.is_finite() && c.y.is_finite()) {
+                    return Err(Error::field(
+                        src,
+                        place.to_string(),
+                        "geometry",
+                        format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", c.x, c.y),
+                    ));
+                }
+                if c == last {
+                    continue;
+                }
+                if c.x < low.x || (c.x == low.x && c.y < low.y) {
+                    (least, low) = (kept, c);
+                }
+                coords[kept] = c;
+                (kept, last) = (kept + 1, c);
             }
-            coords.dedup();
+            coords.truncate(kept);
             if coords.len() > 1 && coords.first() == coords.last() {
                 coords.pop();
             }
@@ -338,16 +355,14 @@ pub(crate) fn build_multipolygon(
                 }
                 continue;
             }
+            orient(&mut coords, least, r == 0);
             converted.push(LineString::new(coords));
         }
         if converted.is_empty() {
             continue;
         }
         let exterior = converted.remove(0);
-        // In place, as `Orient::orient(Direction::Default)` does on copies.
-        let mut polygon = Polygon::new(exterior, converted);
-        polygon.exterior_mut(|ring| ring.make_ccw_winding());
-        polygon.interiors_mut(|holes| holes.iter_mut().for_each(|ring| ring.make_cw_winding()));
+        let polygon = Polygon::new(exterior, converted);
         out.push(polygon);
     }
     if out.is_empty() && expect_area {
@@ -356,10 +371,89 @@ pub(crate) fn build_multipolygon(
     Ok(MultiPolygon::new(out))
 }
 
+/// Turns an open ring (distinct neighbours, the last unlike the first) to run
+/// counter-clockwise (`exterior`) or clockwise, as geo's
+/// `make_ccw_winding` / `make_cw_winding` would turn the closed ring: the
+/// turn at `least`, the lowest-leftmost vertex, decides (robust orientation;
+/// collinear: left as it is), and reversing keeps the first vertex first.
+fn orient(coords: &mut [Coord<f64>], least: usize, exterior: bool) {
+    let n = coords.len();
+    let (prev, here, next) = (coords[(least + n - 1) % n], coords[least], coords[(least + 1) % n]);
+    let wrong = match RobustKernel::orient2d(prev, here, next) {
+        Orientation::CounterClockwise => !exterior,
+        Orientation::Clockwise => exterior,
+        Orientation::Collinear => false,
+    };
+    if wrong {
+        coords[1..].reverse();
+    }
+}
+
 fn polygons_empty(value: &GeometryValue) -> bool {
     match value {
         GeometryValue::Polygon { coordinates } => coordinates.is_empty(),
         GeometryValue::MultiPolygon { coordinates } => coordinates.is_empty(),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Winding;
+    use proptest::prelude::*;
+
+    /// The plain way: `dedup`, drop the closing vertex, then geo's own
+    /// `make_ccw_winding` / `make_cw_winding` on the closed rings.
+    fn reference(polygons: &super::super::scan::Polygons) -> MultiPolygon<f64> {
+        let mut out = Vec::new();
+        for rings in polygons {
+            let mut kept = Vec::new();
+            for (r, ring) in rings.iter().enumerate() {
+                let mut coords = ring.clone();
+                coords.dedup();
+                if coords.len() > 1 && coords.first() == coords.last() {
+                    coords.pop();
+                }
+                if coords.len() < 3 {
+                    if r == 0 {
+                        break;
+                    }
+                    continue;
+                }
+                kept.push(LineString::new(coords));
+            }
+            if kept.is_empty() {
+                continue;
+            }
+            let mut polygon = Polygon::new(kept.remove(0), kept);
+            polygon.exterior_mut(|ring| ring.make_ccw_winding());
+            polygon.interiors_mut(|holes| holes.iter_mut().for_each(|ring| ring.make_cw_winding()));
+            out.push(polygon);
+        }
+        MultiPolygon::new(out)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Rings on a small grid (repeated, collinear and crossing vertices,
+        /// closed or not, either way round) come out as the plain way makes them.
+        #[test]
+        fn rings_are_cleaned_and_oriented_as_geo_does(
+            polygons in prop::collection::vec(prop::collection::vec(prop::collection::vec((0i8..5, 0i8..5), 0..9), 1..4), 1..3),
+            close in any::<bool>(),
+        ) {
+            let polygons: super::super::scan::Polygons = polygons
+                .into_iter()
+                .map(|rings| rings.into_iter().map(|ring| {
+                    let mut c: Vec<Coord<f64>> = ring.into_iter().map(|(x, y)| Coord { x: f64::from(x), y: f64::from(y) }).collect();
+                    if close && !c.is_empty() { c.push(c[0]); }
+                    c
+                }).collect())
+                .collect();
+            let want = reference(&polygons);
+            let got = build_multipolygon("t", &"feature 0", polygons, true, &mut Vec::new()).unwrap();
+            prop_assert_eq!(got, want);
+        }
     }
 }
