@@ -4,14 +4,14 @@
 use crate::aggregate::{allocate, ledger_totals, Allocation};
 use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::Result;
-use crate::index::{union, TargetIndex};
+use crate::index::{geometry_bounds, union, TargetIndex};
 use crate::reach::unreached;
 use crate::progress::Progress;
 use crate::project::{layer_to_wgs84, Crs, Detected, Projector};
 use crate::repair::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, VoteTable};
 use crate::results::Results;
-use geo::{BoundingRect, MultiPolygon, Rect};
+use geo::{MultiPolygon, Rect};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::fmt;
@@ -200,7 +200,7 @@ pub fn prepare(units: &mut Layer, targets: &Layer, options: &Options, projector:
         || Prepared::unchecked(targets, options.crs, projector),
     );
     let (mut units_prepared, mut targets_prepared) = (units_prepared?, targets_prepared?);
-    let extent = targets_prepared.geometries.par_iter().filter_map(|g| g.bounding_rect()).reduce_with(union);
+    let extent = targets_prepared.geometries.par_iter().filter_map(geometry_bounds).reduce_with(union);
     let unchecked_targets =
         if options.check_unreached { Vec::new() } else { unreached(&units_prepared.geometries, &targets_prepared.geometries) };
     targets_prepared.leave_out(&unchecked_targets);

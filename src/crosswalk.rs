@@ -17,12 +17,12 @@
 //! With [`Method::Centroid`], each unit goes whole to the target holding its
 //! interior point (a point guaranteed to lie inside the unit).
 
-use crate::index::{Cells, TargetIndex};
+use crate::index::{geometry_bounds, Cells, TargetIndex};
 use crate::progress::Progress;
 use crate::overlap::{area_within, is_oriented, Overlap, Scratch, Unit};
 use geo::coordinate_position::CoordPos;
 use geo::orient::{Direction, Orient};
-use geo::{Area, BooleanOps, BoundingRect, CoordinatePosition, InteriorPoint, MultiPolygon, Rect};
+use geo::{Area, BooleanOps, CoordinatePosition, InteriorPoint, MultiPolygon, Rect};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -233,7 +233,7 @@ impl Crosswalk {
 }
 
 fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex, cells: &Cells, scratch: &mut Scratch, overlays: &AtomicUsize) -> UnitWeights {
-    let Some(bbox) = unit.bounding_rect() else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
+    let Some(bbox) = geometry_bounds(unit) else { return UnitWeights::unplaced(Unplaced::NoGeometry) };
     // Most wards sit well inside one seat: the raster of cells no seat edge
     // enters answers for most of them at once.
     if let Some(t) = cells.whole(bbox) {

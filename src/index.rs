@@ -13,7 +13,7 @@
 //! units without a query.
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::{Area, BoundingRect, Coord, CoordsIter, MultiPolygon, Rect};
+use geo::{Area, Coord, CoordsIter, MultiPolygon, Rect};
 use geo::orient::{Direction, Orient};
 use crate::overlap::{is_oriented, ring_twice_area};
 use rayon::prelude::*;
@@ -93,10 +93,28 @@ pub fn chains_of(ring: &[Coord<f64>], number: u32, out: &mut Vec<Chain>) {
 /// ```
 pub fn bounds(coords: &[Coord<f64>]) -> Option<Rect<f64>> {
     let first = *coords.first()?;
+    // Plain comparisons (one `minsd`/`maxsd` each): coordinates are finite
+    // by the time any geometry work starts (the readers refuse the others).
     let (lo, hi) = coords.iter().fold((first, first), |(lo, hi), c| {
-        (Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) })
+        (
+            Coord { x: if c.x < lo.x { c.x } else { lo.x }, y: if c.y < lo.y { c.y } else { lo.y } },
+            Coord { x: if c.x > hi.x { c.x } else { hi.x }, y: if c.y > hi.y { c.y } else { hi.y } },
+        )
     });
     Some(Rect::new(lo, hi))
+}
+
+/// The box around every ring of `geometry` (`None` when it has none): geo's
+/// `bounding_rect`, ring by ring through [`bounds`].
+///
+/// ```
+/// use geo::{polygon, BoundingRect, MultiPolygon};
+/// let g = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 4., y: 1.), (x: 2., y: 3.)], polygon![(x: -1., y: 5.), (x: 0., y: 6.), (x: -2., y: 7.)]]);
+/// assert_eq!(notional::index::geometry_bounds(&g), g.bounding_rect());
+/// assert_eq!(notional::index::geometry_bounds(&MultiPolygon::new(vec![])), None);
+/// ```
+pub fn geometry_bounds(geometry: &MultiPolygon<f64>) -> Option<Rect<f64>> {
+    geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).filter_map(|r| bounds(&r.0)).reduce(union)
 }
 
 /// The box around both `a` and `b`.
@@ -199,7 +217,7 @@ impl PreparedTarget {
             }
         }
         PreparedTarget {
-            bbox: geometry.bounding_rect(),
+            bbox: geometry_bounds(&geometry),
             area: geometry.unsigned_area(),
             chains: ChainTree::new(chains),
             rings,

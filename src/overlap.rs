@@ -28,7 +28,7 @@
 //! containment check needs anyway, plus a few point-in-polygon tests; an
 //! overlay with the whole seat was 20–100× more.
 
-use crate::index::{chains_of, winding_number, Chain, PreparedTarget};
+use crate::index::{chains_of, geometry_bounds, winding_number, Chain, PreparedTarget};
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::{Area, BoundingRect, Coord, Intersects, Line, MultiPolygon, Rect};
 
@@ -78,7 +78,7 @@ impl<'a> Unit<'a> {
     /// Prepares a unit; `None` if it has no rings. Exteriors must run
     /// counter-clockwise and holes clockwise ([`is_oriented`]).
     pub fn new(geometry: &'a MultiPolygon<f64>) -> Option<Self> {
-        Self::with_bbox(geometry, geometry.bounding_rect()?)
+        Self::with_bbox(geometry, geometry_bounds(geometry)?)
     }
 
     /// As [`Unit::new`], given the geometry's bounding box.

@@ -14,8 +14,8 @@
 //! arithmetic, so two boxes that meet always share a cell: a reached target
 //! is never reported unreached; an unreached one may, rarely, be kept.
 
-use crate::index::union;
-use geo::{BoundingRect, Coord, MultiPolygon, Rect};
+use crate::index::{geometry_bounds, union};
+use geo::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 /// Cells along the longer side of the units' extent.
@@ -34,8 +34,8 @@ pub const GRID: usize = 256;
 /// assert_eq!(unreached(&wards, &seats), vec![1, 3]);
 /// ```
 pub fn unreached(units: &[MultiPolygon<f64>], targets: &[MultiPolygon<f64>]) -> Vec<usize> {
-    let unit_boxes: Vec<Rect<f64>> = units.par_iter().with_min_len(256).filter_map(|u| u.bounding_rect()).collect();
-    let target_boxes: Vec<Option<Rect<f64>>> = targets.par_iter().map(|t| t.bounding_rect()).collect();
+    let unit_boxes: Vec<Rect<f64>> = units.par_iter().with_min_len(256).filter_map(geometry_bounds).collect();
+    let target_boxes: Vec<Option<Rect<f64>>> = targets.par_iter().map(geometry_bounds).collect();
     let Some(grid) = Coverage::new(&unit_boxes) else {
         return (0..targets.len()).filter(|&t| target_boxes[t].is_some()).collect();
     };
