@@ -257,7 +257,7 @@ impl<'a> Scanner<'a> {
         if plain && int_digits + frac_digits <= 15 && !matches!(b.get(i), Some(b'e' | b'E')) {
             self.pos = i;
             // m < 10^15 < 2^53 and 10^k are exact: one correctly rounded division.
-            let v = m as f64 / POW10[frac_digits];
+            let v = m as i64 as f64 / POW10[frac_digits];
             return Some(if negative { -v } else { v });
         }
         // Anything else: the strict grammar, then the standard library.
