@@ -72,7 +72,7 @@ pub fn chains_of(ring: &[Coord<f64>], number: u32, out: &mut Vec<Chain>) {
         let mut end = start;
         while end < edges && end - start < CHAIN {
             let c = ring[end + 1];
-            let (l, h) = (Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) }, Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) });
+            let (l, h) = (Coord { x: lesser(lo.x, c.x), y: lesser(lo.y, c.y) }, Coord { x: greater(hi.x, c.x), y: greater(hi.y, c.y) });
             if end > start && (h.x - l.x) + (h.y - l.y) > limit {
                 break;
             }
@@ -93,15 +93,24 @@ pub fn chains_of(ring: &[Coord<f64>], number: u32, out: &mut Vec<Chain>) {
 /// ```
 pub fn bounds(coords: &[Coord<f64>]) -> Option<Rect<f64>> {
     let first = *coords.first()?;
-    // Plain comparisons (one `minsd`/`maxsd` each): coordinates are finite
-    // by the time any geometry work starts (the readers refuse the others).
     let (lo, hi) = coords.iter().fold((first, first), |(lo, hi), c| {
-        (
-            Coord { x: if c.x < lo.x { c.x } else { lo.x }, y: if c.y < lo.y { c.y } else { lo.y } },
-            Coord { x: if c.x > hi.x { c.x } else { hi.x }, y: if c.y > hi.y { c.y } else { hi.y } },
-        )
+        (Coord { x: lesser(lo.x, c.x), y: lesser(lo.y, c.y) }, Coord { x: greater(hi.x, c.x), y: greater(hi.y, c.y) })
     });
     Some(Rect::new(lo, hi))
+}
+
+/// The lesser of two finite values, by one comparison (`minsd`): `f64::min`
+/// also handles NaN, at several instructions a call. Box arithmetic only
+/// meets finite coordinates (the readers refuse the others).
+#[inline]
+pub(crate) fn lesser(a: f64, b: f64) -> f64 {
+    if b < a { b } else { a }
+}
+
+/// The greater of two finite values (see [`lesser`]).
+#[inline]
+pub(crate) fn greater(a: f64, b: f64) -> f64 {
+    if b > a { b } else { a }
 }
 
 /// The box around every ring of `geometry` (`None` when it has none): geo's
@@ -126,8 +135,8 @@ pub fn geometry_bounds(geometry: &MultiPolygon<f64>) -> Option<Rect<f64>> {
 /// ```
 pub fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
     Rect::new(
-        Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-        Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        Coord { x: lesser(a.min().x, b.min().x), y: lesser(a.min().y, b.min().y) },
+        Coord { x: greater(a.max().x, b.max().x), y: greater(a.max().y, b.max().y) },
     )
 }
 

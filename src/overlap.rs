@@ -28,7 +28,7 @@
 //! containment check needs anyway, plus a few point-in-polygon tests; an
 //! overlay with the whole seat was 20–100× more.
 
-use crate::index::{chains_of, geometry_bounds, winding_number, Chain, PreparedTarget};
+use crate::index::{chains_of, geometry_bounds, greater, lesser, winding_number, Chain, PreparedTarget};
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::{Area, BoundingRect, Coord, Intersects, Line, MultiPolygon, Rect};
 
@@ -317,8 +317,8 @@ fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
             }
             // Only edges inside the two chains' common box can meet.
             let common = Rect::new(
-                Coord { x: uc.rect.min().x.max(tc.rect.min().x), y: uc.rect.min().y.max(tc.rect.min().y) },
-                Coord { x: uc.rect.max().x.min(tc.rect.max().x), y: uc.rect.max().y.min(tc.rect.max().y) },
+                Coord { x: greater(uc.rect.min().x, tc.rect.min().x), y: greater(uc.rect.min().y, tc.rect.min().y) },
+                Coord { x: lesser(uc.rect.max().x, tc.rect.max().x), y: lesser(uc.rect.max().y, tc.rect.max().y) },
             );
             // (A repeated vertex makes an edge without length: it bounds nothing.)
             edges_meeting(uring, uc, common, &mut ours);
