@@ -239,12 +239,17 @@ impl<'a> Scanner<'a> {
         if b.get(i) == Some(&b'.') {
             i += 1;
             let f = i;
-            // Up to eight digits at once, then one at a time.
-            if let Some((value, n)) = eight_digits(b, i) {
-                m = m.wrapping_mul(POW10_INT[n]).wrapping_add(value);
-                i += n;
-            }
-            while let Some(&c @ b'0'..=b'9') = b.get(i) {
+            // Up to eight digits at once (fewer: the run of digits ended
+            // there), then one at a time.
+            let more = match eight_digits(b, i) {
+                Some((value, n)) => {
+                    m = m.wrapping_mul(POW10_INT[n]).wrapping_add(value);
+                    i += n;
+                    n == 8
+                }
+                None => true,
+            };
+            while let Some(&c @ b'0'..=b'9') = b.get(i).filter(|_| more) {
                 m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
                 i += 1;
             }
