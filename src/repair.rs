@@ -8,6 +8,7 @@
 //! A geometry that cannot be repaired is rejected (emptied) and reported.
 
 use crate::error::Result;
+use crate::index::{greater, lesser};
 use crate::project::{detect_stated, layer_to_bng, layer_to_bng_in_place, Crs, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::{line_intersection, LineIntersection};
@@ -239,22 +240,31 @@ impl Run {
 /// Appends the x-monotone runs of the ring whose vertices are
 /// `points[start..end]` (closed) to `out`.
 fn runs_of(points: &[Coord<f64>], (start, end): (u32, u32), ring: u32, out: &mut Vec<Run>) {
-    let mut open: Option<Run> = None;
-    for k in start..end - 1 {
-        let (p, q) = (points[k as usize], points[k as usize + 1]);
-        let (east, edge) = (q.x > p.x, Rect::new(p, q));
-        match &mut open {
-            Some(run) if q.x != p.x && run.bbox.width() > 0.0 && run.east == east => {
-                run.last = k;
-                run.bbox = crate::index::union(run.bbox, edge);
-            }
-            _ => {
-                out.extend(open.take());
-                open = Some(Run { first: k, last: k, ring, east, bbox: edge });
+    let (start, end) = (start as usize, end as usize);
+    let mut k = start;
+    while k + 1 < end {
+        let (p, q) = (points[k], points[k + 1]);
+        let east = q.x > p.x;
+        let (mut low, mut high) = (lesser(p.y, q.y), greater(p.y, q.y));
+        let mut last = k;
+        // An edge of no width is a run of its own; else the run goes on
+        // while the edges keep going the same way (x-monotone, so its x-range
+        // is that of its ends).
+        if q.x != p.x {
+            while last + 2 < end {
+                let (a, b) = (points[last + 1], points[last + 2]);
+                if b.x == a.x || (b.x > a.x) != east {
+                    break;
+                }
+                (low, high) = (lesser(low, b.y), greater(high, b.y));
+                last += 1;
             }
         }
+        let far = points[last + 1].x;
+        let bbox = Rect::new(Coord { x: p.x, y: low }, Coord { x: far, y: high });
+        out.push(Run { first: k as u32, last: last as u32, ring, east, bbox });
+        k = last + 1;
     }
-    out.extend(open);
 }
 
 /// The first crossing or overlap of two edges of `rings` (each closed, with
@@ -309,7 +319,7 @@ fn runs_cross(points: &[Coord<f64>], a: &Run, c: &Run) -> Option<Coord<f64>> {
     let line = |k: u32| Line::new(points[k as usize], points[k as usize + 1]);
     let range = |a: f64, b: f64| if a < b { (a, b) } else { (b, a) };
     let span = |l: Line<f64>| range(l.start.x, l.end.x);
-    let (west, east) = (a.bbox.min().x.max(c.bbox.min().x), a.bbox.max().x.min(c.bbox.max().x));
+    let (west, east) = (greater(a.bbox.min().x, c.bbox.min().x), lesser(a.bbox.max().x, c.bbox.max().x));
     let mut from = 0;
     for t in 0..a.len() {
         let e = a.edge(t);
