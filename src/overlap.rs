@@ -111,6 +111,8 @@ impl<'a> Unit<'a> {
 pub struct Scratch {
     /// Candidate targets of the unit at hand.
     pub(crate) candidates: Vec<usize>,
+    /// Those whose boundary comes near it.
+    pub(crate) bordering: Vec<usize>,
     near: Vec<Chain>,
     /// Edges of a unit chain and of a target chain inside their common box.
     unit_edges: Vec<(u32, Line<f64>, Rect<f64>)>,
@@ -123,6 +125,17 @@ pub struct Scratch {
     unit_shared: Vec<Shared>,
     target_shared: Vec<Shared>,
     points: Vec<(f64, Coord<f64>, bool)>,
+    /// Edges of targets near a unit, as bits, and their counts, for [`shared_borders`].
+    border: Vec<[u64; 4]>,
+    border_table: Vec<([u64; 4], i32)>,
+}
+
+impl Scratch {
+    /// Whether the unit's boundary properly crossed the target's (each
+    /// through the other's interior) in the last [`area_within`].
+    pub fn crossed(&self) -> bool {
+        self.unit_cuts.iter().any(|c| c.proper)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -195,6 +208,7 @@ pub fn area_within(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) -> Ove
     s.near.extend(target.chains.query(unit.bbox).copied());
     if s.near.is_empty() {
         // No target boundary within the unit's box: wholly in or wholly out.
+        s.unit_cuts.clear();
         return if target.contains(unit.first_vertex()) { Overlap::Inside } else { Overlap::Disjoint };
     }
     find_cuts(unit, target, s);
@@ -213,6 +227,85 @@ pub fn area_within(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) -> Ove
     } else {
         Overlap::Area(area)
     }
+}
+
+/// Whether, within `rect`, the boundaries of the targets `which` (indices
+/// into `targets`) are only borders between them, as seats of one
+/// tessellation share theirs: some edge meets `rect`, and every edge of one
+/// of them that meets it is, reversed, an edge of another (interiors on
+/// opposite sides), to the bit. Returns the one with the most such edges.
+///
+/// Then no other boundary of theirs comes into `rect`, and each part of
+/// `rect` that the borders leave lies wholly in one of them, the one on the
+/// side of the border it touches. So a unit inside `rect` that the borders
+/// cross (enter its box: [`Scratch::crossed`] after measuring it against one
+/// of them), and that no other target's boundary comes near, lies in their
+/// union, a part in each: its area in one is its area less its areas in the
+/// others, which saves one boundary integration (see [`crate::crosswalk`]).
+/// (The targets must be valid, as checked ones are: an edge that a ring
+/// runs back along would cancel within one target.)
+///
+/// ```
+/// use geo::{coord, polygon, MultiPolygon, Rect};
+/// use notional::index::PreparedTarget;
+/// use notional::overlap::{shared_borders, Scratch};
+/// let sq = |x0: f64, x1: f64| PreparedTarget::new(MultiPolygon::new(vec![polygon![(x: x0, y: 0.), (x: x1, y: 0.), (x: x1, y: 10.), (x: x0, y: 10.)]]));
+/// let seats = [sq(0., 10.), sq(10., 20.), sq(20., 25.)];
+/// let area = |x0: f64, x1: f64, y1: f64| Rect::new(coord! {x: x0, y: 2.}, coord! {x: x1, y: y1});
+/// let mut s = Scratch::default();
+/// assert!(shared_borders(&seats, &[0, 1], area(8., 12., 8.), &mut s).is_some());
+/// assert!(shared_borders(&seats, &[0, 1, 2], area(8., 22., 8.), &mut s).is_some());
+/// assert_eq!(shared_borders(&seats, &[0, 1], area(8., 12., 11.), &mut s), None); // the outer edge at y = 10
+/// assert_eq!(shared_borders(&seats, &[0, 1], area(8., 22., 8.), &mut s), None); // the border with seat 2
+/// assert_eq!(shared_borders(&seats, &[0, 1], area(2., 4., 8.), &mut s), None); // no edge near
+/// ```
+pub fn shared_borders(targets: &[PreparedTarget], which: &[usize], rect: Rect<f64>, s: &mut Scratch) -> Option<usize> {
+    // Each edge counted +1 as it runs and -1 reversed, in a small hash table:
+    // the borders are shared exactly when every count comes back to zero.
+    let keys = &mut s.border;
+    keys.clear();
+    let (mut most, mut chosen) = (0, None);
+    for &t in which {
+        let target = &targets[t];
+        let before = keys.len();
+        for c in target.chains.query(rect) {
+            let ring = target.ring(c.ring as usize);
+            for i in c.start..c.end {
+                let e = edge(ring, i);
+                if e.start != e.end && e.bounding_rect().intersects(&rect) {
+                    keys.push([e.start.x.to_bits(), e.start.y.to_bits(), e.end.x.to_bits(), e.end.y.to_bits()]);
+                }
+            }
+        }
+        if keys.len() - before > most {
+            (most, chosen) = (keys.len() - before, Some(t));
+        }
+    }
+    let slots = (2 * keys.len()).next_power_of_two().max(8);
+    let table = &mut s.border_table;
+    table.clear();
+    table.resize(slots, ([0; 4], 0));
+    let mut tally = |k: [u64; 4], by: i32| {
+        let h = (k[0] ^ k[1].rotate_left(16) ^ k[2].rotate_left(32) ^ k[3].rotate_left(48)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut at = (h >> 40) as usize & (slots - 1);
+        loop {
+            let (key, count) = &mut table[at];
+            if *count == 0 && *key == [0; 4] {
+                (*key, *count) = (k, by);
+                return;
+            }
+            if *key == k {
+                *count += by;
+                return;
+            }
+            at = (at + 1) & (slots - 1);
+        }
+    };
+    for k in keys.iter() {
+        tally(*k, 1);
+        tally([k[2], k[3], k[0], k[1]], -1);
+    }
+    (table.iter().all(|e| e.1 == 0)).then_some(chosen).flatten()
 }
 
 /// The edges of `chain` (of `ring`) with length whose boxes meet `rect`, in

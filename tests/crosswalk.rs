@@ -166,3 +166,25 @@ fn unplaced_units_carry_their_cause() {
     assert_eq!(s.unallocated_by_cause, vec![(Unplaced::NoGeometry, 7), (Unplaced::Gap, 5), (Unplaced::Outside, 6)]);
     assert!(s.to_string().contains("ledger:       in 18 = allocated 0 + unallocated 18 (no geometry 7, gap 5, outside 6; ledger.csv)"), "{s}");
 }
+
+#[test]
+fn a_unit_in_a_hole_by_a_shared_border_is_in_the_gap() {
+    // Seats A and B share a diagonal border whose box covers the unit's, but
+    // the border passes by: the unit lies in a hole of A. The border's edges
+    // are the only ones near (the hole's edges stay clear of the unit's box),
+    // and they are shared, yet the border does not cross the unit, so it is
+    // not in A ∪ B: measured, it is in the gap (not given A's share by difference).
+    use notional::crosswalk::Unplaced;
+    let (x, y) = (400_000.0, 200_000.0);
+    let a = MultiPolygon::new(vec![geo::Polygon::new(
+        geo::LineString::from(vec![(x, y), (x + 10_000., y), (x, y + 10_000.), (x, y)]),
+        vec![geo::LineString::from(vec![(x + 2000., y + 2000.), (x + 2000., y + 4000.), (x + 4000., y + 4000.), (x + 4000., y + 2000.), (x + 2000., y + 2000.)])],
+    )]);
+    let b = MultiPolygon::new(vec![polygon![(x: x + 10_000., y: y), (x: x + 10_000., y: y + 10_000.), (x: x, y: y + 10_000.)]]);
+    let out = run(&units(&[rect(x + 2500., y + 2500., x + 3500., y + 3500.), rect(x + 4500., y + 4500., x + 5500., y + 5500.)], &[10, 20]), &targets(&[a, b]));
+    assert_eq!(out.crosswalk.units[0].unplaced, Some(Unplaced::Gap));
+    // Across the border, the same two seats: measured against one, the rest to the other.
+    let w = weights(&out, 1);
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(approx(w[0].1, 0.5, 1e-9) && approx(w[1].1, 0.5, 1e-9), "{w:?}");
+}

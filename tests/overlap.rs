@@ -107,3 +107,49 @@ fn negative_zero_coordinates_are_inside() {
     assert!(!agree(&unit, &target).unwrap());
     assert!(!agree(&target, &unit).unwrap());
 }
+
+/// The crosswalk measures a unit against all but one of the targets whose
+/// shared borders alone come near it (`notional::overlap::shared_borders`)
+/// and gives that one the rest: on random tessellations, with a target taken
+/// out (a gap: its neighbours' borders there are no longer shared) and the
+/// targets' outer edge (a coast), every weight and covered share equals the
+/// one from exact overlays.
+mod borders {
+    use geo::{Area, BooleanOps, MapCoords, MultiPolygon};
+    use notional::crosswalk::{Crosswalk, Method};
+    use notional::index::TargetIndex;
+    use notional::progress::Silent;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn weights_equal_the_overlays_where_borders_are_shared(
+            seeds in (0u64..1000, 0u64..1000),
+            targets in 4usize..30,
+            gap in any::<prop::sample::Index>(),
+            shift in (-3000.0f64..3000.0, -3000.0f64..3000.0),
+        ) {
+            let units = notional::synthetic::tessellation(300, seeds.0);
+            let mut seats: Vec<MultiPolygon<f64>> = notional::synthetic::tessellation(targets, seeds.1 + 1000)
+                .into_iter()
+                .map(|s| s.map_coords(|c| geo::coord! {x: c.x + shift.0, y: c.y + shift.1}))
+                .collect();
+            seats[gap.index(targets)] = MultiPolygon::new(vec![]);
+            let cw = Crosswalk::build(&units, &TargetIndex::new(seats.clone()), Method::Area, &Silent);
+            for (u, unit) in units.iter().enumerate() {
+                let areas: Vec<f64> = seats.iter().map(|s| unit.intersection(s).unsigned_area()).collect();
+                let covered: f64 = areas.iter().sum();
+                let row = &cw.units[u];
+                let tol = 1e-6;
+                prop_assert!((row.covered - covered / unit.unsigned_area()).abs() < tol, "unit {}: covered {} vs {}", u, row.covered, covered / unit.unsigned_area());
+                for (t, a) in areas.iter().enumerate() {
+                    let want = if covered > 0.0 { a / covered } else { 0.0 };
+                    let got = row.weights.iter().find(|w| w.0 == t).map_or(0.0, |w| w.1);
+                    prop_assert!((got - want).abs() < tol, "unit {} target {}: weight {} vs {}", u, t, got, want);
+                }
+            }
+        }
+    }
+}
