@@ -221,6 +221,10 @@ struct Run {
     ring: u32,
     /// Whether x grows along the run.
     east: bool,
+    /// Whether it and the run after it in the ring can only meet at the
+    /// vertex they share: but for that vertex, one lies wholly below it and
+    /// the other wholly above.
+    apart_from_next: bool,
     /// The box around its vertices.
     bbox: Rect<f64>,
 }
@@ -241,11 +245,16 @@ impl Run {
 /// `points[start..end]` (closed) to `out`.
 fn runs_of(points: &[Coord<f64>], (start, end): (u32, u32), ring: u32, out: &mut Vec<Run>) {
     let (start, end) = (start as usize, end as usize);
+    let span = |y: f64| (y, y);
+    let widen = |(lo, hi): (f64, f64), y: f64| (lesser(lo, y), greater(hi, y));
+    // The y-range of the previous run's vertices but its last.
+    let mut before: Option<(f64, f64)> = None;
     let mut k = start;
     while k + 1 < end {
         let (p, q) = (points[k], points[k + 1]);
         let east = q.x > p.x;
-        let (mut low, mut high) = (lesser(p.y, q.y), greater(p.y, q.y));
+        // The y-ranges of the run's vertices but its last, and but its first.
+        let (mut head, mut tail) = (span(p.y), span(q.y));
         let mut last = k;
         // An edge of no width is a run of its own; else the run goes on
         // while the edges keep going the same way (x-monotone, so its x-range
@@ -256,13 +265,19 @@ fn runs_of(points: &[Coord<f64>], (start, end): (u32, u32), ring: u32, out: &mut
                 if b.x == a.x || (b.x > a.x) != east {
                     break;
                 }
-                (low, high) = (lesser(low, b.y), greater(high, b.y));
+                (head, tail) = (widen(head, a.y), widen(tail, b.y));
                 last += 1;
             }
         }
+        if let (Some((lo, hi)), Some(prev)) = (before, out.last_mut()) {
+            let y = p.y; // the vertex the two runs share
+            prev.apart_from_next = (hi < y && tail.0 > y) || (tail.1 < y && lo > y);
+        }
         let far = points[last + 1].x;
+        let (low, high) = (lesser(head.0, tail.0), greater(head.1, tail.1));
         let bbox = Rect::new(Coord { x: p.x, y: low }, Coord { x: far, y: high });
-        out.push(Run { first: k as u32, last: last as u32, ring, east, bbox });
+        out.push(Run { first: k as u32, last: last as u32, ring, east, apart_from_next: false, bbox });
+        before = Some(head);
         k = last + 1;
     }
 }
@@ -300,6 +315,11 @@ fn first_crossing<L: Copy>(rings: &[(&[Coord<f64>], L)], b: &mut Buffers) -> Opt
         b.active.retain(|a| a.bbox.max().x >= c.bbox.min().x);
         for a in &b.active {
             if a.bbox.max().y < c.bbox.min().y || c.bbox.max().y < a.bbox.min().y {
+                continue;
+            }
+            // Runs that follow each other and part at their shared vertex.
+            let joint = |r: &Run, s: &Run| r.ring == s.ring && r.last + 1 == s.first && r.apart_from_next;
+            if joint(a, c) || joint(c, a) {
                 continue;
             }
             if let Some(at) = runs_cross(points, a, c) {
