@@ -107,13 +107,22 @@ impl<'a> Scanner<'a> {
     /// Consumes `c` (after whitespace) or fails.
     #[inline]
     fn expect(&mut self, c: u8) -> Option<()> {
+        // Compact JSON first: the byte itself, before any whitespace test.
+        if self.b.get(self.pos) == Some(&c) {
+            self.pos += 1;
+            return Some(());
+        }
         (self.peek()? == c).then(|| self.pos += 1)
     }
 
     /// After a member or element: `true` on a comma, `false` on `close`.
     #[inline]
     fn more(&mut self, close: u8) -> Option<bool> {
-        match self.peek()? {
+        let next = match self.b.get(self.pos) {
+            Some(&c @ (b',' | b']' | b'}')) => c,
+            _ => self.peek()?,
+        };
+        match next {
             b',' => {
                 self.pos += 1;
                 Some(true)
