@@ -270,11 +270,17 @@ fn by_area_among(
     scratch: &mut Scratch,
     overlays: &AtomicUsize,
 ) -> UnitWeights {
-    if let Some(&t) = candidates.iter().find(|&&t| {
+    // The targets whose boundary comes near the unit are kept for below.
+    let mut bordering = std::mem::take(&mut scratch.bordering);
+    bordering.clear();
+    for &t in candidates {
         let target = &index.targets()[t];
-        target.clear_of(bbox) && target.contains(first)
-    }) {
-        return UnitWeights::whole(t);
+        if !target.clear_of(bbox) {
+            bordering.push(t);
+        } else if target.contains(first) {
+            scratch.bordering = bordering;
+            return UnitWeights::whole(t);
+        }
     }
     // Boundary integration needs interiors on the left of every ring.
     let unit: Cow<MultiPolygon<f64>> =
@@ -287,9 +293,6 @@ fn by_area_among(
     // Where the boundaries near the unit are only borders between the
     // targets they belong to, one of these need not be measured: the unit
     // lies in their union, and its area in that one is the rest.
-    let mut bordering = std::mem::take(&mut scratch.bordering);
-    bordering.clear();
-    bordering.extend(candidates.iter().copied().filter(|&t| !index.targets()[t].clear_of(bbox)));
     let rest = if bordering.len() > 1 { shared_borders(index.targets(), &bordering, bbox, scratch) } else { None };
     scratch.bordering = bordering;
     let (mut pieces, mut crossed): (Vec<(usize, f64)>, bool) = (Vec::new(), false);
