@@ -66,7 +66,7 @@ impl Default for Options {
 pub struct Outcome {
     /// The units as read (ids, names, properties), without their
     /// geometries: those were projected where they lay, for the crosswalk
-    /// ([`Prepared::take`]), and are empty here.
+    /// ([`prepare`]), and are empty here.
     pub units: Layer,
     /// The targets as read.
     pub targets: Layer,

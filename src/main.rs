@@ -75,8 +75,8 @@ fn load(inputs: &InputArgs) -> Result<(Input, Input, Option<Input>)> {
     Ok((from?, to?, votes?))
 }
 
-/// Reads the inputs and runs the apportionment.
-/// Runs the job; `check_unreached` also checks the targets no unit can reach.
+/// Reads the inputs and runs the apportionment; `check_unreached` also
+/// checks the targets no unit can reach.
 fn run_inputs(inputs: &InputArgs, quiet: bool, check_unreached: bool) -> Result<Outcome> {
     let start = std::time::Instant::now();
     let (from, to, votes) = load(inputs)?;

@@ -269,13 +269,9 @@ pub fn shared_borders(targets: &[PreparedTarget], which: &[usize], rect: Rect<f6
         let target = &targets[t];
         let before = keys.len();
         for c in target.chains.query(rect) {
-            let ring = target.ring(c.ring as usize);
-            for i in c.start..c.end {
-                let e = edge(ring, i);
-                if e.start != e.end && e.bounding_rect().intersects(&rect) {
-                    keys.push([e.start.x.to_bits(), e.start.y.to_bits(), e.end.x.to_bits(), e.end.y.to_bits()]);
-                }
-            }
+            for_edges_meeting(target.ring(c.ring as usize), c, rect, |_, e, _| {
+                keys.push([e.start.x.to_bits(), e.start.y.to_bits(), e.end.x.to_bits(), e.end.y.to_bits()]);
+            });
         }
         if keys.len() - before > most {
             (most, chosen) = (keys.len() - before, Some(t));
@@ -312,11 +308,18 @@ pub fn shared_borders(targets: &[PreparedTarget], which: &[usize], rect: Rect<f6
 /// order, with their boxes, into `out`.
 fn edges_meeting(ring: &[Coord<f64>], chain: &Chain, rect: Rect<f64>, out: &mut Vec<(u32, Line<f64>, Rect<f64>)>) {
     out.clear();
+    for_edges_meeting(ring, chain, rect, |i, e, r| out.push((i, e, r)));
+}
+
+/// Calls `f` with each edge of `chain` (of `ring`) that has length and whose
+/// box meets `rect`, in order: `(edge, line, box)`.
+#[inline(always)]
+fn for_edges_meeting(ring: &[Coord<f64>], chain: &Chain, rect: Rect<f64>, mut f: impl FnMut(u32, Line<f64>, Rect<f64>)) {
     for i in chain.start..chain.end {
         let e = edge(ring, i);
         let r = e.bounding_rect();
         if e.start != e.end && r.intersects(&rect) {
-            out.push((i, e, r));
+            f(i, e, r);
         }
     }
 }
