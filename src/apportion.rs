@@ -5,9 +5,9 @@ use crate::aggregate::{allocate, ledger_totals, Allocation};
 use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::Result;
 use crate::index::{geometry_bounds, union, TargetIndex};
-use crate::reach::unreached;
+use crate::reach::{self, unit_boxes, unreached_boxes};
 use crate::progress::Progress;
-use crate::project::{layer_to_wgs84, Crs, Detected, Projector};
+use crate::project::{bounds_in_bng, detect_bounded, feature_bounds, layer_to_wgs84, projected_bounds, Crs, Detected, Projector};
 use crate::repair::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, VoteTable};
 use crate::results::Results;
@@ -195,15 +195,37 @@ pub struct Geometries {
 /// assert!(ready.unchecked_targets.is_empty()); // the demo's wards reach all three seats
 /// ```
 pub fn prepare(units: &mut Layer, targets: &Layer, options: &Options, projector: &Projector) -> Result<Geometries> {
-    let (units_prepared, targets_prepared) = rayon::join(
+    let (units_prepared, (boxes, targets_crs)) = rayon::join(
         || Prepared::take_unchecked(units, options.crs, projector),
-        || Prepared::unchecked(targets, options.crs, projector),
+        || {
+            let boxes = feature_bounds(targets);
+            let crs = detect_bounded(targets, options.crs, &boxes);
+            (boxes, crs)
+        },
     );
-    let (mut units_prepared, mut targets_prepared) = (units_prepared?, targets_prepared?);
-    let extent = targets_prepared.geometries.par_iter().filter_map(geometry_bounds).reduce_with(union);
-    let unchecked_targets =
-        if options.check_unreached { Vec::new() } else { unreached(&units_prepared.geometries, &targets_prepared.geometries) };
-    targets_prepared.leave_out(&unchecked_targets);
+    let (mut units_prepared, targets_crs) = (units_prepared?, targets_crs?);
+    let crs = targets_crs.crs;
+    if options.check_unreached {
+        let mut targets_prepared = Prepared::projected_except(targets, targets_crs, projector, &[])?;
+        let extent = targets_prepared.geometries.par_iter().filter_map(geometry_bounds).reduce_with(union);
+        rayon::join(|| units_prepared.check(), || targets_prepared.check());
+        return Ok(Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets: Vec::new(), extent });
+    }
+    // The targets far from every unit, told from boxes sure to hold them
+    // once projected, are not even projected; of the rest, those no unit's
+    // box meets are left out too.
+    let unit_boxes = unit_boxes(&units_prepared.geometries);
+    let bounds = bounds_in_bng(&boxes, crs, projector);
+    let far = unreached_boxes(&unit_boxes, &bounds);
+    let mut targets_prepared = Prepared::projected_except(targets, targets_crs, projector, &far)?;
+    let projected: Vec<Option<Rect<f64>>> = targets_prepared.geometries.par_iter().map(geometry_bounds).collect();
+    let extent = reach::extent(projected.iter().flatten().copied().reduce(union), &far, &bounds, |t| {
+        projected_bounds(&targets.features[t].geometry, crs, projector)
+    })?;
+    let unreached = unreached_boxes(&unit_boxes, &projected);
+    targets_prepared.leave_out(&unreached);
+    let mut unchecked_targets = [far, unreached].concat();
+    unchecked_targets.sort_unstable();
     rayon::join(|| units_prepared.check(), || targets_prepared.check());
     Ok(Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent })
 }

@@ -71,7 +71,7 @@
 
 use crate::error::{Error, Result};
 use crate::read::Layer;
-use geo::{Coord, LineString, MapCoords, MapCoordsInPlace, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MapCoords, MapCoordsInPlace, MultiPolygon, Polygon, Rect};
 use proj4rs::proj::Proj;
 use proj4rs::transform::{transform, Transform, TransformClosure};
 use rayon::prelude::*;
@@ -138,13 +138,26 @@ pub fn detect(layer: &Layer) -> Result<Detected> {
 /// assert_eq!(detect_stated(&layer, Some(Crs::Bng)).unwrap().crs, Crs::Bng);
 /// ```
 pub fn detect_stated(layer: &Layer, stated: Option<Crs>) -> Result<Detected> {
+    detect_bounded(layer, stated, &feature_bounds(layer))
+}
+
+/// Each feature's box in its own coordinates (`None` without coordinates).
+pub fn feature_bounds(layer: &Layer) -> Vec<Option<Rect<f64>>> {
+    layer.features.par_iter().map(|f| crate::index::geometry_bounds(&f.geometry)).collect()
+}
+
+/// As [`detect_stated`], with the features' boxes already found
+/// ([`feature_bounds`]): the ranges it judges by are theirs.
+///
+/// ```
+/// use notional::project::{detect_bounded, detect_stated, feature_bounds};
+/// let (_, seats) = notional::demo::inputs();
+/// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
+/// assert_eq!(detect_bounded(&seats, None, &feature_bounds(&seats)).unwrap(), detect_stated(&seats, None).unwrap());
+/// ```
+pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f64>>]) -> Result<Detected> {
     let src = &layer.source_name;
-    let extent = layer
-        .features
-        .par_iter()
-        .flat_map_iter(|f| f.geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())))
-        .filter_map(|ring| crate::index::bounds(&ring.0))
-        .reduce_with(crate::index::union);
+    let extent = boxes.iter().flatten().copied().reduce(crate::index::union);
     // No coordinates: an empty range (min above max).
     let (min, max) = extent.map_or((Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN }), |r| (r.min(), r.max()));
     let has_coords = min.x <= max.x;
@@ -437,6 +450,9 @@ pub struct BngGrid {
     nx: usize,
     cells: Vec<Cell>,
     estimate: f64,
+    /// Per cell, `[k][d]`: a bound on |∂(easting, northing)ₖ/∂(lon, lat)_d|
+    /// over the cell, metres a degree ([`BngGrid::bound`]).
+    slopes: Vec<[[f64; 2]; 2]>,
 }
 
 impl std::fmt::Debug for BngGrid {
@@ -566,7 +582,76 @@ impl BngGrid {
                 cells.push(cell);
             }
         }
-        Ok(BngGrid { lon0: west, lat0: south, inv_step: 1.0 / step, nx_f: nx as f64, ny_f: ny as f64, nx, cells, estimate })
+        // In a cell, ∂p/∂s = Σ p·a_pq s^(p−1) t^q with s, t in [0, 1], so
+        // Σ p·|a_pq| bounds it (and Σ q·|a_pq| bounds ∂p/∂t); per degree, × 1/step.
+        let slopes = cells
+            .iter()
+            .map(|cell| {
+                [0, 1].map(|k| {
+                    let (mut ds, mut dt) = (0.0, 0.0);
+                    for (q, row) in cell.a.iter().enumerate() {
+                        for (p, a) in row.iter().enumerate() {
+                            ds += p as f64 * a[k].abs();
+                            dt += q as f64 * a[k].abs();
+                        }
+                    }
+                    [ds / step, dt / step]
+                })
+            })
+            .collect();
+        Ok(BngGrid { lon0: west, lat0: south, inv_step: 1.0 / step, nx_f: nx as f64, ny_f: ny as f64, nx, cells, estimate, slopes })
+    }
+
+    /// A box in BNG metres holding [`get`](Self::get) of every point of
+    /// `lonlat` (degrees), without projecting them; `None` unless the grid
+    /// covers all of `lonlat`.
+    ///
+    /// The grid's transform is continuous and piecewise polynomial, so between
+    /// the box's centre `c` and any point `q` of it, each output changes by at
+    /// most its largest slope along each axis times the distance along that
+    /// axis: |x(q) − x(c)| ≤ sup|∂x/∂λ|·|Δλ| + sup|∂x/∂φ|·|Δφ|, the sups over
+    /// the cells the box covers, each bounded from its coefficients. A centimetre more
+    /// covers rounding (the patches join to about 1e-9 m). The box is wider
+    /// than the projected one by the grid convergence, some 10–25% for a
+    /// constituency: good for telling which targets lie far from any unit
+    /// ([`crate::reach`]) before projecting them.
+    ///
+    /// ```
+    /// use geo::{coord, Rect};
+    /// use notional::project::{BngGrid, Projector};
+    /// let grid = BngGrid::new(&Projector::new()).unwrap();
+    /// let lonlat = Rect::new(coord! {x: -1.3, y: 51.7}, coord! {x: -1.2, y: 51.8}); // about Oxford
+    /// let b = grid.bound(lonlat).unwrap();
+    /// for (lon, lat) in [(-1.3, 51.7), (-1.2, 51.8), (-1.3, 51.8), (-1.25, 51.75)] {
+    ///     let p = grid.get(lon, lat).unwrap();
+    ///     assert!(b.min().x <= p.x && p.x <= b.max().x && b.min().y <= p.y && p.y <= b.max().y);
+    /// }
+    /// assert!(b.width() < 1.3 * 6_900.0 && b.height() < 1.3 * 11_100.0); // not much more than the projected box
+    /// assert_eq!(grid.bound(Rect::new(coord! {x: 2.0, y: 51.0}, coord! {x: 4.0, y: 52.0})), None); // past 3°E
+    /// ```
+    pub fn bound(&self, lonlat: Rect<f64>) -> Option<Rect<f64>> {
+        let (lo, hi) = (lonlat.min(), lonlat.max());
+        let (u0, v0) = ((lo.x - self.lon0) * self.inv_step, (lo.y - self.lat0) * self.inv_step);
+        let (u1, v1) = ((hi.x - self.lon0) * self.inv_step, (hi.y - self.lat0) * self.inv_step);
+        // Written so that NaN fails it: as `get`, at both corners (u and v rise with lon and lat).
+        if !(u0 >= 0.0 && v0 >= 0.0 && u1 < self.nx_f && v1 < self.ny_f) {
+            return None;
+        }
+        let c = self.get(lo.x + (hi.x - lo.x) / 2.0, lo.y + (hi.y - lo.y) / 2.0)?;
+        // In range, the truncations are floors (as in `get`).
+        let mut slopes = [[0.0f64; 2]; 2];
+        for j in v0 as usize..=v1 as usize {
+            for cell in &self.slopes[j * self.nx + u0 as usize..=j * self.nx + u1 as usize] {
+                for (s, c) in slopes.iter_mut().flatten().zip(cell.iter().flatten()) {
+                    *s = s.max(*c);
+                }
+            }
+        }
+        // Half the box each way, rounded up a little for the centre's own rounding.
+        let (half_lon, half_lat) = ((hi.x - lo.x) * (0.5 + 1e-12), (hi.y - lo.y) * (0.5 + 1e-12));
+        let reach = |k: usize| slopes[k][0] * half_lon + slopes[k][1] * half_lat + 0.01;
+        let (dx, dy) = (reach(0), reach(1));
+        Some(Rect::new(Coord { x: c.x - dx, y: c.y - dy }, Coord { x: c.x + dx, y: c.y + dy }))
     }
 
     /// The approximate BNG position (metres) of a WGS84 point (degrees), or
@@ -667,24 +752,94 @@ fn ring_apply<F: TransformClosure>(ring: &mut geo::LineString<f64>, f: &mut F) -
 /// assert!((bng[0].0[0].exterior().0[0].x - 524_000.0).abs() < 2_000.0);
 /// ```
 pub fn layer_to_bng(layer: &Layer, crs: Crs, projector: &Projector) -> Result<Vec<MultiPolygon<f64>>> {
-    match crs {
-        Crs::Bng => Ok(layer.features.iter().map(|f| f.geometry.clone()).collect()),
-        Crs::Wgs84 => {
-            let grid = projector.grid();
-            layer
-                .features
-                .par_iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    let projected = match grid {
-                        Some(grid) => projector.to_bng_on(grid, &f.geometry),
-                        None => projector.to_bng_exact(&f.geometry),
-                    };
-                    projected.map_err(|e| feature_error(layer, i, e))
-                })
-                .collect()
-        }
+    layer_to_bng_except(layer, crs, projector, &[])
+}
+
+/// As [`layer_to_bng`], leaving the features `except` (ascending indices)
+/// empty instead of projecting them: for targets no unit can reach
+/// ([`crate::reach`]).
+///
+/// ```
+/// use notional::project::{layer_to_bng, layer_to_bng_except, Crs, Projector};
+/// let (_, seats) = notional::demo::inputs();
+/// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
+/// let all = layer_to_bng(&seats, Crs::Wgs84, &Projector::new()).unwrap();
+/// let some = layer_to_bng_except(&seats, Crs::Wgs84, &Projector::new(), &[0]).unwrap();
+/// assert!(some[0].0.is_empty() && some[1..] == all[1..]);
+/// ```
+pub fn layer_to_bng_except(layer: &Layer, crs: Crs, projector: &Projector, except: &[usize]) -> Result<Vec<MultiPolygon<f64>>> {
+    let grid = projector.grid();
+    layer
+        .features
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if except.binary_search(&i).is_ok() {
+                return Ok(MultiPolygon::new(Vec::new()));
+            }
+            let projected = match (crs, grid) {
+                (Crs::Bng, _) => return Ok(f.geometry.clone()),
+                (Crs::Wgs84, Some(grid)) => projector.to_bng_on(grid, &f.geometry),
+                (Crs::Wgs84, None) => projector.to_bng_exact(&f.geometry),
+            };
+            projected.map_err(|e| feature_error(layer, i, e))
+        })
+        .collect()
+}
+
+/// Each feature's box in BNG metres, sure to hold its geometry as
+/// [`layer_to_bng`] projects it, found without projecting it from its box
+/// in its own coordinates (`boxes`, [`feature_bounds`]): the grid's
+/// [`BngGrid::bound`] of a lon/lat box, a BNG box as it is. `None` for a
+/// feature without coordinates, or one the grid does not wholly cover.
+///
+/// ```
+/// use notional::index::geometry_bounds;
+/// use notional::project::{bounds_in_bng, feature_bounds, layer_to_bng, Crs, Projector};
+/// let (_, seats) = notional::demo::inputs();
+/// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
+/// let p = Projector::new();
+/// let projected = layer_to_bng(&seats, Crs::Wgs84, &p).unwrap();
+/// for (bound, g) in bounds_in_bng(&feature_bounds(&seats), Crs::Wgs84, &p).into_iter().zip(&projected) {
+///     let (bound, exact) = (bound.unwrap(), geometry_bounds(g).unwrap());
+///     assert!(bound.min().x <= exact.min().x && exact.max().x <= bound.max().x);
+///     assert!(bound.min().y <= exact.min().y && exact.max().y <= bound.max().y);
+/// }
+/// ```
+pub fn bounds_in_bng(boxes: &[Option<Rect<f64>>], crs: Crs, projector: &Projector) -> Vec<Option<Rect<f64>>> {
+    match (crs, projector.grid()) {
+        (Crs::Bng, _) => boxes.to_vec(),
+        (Crs::Wgs84, Some(grid)) => boxes.iter().map(|b| grid.bound((*b)?)).collect(),
+        (Crs::Wgs84, None) => vec![None; boxes.len()],
     }
+}
+
+/// The box of `geometry` as [`layer_to_bng`] projects it, without keeping
+/// the projected vertices; `None` without coordinates.
+///
+/// ```
+/// use notional::index::geometry_bounds;
+/// use notional::project::{layer_to_bng, projected_bounds, Crs, Projector};
+/// let (_, seats) = notional::demo::inputs();
+/// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
+/// let p = Projector::new();
+/// let projected = layer_to_bng(&seats, Crs::Wgs84, &p).unwrap();
+/// let b = projected_bounds(&seats.features[0].geometry, Crs::Wgs84, &p).unwrap();
+/// assert_eq!(b, geometry_bounds(&projected[0]));
+/// ```
+pub fn projected_bounds(geometry: &MultiPolygon<f64>, crs: Crs, projector: &Projector) -> Result<Option<Rect<f64>>> {
+    let b = crate::index::geometry_bounds(geometry);
+    if crs == Crs::Bng || b.is_none() {
+        return Ok(b);
+    }
+    let grid = projector.grid();
+    let mut out: Option<Rect<f64>> = None;
+    for c in geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| &r.0) {
+        let q = projector.point_on(grid, *c)?;
+        let r = Rect::new(q, q);
+        out = Some(out.map_or(r, |o| crate::index::union(o, r)));
+    }
+    Ok(out)
 }
 
 /// As [`layer_to_bng`], taking the geometries out of `layer` (left empty,

@@ -34,12 +34,74 @@ pub const GRID: usize = 256;
 /// assert_eq!(unreached(&wards, &seats), vec![1, 3]);
 /// ```
 pub fn unreached(units: &[MultiPolygon<f64>], targets: &[MultiPolygon<f64>]) -> Vec<usize> {
-    let unit_boxes: Vec<Rect<f64>> = units.par_iter().with_min_len(256).filter_map(geometry_bounds).collect();
     let target_boxes: Vec<Option<Rect<f64>>> = targets.par_iter().map(geometry_bounds).collect();
-    let Some(grid) = Coverage::new(&unit_boxes) else {
-        return (0..targets.len()).filter(|&t| target_boxes[t].is_some()).collect();
+    unreached_boxes(&unit_boxes(units), &target_boxes)
+}
+
+/// Every unit's bounding box (units without geometry have none).
+pub fn unit_boxes(units: &[MultiPolygon<f64>]) -> Vec<Rect<f64>> {
+    units.par_iter().with_min_len(256).filter_map(geometry_bounds).collect()
+}
+
+/// As [`unreached`], from the units' boxes and the targets' (`None`: not
+/// known, never listed). A box that holds a target (as
+/// [`crate::project::bounds_in_bng`] gives before projecting it) is as good
+/// as its own: if the larger box meets no unit, neither does the target.
+///
+/// ```
+/// use geo::{coord, Rect};
+/// use notional::reach::unreached_boxes;
+/// let b = |x: f64| Rect::new(coord! {x: x, y: 0.}, coord! {x: x + 1., y: 1.});
+/// assert_eq!(unreached_boxes(&[b(0.)], &[Some(b(0.5)), Some(b(5.)), None]), vec![1]);
+/// ```
+pub fn unreached_boxes(units: &[Rect<f64>], targets: &[Option<Rect<f64>>]) -> Vec<usize> {
+    let Some(grid) = Coverage::new(units) else {
+        return (0..targets.len()).filter(|&t| targets[t].is_some()).collect();
     };
-    (0..targets.len()).filter(|&t| target_boxes[t].is_some_and(|b| !grid.meets(b))).collect()
+    (0..targets.len()).filter(|&t| targets[t].is_some_and(|b| !grid.meets(b))).collect()
+}
+
+/// The box around every target, when those in `far` were never projected:
+/// `projected` is the box around the others, `bounds` holds each far
+/// target's box ([`crate::project::bounds_in_bng`]), and `exact(t)` projects
+/// target `t`'s vertices for its own box. A far target can only widen the
+/// extent where its bound pokes out of what is known, so only those are
+/// projected, the farthest out first (Shetland before the rest of Scotland):
+/// the result is the box around every target's projected vertices, as if
+/// all had been projected.
+///
+/// ```
+/// use geo::{coord, Rect};
+/// use notional::reach::extent;
+/// let b = |x0: f64, x1: f64| Rect::new(coord! {x: x0, y: 0.}, coord! {x: x1, y: 1.});
+/// let exact = [b(0., 1.), b(5., 6.), b(2., 3.)]; // target 0 projected; 1 and 2 far
+/// let bounds = [None, Some(b(4.5, 6.5)), Some(b(1.5, 3.5))];
+/// let mut asked = Vec::new();
+/// let e = extent(Some(exact[0]), &[1, 2], &bounds, |t| { asked.push(t); Ok::<_, ()>(Some(exact[t])) }).unwrap();
+/// assert_eq!(e, Some(b(0., 6.)));
+/// assert_eq!(asked, vec![1]); // target 2's bound lies within the rest
+/// ```
+pub fn extent<E>(
+    projected: Option<Rect<f64>>,
+    far: &[usize],
+    bounds: &[Option<Rect<f64>>],
+    mut exact: impl FnMut(usize) -> Result<Option<Rect<f64>>, E>,
+) -> Result<Option<Rect<f64>>, E> {
+    let beyond = |e: Option<Rect<f64>>, b: Rect<f64>| match e {
+        None => f64::INFINITY,
+        Some(e) => (e.min().x - b.min().x).max(b.max().x - e.max().x).max(e.min().y - b.min().y).max(b.max().y - e.max().y),
+    };
+    let mut order: Vec<(usize, Rect<f64>)> = far.iter().filter_map(|&t| Some((t, bounds[t]?))).collect();
+    order.sort_by(|a, b| beyond(projected, b.1).total_cmp(&beyond(projected, a.1)));
+    let mut out = projected;
+    for (t, b) in order {
+        if beyond(out, b) > 0.0 {
+            if let Some(r) = exact(t)? {
+                out = Some(out.map_or(r, |o| union(o, r)));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The cells under some unit's box: a count per cell in prefix-sum form, so

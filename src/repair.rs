@@ -9,7 +9,7 @@
 
 use crate::error::Result;
 use crate::index::{greater, lesser};
-use crate::project::{detect_stated, layer_to_bng, layer_to_bng_in_place, Crs, Detected, Projector};
+use crate::project::{detect_stated, layer_to_bng_except, layer_to_bng_in_place, Crs, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::coordinate_position::CoordPos;
@@ -424,8 +424,14 @@ impl Prepared {
     /// As [`Prepared::with_crs`], stopping before the check: detected and
     /// projected, nothing repaired yet ([`Prepared::check`] does that).
     pub fn unchecked(layer: &Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
-        let crs = detect_stated(layer, stated)?;
-        let geometries = layer_to_bng(layer, crs.crs, projector)?;
+        Self::projected_except(layer, detect_stated(layer, stated)?, projector, &[])
+    }
+
+    /// As [`Prepared::unchecked`], in the CRS already detected, leaving the
+    /// features `except` (ascending) empty, unprojected
+    /// ([`layer_to_bng_except`]: targets no unit can reach).
+    pub fn projected_except(layer: &Layer, crs: Detected, projector: &Projector, except: &[usize]) -> Result<Self> {
+        let geometries = layer_to_bng_except(layer, crs.crs, projector, except)?;
         Ok(Prepared { crs, geometries, repairs: Vec::new() })
     }
 

@@ -145,5 +145,27 @@ mod reach {
                 prop_assert!(near || out, "target {t} {b:?} is far from every unit yet kept");
             }
         }
+
+        /// The extent with far targets unprojected is the box around all
+        /// their exact boxes, however loose their bounds.
+        #[test]
+        fn the_extent_is_the_same_without_projecting_far_targets(
+            exact in boxes(),
+            slack in prop::collection::vec((0u32..50, 0u32..50, 0u32..50, 0u32..50), 60),
+            far_mask in prop::collection::vec(any::<bool>(), 60),
+        ) {
+            use notional::index::union;
+            use notional::reach::extent;
+            let exact: Vec<Rect<f64>> = exact.iter().map(|&(x, y, w, h)| rect(x, y, x + w, y + h).bounding_rect().unwrap()).collect();
+            let far: Vec<usize> = (0..exact.len()).filter(|&t| far_mask[t]).collect();
+            let bounds: Vec<Option<Rect<f64>>> = exact.iter().zip(&slack).map(|(b, &(l, d, r, u))| {
+                Some(Rect::new(b.min() - (f64::from(l), f64::from(d)).into(), b.max() + (f64::from(r), f64::from(u)).into()))
+            }).collect();
+            let projected = (0..exact.len()).filter(|t| !far.contains(t)).map(|t| exact[t]).reduce(union);
+            let mut asked = 0;
+            let got = extent(projected, &far, &bounds, |t| { asked += 1; Ok::<_, ()>(Some(exact[t])) }).unwrap();
+            prop_assert_eq!(got, exact.iter().copied().reduce(union));
+            prop_assert!(asked <= far.len());
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! (proj4rs): position error, areas, fallbacks. The last test is part of the
 //! real-data suite (ignored by default).
 
-use geo::{Area, Coord, CoordsIter, LineString, MultiPolygon, Polygon};
+use geo::{Area, Coord, CoordsIter, LineString, MultiPolygon, Polygon, Rect};
 use notional::project::{layer_to_bng, BngGrid, Crs, Projector, GRID_REGION, GRID_STEP};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
@@ -28,6 +28,48 @@ fn max_error(p: &Projector, grid: &BngGrid, points: impl IntoIterator<Item = (f6
 fn random_points(region: (f64, f64, f64, f64), n: usize, seed: u64) -> Vec<(f64, f64)> {
     let mut rng = Pcg64::seed_from_u64(seed);
     (0..n).map(|_| (rng.random_range(region.0..region.2), rng.random_range(region.1..region.3))).collect()
+}
+
+/// [`BngGrid::bound`] holds the grid's image of every point of its box (the
+/// corners, points along the edges and inside), over the whole grid, for
+/// boxes from a millionth of a degree to several degrees; it is not much
+/// wider than the image; and it is `None` for a box the grid does not cover.
+#[test]
+fn bound_holds_every_point_of_its_box() {
+    let grid = BngGrid::new(&Projector::new()).unwrap();
+    let (w, s, e, n) = GRID_REGION;
+    let mut rng = Pcg64::seed_from_u64(7);
+    let mut widest: f64 = 0.0;
+    for k in 0..3000 {
+        let size = 10f64.powf(rng.random_range(-6.0..0.7));
+        let (dx, dy) = (size * rng.random_range(0.2..1.0), size * rng.random_range(0.2..1.0));
+        let (x0, y0) = (rng.random_range(w..e - dx), rng.random_range(s..n - dy));
+        let lonlat = Rect::new(Coord { x: x0, y: y0 }, Coord { x: x0 + dx, y: y0 + dy });
+        let Some(b) = grid.bound(lonlat) else { panic!("box {k} {lonlat:?} lies in the grid") };
+        let mut image: Option<Rect<f64>> = None;
+        let mut points: Vec<(f64, f64)> = vec![(x0, y0), (x0 + dx, y0), (x0, y0 + dy), (x0 + dx, y0 + dy)];
+        for _ in 0..40 {
+            let (fx, fy) = (rng.random_range(0.0..=1.0), rng.random_range(0.0..=1.0));
+            points.extend([(x0 + fx * dx, y0 + fy * dy), (x0 + fx * dx, y0), (x0 + fx * dx, y0 + dy), (x0, y0 + fy * dy), (x0 + dx, y0 + fy * dy)]);
+        }
+        for (lon, lat) in points {
+            let p = grid.get(lon, lat).unwrap();
+            assert!(b.min().x <= p.x && p.x <= b.max().x && b.min().y <= p.y && p.y <= b.max().y, "box {k} {lonlat:?}: ({lon}, {lat}) → {p:?} outside {b:?}");
+            let r = Rect::new(p, p);
+            image = Some(image.map_or(r, |i| notional::index::union(i, r)));
+        }
+        let image = image.unwrap();
+        // Squarish boxes of a constituency's size or more: the convergence
+        // term (up to 8° west of the central meridian) weighs more on thin ones.
+        if size > 0.01 && dx / dy > 0.7 && dy / dx > 0.7 {
+            widest = widest.max(b.width() / image.width()).max(b.height() / image.height());
+        }
+    }
+    assert!(widest < 1.25, "bounds up to {widest:.2} times the image");
+    let across = |x0: f64, y0: f64, x1: f64, y1: f64| grid.bound(Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }));
+    assert_eq!(across(e - 0.1, 55.0, e + 0.1, 55.1), None, "past the east edge");
+    assert_eq!(across(-3.0, s - 0.01, -2.9, s + 0.1), None, "past the south edge");
+    assert_eq!(across(-3.0, 55.0, f64::NAN, 55.1), None);
 }
 
 #[test]

@@ -374,3 +374,30 @@ fn raw_topojson_boundaries_load_are_repaired_and_reported() {
         assert!(report.coverage.unplaced.is_empty(), "{file}");
     }
 }
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn far_seats_are_left_out_before_projection_with_the_same_extent() {
+    use notional::apportion::{parse, prepare};
+    use notional::project::Projector;
+    use notional::reach::unreached;
+    // England's wards: the Scottish and most Welsh seats; London's: all but 94.
+    for (wards, far_at_least) in [("derived/england_wards_2013.geojson", 90), ("derived/london_wards_2022.geojson", 550)] {
+        let (from, to) = (input(wards), input("derived/pcon2024_bgc.geojson"));
+        let every = Options { check_unreached: true, ..Options::default() };
+        let mut parsed = parse(&from, &to, None, &every).unwrap();
+        let all = prepare(&mut parsed.units, &parsed.targets, &every, &Projector::new()).unwrap();
+        let mut parsed = parse(&from, &to, None, &Options::default()).unwrap();
+        let run = prepare(&mut parsed.units, &parsed.targets, &Options::default(), &Projector::new()).unwrap();
+        // The same targets left out as by the boxes of every projected seat,
+        // the same extent to the bit, and the others projected alike.
+        assert_eq!(run.unchecked_targets, unreached(&all.units.geometries, &all.targets.geometries), "{wards}");
+        assert!(run.unchecked_targets.len() >= far_at_least, "{wards}: {}", run.unchecked_targets.len());
+        assert_eq!(run.extent, all.extent, "{wards}");
+        for (t, (a, b)) in run.targets.geometries.iter().zip(&all.targets.geometries).enumerate() {
+            if run.unchecked_targets.binary_search(&t).is_err() {
+                assert_eq!(a, b, "{wards}: target {t}");
+            }
+        }
+    }
+}
