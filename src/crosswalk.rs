@@ -294,18 +294,23 @@ fn by_area_among(
     // targets they belong to, one of these need not be measured: the unit
     // lies in their union, and its area in that one is the rest.
     let rest = if bordering.len() > 1 { shared_borders(index.targets(), &bordering, bbox, scratch) } else { None };
-    scratch.bordering = bordering;
+    // Only those need measuring: a candidate whose boundary keeps clear of
+    // the unit's box, and which does not hold its first vertex, holds none of it.
     let (mut pieces, mut crossed): (Vec<(usize, f64)>, bool) = (Vec::new(), false);
-    for &t in candidates {
+    for &t in &bordering {
         if rest == Some(t) {
             continue;
         }
-        let Some(area) = measure(&shape, &unit, &index.targets()[t], scratch, overlays) else { return UnitWeights::whole(t) };
+        let Some(area) = measure(&shape, &unit, &index.targets()[t], scratch, overlays) else {
+            scratch.bordering = bordering;
+            return UnitWeights::whole(t);
+        };
         crossed |= scratch.crossed();
         if area > 0.0 {
             pieces.push((t, area));
         }
     }
+    scratch.bordering = bordering;
     if let Some(t) = rest {
         // Only where the borders cross the unit is it known to lie in their
         // union. A rest within rounding of nothing (the sum's error is about
