@@ -183,7 +183,8 @@ pub struct Geometries {
 /// (the units' geometries where they lie, since nothing later needs them in
 /// lon/lat; the targets' copied, the map is drawn from them), leave out the
 /// targets no unit can reach ([`crate::reach`]; unless
-/// [`Options::check_unreached`]), and check and repair the rest.
+/// [`Options::check_unreached`]), most of them before they are even projected,
+/// and check and repair the rest.
 ///
 /// ```
 /// use notional::apportion::{parse, prepare, Options};

@@ -13,6 +13,12 @@
 //! covers a marked cell. Both are mapped to cells by the same monotone
 //! arithmetic, so two boxes that meet always share a cell: a reached target
 //! is never reported unreached; an unreached one may, rarely, be kept.
+//!
+//! Most such targets need not be projected either: a box sure to hold a
+//! target once projected ([`crate::project::bounds_in_bng`]) that meets no
+//! unit box rules it out beforehand ([`unreached_boxes`]): 96 of England's 98,
+//! 555 of London's 556. Only the few that could widen the targets' extent are
+//! projected, for their box alone ([`extent`]).
 
 use crate::index::{geometry_bounds, union};
 use geo::{Coord, MultiPolygon, Rect};

@@ -20,7 +20,7 @@ pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming, 
 pub use columns::read_columns;
 pub use properties::Properties;
 pub use local::{Aliases, LocalResults, MultiMember};
-pub use number::parse_count;
+pub use number::{parse_count, MAX_COUNT};
 pub(crate) use number::json_count;
 pub(crate) use votes::column_sums;
 pub use votes::{KeyedTable, VoteTable};
