@@ -27,34 +27,54 @@ use rayon::prelude::*;
 /// assert_eq!(largest_remainder(10, &[1e308, 1e308]), vec![5, 5]);
 /// ```
 pub fn largest_remainder(count: u64, weights: &[f64]) -> Vec<u64> {
-    let mut parts = vec![0u64; weights.len()];
-    largest_remainder_into(count, weights, &mut parts, &mut Vec::new());
+    let (mut parts, mut shares) = (vec![0u64; weights.len()], Vec::new());
+    shares_into(weights, &mut shares);
+    split_into(count, &shares, &mut parts, &mut Vec::new());
     parts
 }
 
-/// As [`largest_remainder`], into `parts` (as long as `weights`), with a
-/// reusable buffer: no allocation once the buffer has grown.
-fn largest_remainder_into(count: u64, weights: &[f64], parts: &mut [u64], fractions: &mut Vec<(usize, f64)>) {
-    parts.fill(0);
-    if weights.is_empty() || count == 0 {
-        return;
-    }
-    // Weights that are negative or not finite count as 0; the rest are
-    // normalised, so the quotas never exceed the count. All zero: equal shares.
+/// The shares [`largest_remainder`] splits by, into `out`: weights that are
+/// negative or not finite count as 0, the rest are normalised, so the quotas
+/// never exceed the count; all zero, equal shares. (Once per unit, for all
+/// its columns.)
+fn shares_into(weights: &[f64], out: &mut Vec<f64>) {
     let clean = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
     let sum: f64 = weights.iter().map(|&w| clean(w)).sum();
-    let share = |j: usize| if sum > 0.0 && sum.is_finite() { clean(weights[j]) / sum } else { 1.0 / weights.len() as f64 };
+    out.clear();
+    if sum > 0.0 && sum.is_finite() {
+        out.extend(weights.iter().map(|&w| clean(w) / sum));
+    } else {
+        out.extend(weights.iter().map(|_| 1.0 / weights.len() as f64));
+    }
+}
+
+/// [`largest_remainder`] of `count` by `shares` ([`shares_into`]) into
+/// `parts` (as long), with a reusable buffer: no allocation once it has grown.
+fn split_into(count: u64, shares: &[f64], parts: &mut [u64], fractions: &mut Vec<(usize, f64)>) {
+    parts.fill(0);
+    if shares.is_empty() || count == 0 {
+        return;
+    }
     fractions.clear();
     let mut assigned = 0u64;
     for (j, part) in parts.iter_mut().enumerate() {
-        let quota = count as f64 * share(j);
-        let floor = quota.floor().min(count as f64);
-        *part = floor as u64;
-        assigned = assigned.saturating_add(*part);
-        fractions.push((j, quota - floor));
+        let quota = count as f64 * shares[j];
+        // The quota is finite and not negative: truncation is its floor
+        // (without a call to libm's `floor` on x86-64's baseline).
+        let floor = (quota as u64).min(count);
+        *part = floor;
+        assigned = assigned.saturating_add(floor);
+        fractions.push((j, quota - floor as f64));
     }
     // Largest fraction first; ties to the earlier target.
-    fractions.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    match fractions.as_mut_slice() {
+        [a, b] => {
+            if b.1.total_cmp(&a.1).is_gt() {
+                std::mem::swap(a, b);
+            }
+        }
+        f => f.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))),
+    }
     if assigned > count {
         // Rounding of normalised shares can only overshoot by a few: take them
         // back from the smallest fractions, at most what each part holds.
@@ -81,6 +101,7 @@ fn largest_remainder_into(count: u64, weights: &[f64], parts: &mut [u64], fracti
 #[derive(Default)]
 struct Scratch {
     weights: Vec<f64>,
+    shares: Vec<f64>,
     parts: Vec<u64>,
     fractions: Vec<(usize, f64)>,
 }
@@ -179,12 +200,13 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
                         }
                     }
                     _ => {
-                        let Scratch { weights: w, parts, fractions } = &mut scratch;
+                        let Scratch { weights: w, shares, parts, fractions } = &mut scratch;
                         w.clear();
                         w.extend(weights.iter().map(|p| p.1));
+                        shares_into(w, shares);
                         parts.resize(w.len(), 0);
                         for (c, &v) in row.iter().enumerate() {
-                            largest_remainder_into(v, w, parts, fractions);
+                            split_into(v, shares, parts, fractions);
                             for (&part, (t, _)) in parts.iter().zip(weights) {
                                 acc[t * width + c] += part;
                             }
