@@ -205,30 +205,43 @@ pub fn prepare(units: &mut Layer, targets: &Layer, options: &Options, projector:
         },
     );
     let (mut units_prepared, targets_crs) = (units_prepared?, targets_crs?);
-    let crs = targets_crs.crs;
-    if options.check_unreached {
-        let mut targets_prepared = Prepared::projected_except(targets, targets_crs, projector, &[])?;
-        let extent = targets_prepared.geometries.par_iter().filter_map(geometry_bounds).reduce_with(union);
-        rayon::join(|| units_prepared.check(), || targets_prepared.check());
-        return Ok(Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets: Vec::new(), extent });
-    }
-    // The targets far from every unit, told from boxes sure to hold them
-    // once projected, are not even projected; of the rest, those no unit's
-    // box meets are left out too.
-    let unit_boxes = unit_boxes(&units_prepared.geometries);
-    let bounds = bounds_in_bng(&boxes, crs, projector);
-    let far = unreached_boxes(&unit_boxes, &bounds);
-    let mut targets_prepared = Prepared::projected_except(targets, targets_crs, projector, &far)?;
-    let projected: Vec<Option<Rect<f64>>> = targets_prepared.geometries.par_iter().map(geometry_bounds).collect();
-    let extent = reach::extent(projected.iter().flatten().copied().reduce(union), &far, &bounds, |t| {
-        projected_bounds(&targets.features[t].geometry, crs, projector)
-    })?;
-    let unreached = unreached_boxes(&unit_boxes, &projected);
-    targets_prepared.leave_out(&unreached);
-    let mut unchecked_targets = [far, unreached].concat();
-    unchecked_targets.sort_unstable();
+    let (mut targets_prepared, unchecked_targets, extent) = if options.check_unreached {
+        let all = Prepared::projected_except(targets, targets_crs, projector, &[])?;
+        let extent = all.geometries.par_iter().filter_map(geometry_bounds).reduce_with(union);
+        (all, Vec::new(), extent)
+    } else {
+        within_reach(&units_prepared.geometries, targets, targets_crs, &boxes, projector)?
+    };
     rayon::join(|| units_prepared.check(), || targets_prepared.check());
     Ok(Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent })
+}
+
+/// The targets projected but for those no unit can reach, left empty; those
+/// (ascending); and the box around every target. The targets far from every
+/// unit, told from boxes sure to hold them once projected (`boxes` are their
+/// own), are not even projected; of the rest, those no unit's box meets are
+/// left out too ([`crate::reach`]).
+fn within_reach(
+    units: &[MultiPolygon<f64>],
+    targets: &Layer,
+    crs: Detected,
+    boxes: &[Option<Rect<f64>>],
+    projector: &Projector,
+) -> Result<(Prepared, Vec<usize>, Option<Rect<f64>>)> {
+    let system = crs.crs;
+    let unit_boxes = unit_boxes(units);
+    let bounds = bounds_in_bng(boxes, system, projector);
+    let far = unreached_boxes(&unit_boxes, &bounds);
+    let mut prepared = Prepared::projected_except(targets, crs, projector, &far)?;
+    let projected: Vec<Option<Rect<f64>>> = prepared.geometries.par_iter().map(geometry_bounds).collect();
+    let extent = reach::extent(projected.iter().flatten().copied().reduce(union), &far, &bounds, |t| {
+        projected_bounds(&targets.features[t].geometry, system, projector)
+    })?;
+    let unreached = unreached_boxes(&unit_boxes, &projected);
+    prepared.leave_out(&unreached);
+    let mut left_out = [far, unreached].concat();
+    left_out.sort_unstable();
+    Ok((prepared, left_out, extent))
 }
 
 /// Runs the apportionment of `from` (units carrying votes, or `votes` CSV keyed
