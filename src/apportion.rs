@@ -5,7 +5,7 @@ use crate::aggregate::{allocate, ledger_totals, Allocation};
 use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::Result;
 use crate::index::{geometry_bounds, union, TargetIndex};
-use crate::reach::{self, unit_boxes, unreached_boxes};
+use crate::reach::{self, unit_boxes, Reach};
 use crate::progress::Progress;
 use crate::project::{bounds_in_bng, detect_bounded, feature_bounds, layer_to_wgs84, projected_bounds, Crs, Detected, Projector};
 use crate::repair::{Prepared, Repair};
@@ -229,15 +229,15 @@ fn within_reach(
     projector: &Projector,
 ) -> Result<(Prepared, Vec<usize>, Option<Rect<f64>>)> {
     let system = crs.crs;
-    let unit_boxes = unit_boxes(units);
+    let reach = Reach::new(&unit_boxes(units));
     let bounds = bounds_in_bng(boxes, system, projector);
-    let far = unreached_boxes(&unit_boxes, &bounds);
+    let far = reach.unreached(&bounds);
     let mut prepared = Prepared::projected_except(targets, crs, projector, &far)?;
     let projected: Vec<Option<Rect<f64>>> = prepared.geometries.par_iter().map(geometry_bounds).collect();
     let extent = reach::extent(projected.iter().flatten().copied().reduce(union), &far, &bounds, |t| {
         projected_bounds(&targets.features[t].geometry, system, projector)
     })?;
-    let unreached = unreached_boxes(&unit_boxes, &projected);
+    let unreached = reach.unreached(&projected);
     prepared.leave_out(&unreached);
     let mut left_out = [far, unreached].concat();
     left_out.sort_unstable();

@@ -20,7 +20,7 @@
 //! Worth it only where units are many and small against the targets (a
 //! hundred thousand wards in 650 seats): [`Cells::for_units`] decides.
 
-use crate::index::TargetIndex;
+use crate::index::{floor_index, TargetIndex};
 use geo::{BoundingRect, Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -167,8 +167,8 @@ impl Cells {
 
     /// The cell holding `c`, clamped to the grid.
     fn cell(&self, c: Coord<f64>) -> (usize, usize) {
-        let i = ((c.x - self.origin.x) / self.size).floor().max(0.0) as usize;
-        let j = ((c.y - self.origin.y) / self.size).floor().max(0.0) as usize;
+        let i = floor_index((c.x - self.origin.x) / self.size);
+        let j = floor_index((c.y - self.origin.y) / self.size);
         (i.min(self.nx - 1), j.min(self.ny - 1))
     }
 

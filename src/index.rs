@@ -113,6 +113,15 @@ pub(crate) fn greater(a: f64, b: f64) -> f64 {
     if b > a { b } else { a }
 }
 
+/// `q.floor().max(0.0) as usize`, a cell index, without a call to libm's
+/// `floor` (x86-64's baseline has no instruction for it): the cast truncates,
+/// which is the floor of a value not negative, and saturates, taking
+/// negative values and NaN to 0.
+#[inline]
+pub(crate) fn floor_index(q: f64) -> usize {
+    q as usize
+}
+
 /// The box around every ring of `geometry` (`None` when it has none): geo's
 /// `bounding_rect`, ring by ring through [`bounds`].
 ///

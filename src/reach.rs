@@ -20,7 +20,7 @@
 //! 555 of London's 556. Only the few that could widen the targets' extent are
 //! projected, for their box alone ([`extent`]).
 
-use crate::index::{geometry_bounds, union};
+use crate::index::{floor_index, geometry_bounds, union};
 use geo::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 
@@ -61,10 +61,33 @@ pub fn unit_boxes(units: &[MultiPolygon<f64>]) -> Vec<Rect<f64>> {
 /// assert_eq!(unreached_boxes(&[b(0.)], &[Some(b(0.5)), Some(b(5.)), None]), vec![1]);
 /// ```
 pub fn unreached_boxes(units: &[Rect<f64>], targets: &[Option<Rect<f64>>]) -> Vec<usize> {
-    let Some(grid) = Coverage::new(units) else {
-        return (0..targets.len()).filter(|&t| targets[t].is_some()).collect();
-    };
-    (0..targets.len()).filter(|&t| targets[t].is_some_and(|b| !grid.meets(b))).collect()
+    Reach::new(units).unreached(targets)
+}
+
+/// Where the units are, marked once for several lists of targets
+/// ([`unreached_boxes`] of each).
+///
+/// ```
+/// use geo::{coord, Rect};
+/// use notional::reach::Reach;
+/// let b = |x: f64| Rect::new(coord! {x: x, y: 0.}, coord! {x: x + 1., y: 1.});
+/// let reach = Reach::new(&[b(0.), b(10.)]);
+/// assert_eq!(reach.unreached(&[Some(b(5.)), Some(b(9.5))]), vec![0]);
+/// assert_eq!(Reach::new(&[]).unreached(&[Some(b(0.)), None]), vec![0]); // no units reach anything
+/// ```
+pub struct Reach(Option<Coverage>);
+
+impl Reach {
+    /// Marks the units' boxes.
+    pub fn new(units: &[Rect<f64>]) -> Self {
+        Reach(Coverage::new(units))
+    }
+
+    /// The targets (by index) whose box (`None`: not known, never listed)
+    /// meets no unit's box, ascending.
+    pub fn unreached(&self, targets: &[Option<Rect<f64>>]) -> Vec<usize> {
+        (0..targets.len()).filter(|&t| targets[t].is_some_and(|b| self.0.as_ref().is_none_or(|g| !g.meets(b)))).collect()
+    }
 }
 
 /// The box around every target, when those in `far` were never projected:
@@ -166,7 +189,7 @@ impl Coverage {
     /// The cell holding `c`, clamped to the grid (the same arithmetic for
     /// every box, monotone in each coordinate).
     fn cell(&self, c: Coord<f64>) -> (usize, usize) {
-        let at = |v: f64, o: f64, n: usize| (((v - o) / self.size).floor().max(0.0) as usize).min(n - 1);
+        let at = |v: f64, o: f64, n: usize| floor_index((v - o) / self.size).min(n - 1);
         (at(c.x, self.origin.x, self.nx), at(c.y, self.origin.y, self.ny))
     }
 
