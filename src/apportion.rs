@@ -66,8 +66,11 @@ impl Default for Options {
 pub struct Outcome {
     /// The units as read (ids, names, properties), without their
     /// geometries: those were projected where they lay, for the crosswalk
-    /// ([`prepare`]), and are empty here.
+    /// ([`prepare`]), and are empty here (see [`Outcome::unit_geometries`]).
     pub units: Layer,
+    /// The units' geometries in BNG metres as the crosswalk measured them
+    /// (checked, and repaired where invalid), by unit.
+    pub unit_geometries: Vec<MultiPolygon<f64>>,
     /// The targets as read.
     pub targets: Layer,
     /// The units' detected CRS.
@@ -300,6 +303,7 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
     timings.aggregate = lap();
     Ok(Outcome {
         units,
+        unit_geometries: units_prepared.geometries,
         targets,
         units_crs,
         targets_crs,
