@@ -88,7 +88,10 @@ impl<'a> Unit<'a> {
         if rings.is_empty() {
             return None;
         }
-        let mut chains = Vec::new();
+        // Room for chains of a full CHAIN edges and a few cut short per ring
+        // (`chains_of`), so that they seldom grow.
+        let edges: usize = rings.iter().map(|r| r.len()).sum();
+        let mut chains = Vec::with_capacity(edges / crate::index::CHAIN + 4 * rings.len());
         for (r, ring) in rings.iter().enumerate() {
             chains_of(ring, r as u32, &mut chains);
         }

@@ -200,6 +200,11 @@ impl<'a> LayerBuilder<'a> {
         Properties::from_map(map, &mut self.names)
     }
 
+    /// Room for `n` more features.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.features.reserve(n);
+    }
+
     /// Adds a feature; `geometry` is `None` when the feature has none.
     pub(crate) fn push(&mut self, index: usize, id: String, properties: Properties, geometry: Option<MultiPolygon<f64>>) {
         let name = self.name_field.and_then(|f| match properties.get(f) {

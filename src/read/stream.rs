@@ -232,6 +232,7 @@ pub(crate) fn build(collection: Collection, mut builder: LayerBuilder<'_>) -> Re
     if let Some((index, first)) = first_repeat(built.iter().map(|(f, _, _)| f.id.as_str())) {
         return Err(builder.duplicate(index, first, &built[index].0.id));
     }
+    builder.reserve(built.len());
     for (index, (f, geometry, warnings)) in built.into_iter().enumerate() {
         builder.warnings.extend(warnings);
         builder.push(index, f.id, f.properties, geometry);
