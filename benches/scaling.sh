@@ -2,7 +2,7 @@
 # How time and memory grow with the number of wards: seeded synthetic inputs
 # of 10k, 100k and 1M wards against 650 seats (`notional synthetic`, written
 # to target/scale/, not stored in the repository), each apportioned after a
-# warm-up run, three times under GNU time (median wall time, largest peak
+# warm-up run, five times under GNU time (median wall time, largest peak
 # memory), with the read+parse baseline (--parse-only) measured the same way.
 #
 #   benches/scaling.sh [SIZES...]     (default: 10000 100000 1000000)
@@ -22,15 +22,19 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep 
 echo
 echo "| wards | input MB | wall s | max RSS MB | read+parse s | wall / read | stages of the median run (ms) |"
 echo "|---:|---:|---:|---:|---:|---:|---|"
-# Runs a command three times after a warm-up; prints "median_wall max_rss_kb index_of_median".
+# Runs a command five times after a warm-up; prints "median_wall max_rss_kb
+# index_of_median". The wall time is bash's microsecond clock around GNU time
+# (whose own %e has 10 ms steps, too coarse for the small sizes).
 measure() {
     local tag=$1
     shift
     "$@" >/dev/null 2>&1
-    for k in 1 2 3; do
-        /usr/bin/time -f "%e %M" -o "$d/time_$tag$k" "$@" >/dev/null 2>"$d/stages_$tag$k"
-    done
-    for k in 1 2 3; do echo "$(tail -1 "$d/time_$tag$k") $k"; done | sort -n | awk '{w[NR]=$1; r[NR]=$2; i[NR]=$3} END {m=(r[1]>r[2]?r[1]:r[2]); m=(m>r[3]?m:r[3]); print w[2], m, i[2]}'
+    for k in 1 2 3 4 5; do
+        local t0=$EPOCHREALTIME
+        /usr/bin/time -f "%M" -o "$d/time_$tag$k" "$@" >/dev/null 2>"$d/stages_$tag$k"
+        local t1=$EPOCHREALTIME
+        echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $(tail -1 "$d/time_$tag$k") $k"
+    done | sort -n | awk '{w[NR]=$1; r[NR]=$2; i[NR]=$3; if ($2 > m) m = $2} END {print w[3], m, i[3]}'
 }
 for n in "${sizes[@]}"; do
     d=$dir/$n
@@ -40,5 +44,5 @@ for n in "${sizes[@]}"; do
     read -r wall rss k < <(measure run "$bin" apportion "$d/wards.geojson" "$d/seats.geojson" -o "$d/out" -q --timings)
     stages=$(grep '^timings:' "$d/stages_run$k" | sed 's/^timings: //')
     awk -v n="$n" -v mb="$mb" -v w="$wall" -v r="$rss" -v p="$pwall" -v s="$stages" \
-        'BEGIN { printf "| %\047d | %d | %.2f | %d | %.2f | %.2f | %s |\n", n, mb, w, r / 1024, p, (p > 0 ? w / p : 0), s }'
+        'BEGIN { printf "| %\047d | %d | %.3f | %d | %.3f | %.2f | %s |\n", n, mb, w, r / 1024, p, (p > 0 ? w / p : 0), s }'
 done
