@@ -261,34 +261,35 @@ fn by_area(unit: &MultiPolygon<f64>, index: &TargetIndex, cells: &Cells, scratch
     if let Some(t) = cells.whole(bbox) {
         return UnitWeights::whole(t);
     }
-    // Else the exact test of the same: no edge of a seat near the ward's box,
-    // and the ward's first vertex inside. That needs no further preparation.
-    let first = unit.iter().find_map(|p| p.exterior().0.first().copied()).unwrap_or(bbox.min());
-    let mut candidates = std::mem::take(&mut scratch.candidates);
+    // The candidates, and those whose boundary comes near the unit, in
+    // buffers of the scratch, given back whichever way the unit is placed.
+    let (mut candidates, mut bordering) = (std::mem::take(&mut scratch.candidates), std::mem::take(&mut scratch.bordering));
     index.candidates_into(bbox, &mut candidates);
-    let row = by_area_among(unit, bbox, first, &candidates, index, scratch, overlays);
-    scratch.candidates = candidates;
+    let row = by_area_among(unit, bbox, &candidates, &mut bordering, index, scratch, overlays);
+    (scratch.candidates, scratch.bordering) = (candidates, bordering);
     row
 }
 
 fn by_area_among(
     unit: &MultiPolygon<f64>,
     bbox: Rect<f64>,
-    first: geo::Coord<f64>,
     candidates: &[usize],
+    bordering: &mut Vec<usize>,
     index: &TargetIndex,
     scratch: &mut Scratch,
     overlays: &AtomicUsize,
 ) -> UnitWeights {
-    // The targets whose boundary comes near the unit are kept for below.
-    let mut bordering = std::mem::take(&mut scratch.bordering);
+    // The exact test of what the raster answers: no edge of a seat near the
+    // ward's box, and the ward's first vertex inside. That needs no further
+    // preparation. The targets whose boundary comes near the unit are kept
+    // for below.
+    let first = unit.iter().find_map(|p| p.exterior().0.first().copied()).unwrap_or(bbox.min());
     bordering.clear();
     for &t in candidates {
         let target = &index.targets()[t];
         if !target.clear_of(bbox) {
             bordering.push(t);
         } else if target.contains(first) {
-            scratch.bordering = bordering;
             return UnitWeights::whole(t);
         }
     }
@@ -303,24 +304,20 @@ fn by_area_among(
     // Where the boundaries near the unit are only borders between the
     // targets they belong to, one of these need not be measured: the unit
     // lies in their union, and its area in that one is the rest.
-    let rest = if bordering.len() > 1 { shared_borders(index.targets(), &bordering, bbox, scratch) } else { None };
+    let rest = if bordering.len() > 1 { shared_borders(index.targets(), bordering, bbox, scratch) } else { None };
     // Only those need measuring: a candidate whose boundary keeps clear of
     // the unit's box, and which does not hold its first vertex, holds none of it.
     let (mut pieces, mut crossed): (Vec<(usize, f64)>, bool) = (Vec::new(), false);
-    for &t in &bordering {
+    for &t in bordering.iter() {
         if rest == Some(t) {
             continue;
         }
-        let Some(area) = measure(&shape, &unit, &index.targets()[t], scratch, overlays) else {
-            scratch.bordering = bordering;
-            return UnitWeights::whole(t);
-        };
+        let Some(area) = measure(&shape, &unit, &index.targets()[t], scratch, overlays) else { return UnitWeights::whole(t) };
         crossed |= scratch.crossed();
         if area > 0.0 {
             pieces.push((t, area));
         }
     }
-    scratch.bordering = bordering;
     if let Some(t) = rest {
         // Only where the borders cross the unit is it known to lie in their
         // union. A rest within rounding of nothing (the sum's error is about
