@@ -132,24 +132,40 @@ pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], o
     // A row: unit, party, three counts (mostly under seven digits) and a cause.
     let party_len = parties.iter().map(|p| p.len()).max().unwrap_or(0);
     let size = |u: usize| parties.len() * (units[u].len() + party_len + 40);
+    // Each party's name with the comma after it, and each row's three counts
+    // and cause assembled on the stack: a row is then four copies.
+    let parties: Vec<Vec<u8>> = parties.iter().map(|p| [p.as_bytes(), b","].concat()).collect();
     write_rows(crosswalk.units.len(), &mut out, size, |range, buf| {
         let mut n = itoa::Buffer::new();
         for u in range {
             let row = &crosswalk.units[u];
-            let cause = row.unplaced.map_or("", |c| c.as_str());
+            let cause = row.unplaced.map_or("", |c| c.as_str()).as_bytes();
             let placed = !row.is_outside();
             for (party, &v) in parties.iter().zip(votes.row(u)) {
-                let (a, un) = if placed { (v, 0) } else { (0, v) };
+                // `v,v,0,` when placed, `v,0,v,cause` when not (at most
+                // 3 × 20 digits, 3 commas, a cause and the line break).
+                let mut tail = [0u8; 96];
+                let digits = n.format(v).as_bytes();
+                let d = digits.len();
+                tail[..d].copy_from_slice(digits);
+                let len = if placed {
+                    tail[d] = b',';
+                    tail[d + 1..2 * d + 1].copy_from_slice(digits);
+                    tail[2 * d + 1..2 * d + 5].copy_from_slice(b",0,\n");
+                    2 * d + 5
+                } else {
+                    tail[d..d + 3].copy_from_slice(b",0,");
+                    tail[d + 3..2 * d + 3].copy_from_slice(digits);
+                    tail[2 * d + 3] = b',';
+                    let c = 2 * d + 4;
+                    tail[c..c + cause.len()].copy_from_slice(cause);
+                    tail[c + cause.len()] = b'\n';
+                    c + cause.len() + 1
+                };
                 buf.extend_from_slice(units[u].as_bytes());
                 buf.push(b',');
-                buf.extend_from_slice(party.as_bytes());
-                for x in [v, a, un] {
-                    buf.push(b',');
-                    buf.extend_from_slice(n.format(x).as_bytes());
-                }
-                buf.push(b',');
-                buf.extend_from_slice(cause.as_bytes());
-                buf.push(b'\n');
+                buf.extend_from_slice(party);
+                buf.extend_from_slice(&tail[..len]);
             }
         }
         Ok(())
