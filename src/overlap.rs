@@ -263,8 +263,10 @@ pub fn area_within(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) -> Ove
 /// assert_eq!(shared_borders(&seats, &[0, 1], area(2., 4., 8.), &mut s), None); // no edge near
 /// ```
 pub fn shared_borders(targets: &[PreparedTarget], which: &[usize], rect: Rect<f64>, s: &mut Scratch) -> Option<usize> {
-    // Each edge counted +1 as it runs and -1 reversed, in a small hash table:
-    // the borders are shared exactly when every count comes back to zero.
+    // Each edge counted in a small hash table under the lesser of its two
+    // directions, +1 as it runs that way and -1 as it runs back: the borders
+    // are shared exactly when every count comes back to zero. (That is the
+    // count of an edge less the count of its reverse, tallied once per edge.)
     let keys = &mut s.border;
     keys.clear();
     let (mut most, mut chosen) = (0, None);
@@ -301,8 +303,12 @@ pub fn shared_borders(targets: &[PreparedTarget], which: &[usize], rect: Rect<f6
         }
     };
     for k in keys.iter() {
-        tally(*k, 1);
-        tally([k[2], k[3], k[0], k[1]], -1);
+        let back = [k[2], k[3], k[0], k[1]];
+        if *k < back {
+            tally(*k, 1);
+        } else {
+            tally(back, -1);
+        }
     }
     (table.iter().all(|e| e.1 == 0)).then_some(chosen).flatten()
 }
