@@ -122,8 +122,12 @@ pub struct Scratch {
     target_edges: Vec<(u32, Line<f64>, Rect<f64>)>,
     /// Cut points on unit edges: (ring, edge, parameter, point).
     unit_cuts: Vec<Cut>,
-    /// Cut points on target edges.
+    /// Cut points on target edges as found, each with its chain's number in `near`.
+    target_found: Vec<(u32, Cut)>,
+    /// Cut points on target edges, sorted by ring, edge and parameter.
     target_cuts: Vec<Cut>,
+    /// Where each chain's cuts begin, while they are placed.
+    target_starts: Vec<u32>,
     /// Overlapping stretches on unit edges: (ring, edge, t0, t1, same direction).
     unit_shared: Vec<Shared>,
     target_shared: Vec<Shared>,
@@ -208,6 +212,7 @@ enum Side {
 /// e.g. BNG metres). See the module documentation for the method.
 pub fn area_within(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) -> Overlap {
     s.near.clear();
+    // In ring order (`ChainTree::query`), as `target_pieces` walks them.
     s.near.extend(target.chains.query(unit.bbox).copied());
     if s.near.is_empty() {
         // No target boundary within the unit's box: wholly in or wholly out.
@@ -408,7 +413,7 @@ fn lines_meet(p: Line<f64>, q: Line<f64>) -> Option<Coord<f64>> {
 /// Every point where a unit edge meets a target edge, recorded on both.
 fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
     s.unit_cuts.clear();
-    s.target_cuts.clear();
+    s.target_found.clear();
     s.unit_shared.clear();
     s.target_shared.clear();
     let (mut ours, mut theirs) = (std::mem::take(&mut s.unit_edges), std::mem::take(&mut s.target_edges));
@@ -416,7 +421,8 @@ fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
     for uc in &unit.chains {
         let uring = unit.rings[uc.ring as usize];
         let chain_cuts = s.unit_cuts.len();
-        for tc in &s.near {
+        for (j, tc) in s.near.iter().enumerate() {
+            let j = j as u32;
             if !uc.rect.intersects(&tc.rect) {
                 continue;
             }
@@ -445,13 +451,13 @@ fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
                         None => {}
                         Some(LineIntersection::SinglePoint { intersection: p, is_proper: proper }) => {
                             s.unit_cuts.push(Cut { ring: uc.ring, edge: i, t: param(a, p), at: p, proper });
-                            s.target_cuts.push(Cut { ring: tc.ring, edge: k, t: param(b, p), at: p, proper });
+                            s.target_found.push((j, Cut { ring: tc.ring, edge: k, t: param(b, p), at: p, proper }));
                         }
                         Some(LineIntersection::Collinear { intersection: l }) => {
                             let same = a.delta().x * b.delta().x + a.delta().y * b.delta().y > 0.0;
                             for p in [l.start, l.end] {
                                 s.unit_cuts.push(Cut { ring: uc.ring, edge: i, t: param(a, p), at: p, proper: false });
-                                s.target_cuts.push(Cut { ring: tc.ring, edge: k, t: param(b, p), at: p, proper: false });
+                                s.target_found.push((j, Cut { ring: tc.ring, edge: k, t: param(b, p), at: p, proper: false }));
                             }
                             let (ua, ub) = (param(a, l.start), param(a, l.end));
                             let (ta, tb) = (param(b, l.start), param(b, l.end));
@@ -468,7 +474,47 @@ fn find_cuts(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) {
     }
     (s.unit_edges, s.target_edges) = (ours, theirs);
     debug_assert!(s.unit_cuts.is_sorted_by(|a, b| by_place(a, b).is_le()));
-    s.target_cuts.sort_unstable_by(by_place);
+    place_target_cuts(s, by_place);
+}
+
+/// Up to this many target cuts are sorted at once (the standard library
+/// sorts so few by insertion); more are placed chain by chain first.
+const FEW_CUTS: usize = 20;
+
+/// Puts the target's cuts, found in the unit's order, in the target's: by
+/// ring, edge and parameter. Many are first placed chain by chain (a
+/// counting sort over `near`, which is in ring order), so that only each
+/// chain's few need sorting.
+fn place_target_cuts(s: &mut Scratch, by_place: impl Fn(&Cut, &Cut) -> std::cmp::Ordering + Copy) {
+    let cuts = &mut s.target_cuts;
+    cuts.clear();
+    if s.target_found.len() <= FEW_CUTS {
+        cuts.extend(s.target_found.iter().map(|f| f.1));
+        cuts.sort_unstable_by(by_place);
+        return;
+    }
+    // `starts[j + 1]` is where chain `j`'s cuts begin; placing them moves it
+    // on to where they end, which is where chain `j + 1`'s begin.
+    let starts = &mut s.target_starts;
+    starts.clear();
+    starts.resize(s.near.len() + 2, 0);
+    for &(j, _) in &s.target_found {
+        starts[j as usize + 2] += 1;
+    }
+    for j in 2..starts.len() {
+        starts[j] += starts[j - 1];
+    }
+    cuts.resize(s.target_found.len(), Cut { ring: 0, edge: 0, t: 0.0, at: Coord::zero(), proper: false });
+    for &(j, cut) in &s.target_found {
+        let at = &mut starts[j as usize + 1];
+        cuts[*at as usize] = cut;
+        *at += 1;
+    }
+    for w in starts[..=s.near.len()].windows(2) {
+        if w[1] - w[0] > 1 {
+            cuts[w[0] as usize..w[1] as usize].sort_unstable_by(by_place);
+        }
+    }
 }
 
 /// Pieces of one edge between its cut points, each with its side, passed to
@@ -603,22 +649,22 @@ fn unit_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mu
 /// in chains near the unit can be inside it.
 fn target_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mut Tally) {
     let unit_side = |c: Coord<f64>| if unit.contains(c) { Side::In } else { Side::Out };
-    s.near.sort_unstable_by_key(|c| (c.ring, c.start));
+    debug_assert!(s.near.is_sorted_by_key(|c| (c.ring, c.start)));
     let mut side: Option<Side> = None;
     let mut prev: Option<Chain> = None;
+    // The cuts are in the order of the chains and their edges: one cursor
+    // goes through them.
+    let mut next = 0;
     for c in &s.near {
         if prev.is_none_or(|p| p.ring != c.ring || p.end != c.start) {
             side = None; // a new run of consecutive edges: its status is unknown
         }
         prev = Some(*c);
         let ring = target.ring(c.ring as usize);
-        let lo = s.target_cuts.partition_point(|x| (x.ring, x.edge) < (c.ring, c.start));
-        let hi = s.target_cuts.partition_point(|x| (x.ring, x.edge) < (c.ring, c.end));
-        let mut next = lo;
         for k in c.start..c.end {
             let line = edge(ring, k);
             let a = next;
-            while next < hi && s.target_cuts[next].edge == k {
+            while next < s.target_cuts.len() && s.target_cuts[next].edge == k && s.target_cuts[next].ring == c.ring {
                 next += 1;
             }
             let b = next;
@@ -642,6 +688,7 @@ fn target_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &
             });
         }
     }
+    debug_assert_eq!(next, s.target_cuts.len(), "every target cut lies on a chain near the unit");
 }
 
 /// Twice the signed area of a closed ring (positive counter-clockwise).
