@@ -80,11 +80,12 @@ static THREE_DIGITS: [u8; 3000] = {
 };
 
 /// Writes `x` rounded to six decimals as the shortest decimal of that value
-/// (`51.5`, `-0.069626`, `0.0`), from its integer count of millionths, into
-/// the end of `out`; returns where it starts. Values too large for that
-/// (|x| ≥ 9e9, or NaN) return `None`.
+/// (`51.5`, `-0.069626`, `0.0`), from its integer count of millionths
+/// (rounded half away from zero), into `out` from `at`; returns where it
+/// ends. Values too large for that (|x| ≥ 9e9, or NaN) return `None`.
+/// At most 18 bytes: sign, 10 digits, point, 6 digits.
 #[inline]
-fn micro_into(x: f64, out: &mut [u8], mut end: usize) -> Option<usize> {
+fn micro_into(x: f64, out: &mut [u8], at: usize) -> Option<usize> {
     let millionths = x * 1e6;
     let size = millionths.abs();
     // (Written so that NaN takes this branch too.)
@@ -93,74 +94,102 @@ fn micro_into(x: f64, out: &mut [u8], mut end: usize) -> Option<usize> {
         return None;
     }
     // Rounded half away from zero, as `f64::round` (the difference from the
-    // truncation is exact below 2^52).
-    let whole = size as u64;
-    let m = whole + u64::from(size - whole as f64 >= 0.5);
-    let (mut int, frac) = (m / 1_000_000, (m % 1_000_000) as usize);
-    if frac == 0 {
-        end -= 1;
-        out[end] = b'0';
-    } else {
-        // Six digits from two three-digit groups, then the trailing zeros dropped.
-        let mut digits = [0u8; 6];
-        digits[..3].copy_from_slice(&THREE_DIGITS[3 * (frac / 1000)..][..3]);
-        digits[3..].copy_from_slice(&THREE_DIGITS[3 * (frac % 1000)..][..3]);
-        let mut len = 6;
-        while len > 1 && digits[len - 1] == b'0' {
-            len -= 1;
-        }
-        end -= len;
-        out[end..end + len].copy_from_slice(&digits[..len]);
-    }
-    end -= 1;
-    out[end] = b'.';
-    loop {
-        end -= 1;
-        out[end] = b'0' + (int % 10) as u8;
-        int /= 10;
-        if int == 0 {
-            break;
-        }
-    }
+    // truncation is exact below 2^52). Below 2^63 the conversions go through
+    // i64, one instruction each way on x86-64 (u64's take a dozen).
+    let whole = size as i64;
+    let m = (whole + i64::from(size - whole as f64 >= 0.5)) as u64;
+    let (int, frac) = (m / 1_000_000, (m % 1_000_000) as usize);
+    let out = &mut out[at..at + 18];
+    let mut p = 0;
     if millionths < 0.0 && m != 0 {
-        end -= 1;
-        out[end] = b'-';
+        out[0] = b'-';
+        p = 1;
     }
-    Some(end)
+    if int < 1000 {
+        // Longitudes and latitudes: at most three digits.
+        let i = int as usize;
+        if i >= 100 {
+            out[p] = b'0' + (i / 100) as u8;
+            p += 1;
+        }
+        if i >= 10 {
+            out[p] = b'0' + (i / 10 % 10) as u8;
+            p += 1;
+        }
+        out[p] = b'0' + (i % 10) as u8;
+        p += 1;
+    } else {
+        let digits = int.ilog10() as usize + 1;
+        let mut rest = int;
+        for k in (p..p + digits).rev() {
+            out[k] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        p += digits;
+    }
+    out[p] = b'.';
+    if frac == 0 {
+        out[p + 1] = b'0';
+        return Some(at + p + 2);
+    }
+    // Six digits from two three-digit groups, less their trailing zeros
+    // (one of the six is not zero).
+    out[p + 1..p + 4].copy_from_slice(&THREE_DIGITS[3 * (frac / 1000)..][..3]);
+    out[p + 4..p + 7].copy_from_slice(&THREE_DIGITS[3 * (frac % 1000)..][..3]);
+    let mut end = p + 7;
+    while out[end - 1] == b'0' {
+        end -= 1;
+    }
+    Some(at + end)
 }
 
-/// Writes the position `[x,y]`, each rounded to six decimals ([`micro_into`];
-/// a larger value as ryu writes it rounded).
-fn write_position(buf: &mut Vec<u8>, c: geo::Coord<f64>) {
-    // Written backwards: `]`, y, `,`, x, `[` (two numbers of at most 18 bytes:
-    // sign, 10 digits, point, 6 digits).
-    let mut out = [0u8; 40];
-    let end = out.len() - 1;
-    out[end] = b']';
-    let start = micro_into(c.y, &mut out, end).and_then(|y| {
-        out[y - 1] = b',';
-        micro_into(c.x, &mut out, y - 1)
-    });
-    match start {
-        Some(x) => {
-            out[x - 1] = b'[';
-            buf.extend_from_slice(&out[x - 1..]);
+/// Writes a ring's positions `[x,y],[x,y],…`, each number rounded to six
+/// decimals ([`micro_into`]; a larger one as ryu writes it rounded). They are
+/// rendered into a block on the stack and copied out a block at a time.
+fn write_positions(buf: &mut Vec<u8>, ring: &[geo::Coord<f64>]) {
+    const BLOCK: usize = 2048;
+    // A position: brackets, comma and two numbers of at most 18 bytes.
+    const MOST: usize = 40;
+    let mut block = [0u8; BLOCK];
+    let mut at = 0;
+    for (v, &c) in ring.iter().enumerate() {
+        if at + 1 + MOST > BLOCK {
+            buf.extend_from_slice(&block[..at]);
+            at = 0;
         }
-        None => {
-            let number = |buf: &mut Vec<u8>, v: f64| {
-                let mut out = [0u8; 24];
-                match micro_into(v, &mut out, 24) {
-                    Some(start) => buf.extend_from_slice(&out[start..]),
-                    None => buf.extend_from_slice(ryu::Buffer::new().format(round(v, 1e6)).as_bytes()),
-                }
-            };
-            buf.push(b'[');
-            number(buf, c.x);
-            buf.push(b',');
-            number(buf, c.y);
-            buf.push(b']');
+        if v > 0 {
+            block[at] = b',';
+            at += 1;
+        }
+        block[at] = b'[';
+        let end = micro_into(c.x, &mut block, at + 1).and_then(|x| {
+            block[x] = b',';
+            micro_into(c.y, &mut block, x + 1)
+        });
+        match end {
+            Some(y) => {
+                block[y] = b']';
+                at = y + 1;
+            }
+            None => {
+                buf.extend_from_slice(&block[..at]);
+                at = 0;
+                let number = |buf: &mut Vec<u8>, v: f64| {
+                    let mut out = [0u8; 18];
+                    match micro_into(v, &mut out, 0) {
+                        Some(end) => buf.extend_from_slice(&out[..end]),
+                        None => buf.extend_from_slice(ryu::Buffer::new().format(round(v, 1e6)).as_bytes()),
+                    }
+                };
+                buf.push(b'[');
+                number(buf, c.x);
+                buf.push(b',');
+                number(buf, c.y);
+                buf.push(b']');
+            }
         }
     }
+    buf.extend_from_slice(&block[..at]);
 }
 
 /// Writes a FeatureCollection of `n` features, each rendered by `feature`
@@ -203,12 +232,7 @@ pub(crate) fn write_feature(buf: &mut Vec<u8>, properties: &Map<String, Value>, 
         for (r, ring) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
             buf.extend_from_slice(if r == 0 { b"[" } else { b",[" });
             buf.reserve(ring.0.len() * 24);
-            for (v, &c) in ring.0.iter().enumerate() {
-                if v > 0 {
-                    buf.push(b',');
-                }
-                write_position(buf, c);
-            }
+            write_positions(buf, &ring.0);
             buf.push(b']');
         }
         buf.push(b']');
@@ -233,4 +257,52 @@ pub(crate) fn write_feature(buf: &mut Vec<u8>, properties: &Map<String, Value>, 
     buf.extend_from_slice(br#"},"properties":"#);
     serde_json::to_writer(&mut *buf, properties).expect("writing to memory");
     buf.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The number as the map should show it: rounded half away from zero to
+    /// millionths, without trailing zeros (at least one decimal).
+    fn reference(v: f64) -> String {
+        let m = (v * 1e6).abs().round();
+        if m >= 9e15 || m.is_nan() {
+            return ryu::Buffer::new().format(round(v, 1e6)).to_string();
+        }
+        let m = m as u64;
+        let frac = format!("{:06}", m % 1_000_000);
+        let frac = frac.trim_end_matches('0');
+        let sign = if v * 1e6 < 0.0 && m != 0 { "-" } else { "" };
+        format!("{sign}{}.{}", m / 1_000_000, if frac.is_empty() { "0" } else { frac })
+    }
+
+    fn positions(ring: &[geo::Coord<f64>]) -> String {
+        let mut buf = Vec::new();
+        write_positions(&mut buf, ring);
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_rounded_to_millionths_without_trailing_zeros() {
+        let c = |x, y| geo::Coord { x, y };
+        assert_eq!(positions(&[c(-0.0696264, 51.5), c(0.0, -0.0000004)]), "[-0.069626,51.5],[0.0,0.0]");
+        assert_eq!(positions(&[c(123.0000005, 1e10)]), format!("[123.000001,{}]", reference(1e10)));
+        assert_eq!(positions(&[c(f64::NAN, 1.0)]), "[NaN,1.0]");
+    }
+
+    proptest! {
+        #[test]
+        fn rings_are_written_as_the_reference_writes_them(
+            xs in proptest::collection::vec((-1e4f64..1e4, -200f64..200.0), 0..300),
+            big in -2e10f64..2e10,
+        ) {
+            // Up to 300 positions: more than one block of the stack buffer.
+            let mut ring: Vec<geo::Coord<f64>> = xs.iter().map(|&(x, y)| geo::Coord { x, y }).collect();
+            ring.insert(ring.len() / 2, geo::Coord { x: big, y: -big });
+            let expected: Vec<String> = ring.iter().map(|c| format!("[{},{}]", reference(c.x), reference(c.y))).collect();
+            prop_assert_eq!(positions(&ring), expected.join(","));
+        }
+    }
 }
