@@ -142,8 +142,9 @@ pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], o
             let cause = row.unplaced.map_or("", |c| c.as_str()).as_bytes();
             let placed = !row.is_outside();
             for (party, &v) in parties.iter().zip(votes.row(u)) {
-                // `v,v,0,` when placed, `v,0,v,cause` when not (at most
-                // 3 × 20 digits, 3 commas, a cause and the line break).
+                // `v,v,0,` when placed, `v,0,v,cause` when not, and the line
+                // break: two counts of at most 20 digits and a cause of a
+                // few letters.
                 let mut tail = [0u8; 96];
                 let digits = n.format(v).as_bytes();
                 let d = digits.len();

@@ -148,12 +148,13 @@ fn micro_into(x: f64, out: &mut [u8], at: usize) -> Option<usize> {
 /// rendered into a block on the stack and copied out a block at a time.
 fn write_positions(buf: &mut Vec<u8>, ring: &[geo::Coord<f64>]) {
     const BLOCK: usize = 2048;
-    // A position: brackets, comma and two numbers of at most 18 bytes.
+    // A position and the comma before it: brackets, two commas and two
+    // numbers of at most 18 bytes.
     const MOST: usize = 40;
     let mut block = [0u8; BLOCK];
     let mut at = 0;
     for (v, &c) in ring.iter().enumerate() {
-        if at + 1 + MOST > BLOCK {
+        if at + MOST > BLOCK {
             buf.extend_from_slice(&block[..at]);
             at = 0;
         }
