@@ -614,33 +614,50 @@ fn unit_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mu
             continue;
         }
         // Walk the ring from its first cut edge, so every uncut edge follows a
-        // known piece. The cuts are sorted by edge, all at or after `first`.
+        // known piece. The cuts are sorted by edge, all at or after `first`:
+        // between cut edges, and from the last of them round to `first`, the
+        // uncut edges run in stretches that take the side of the piece before
+        // (added in a tight loop when inside, skipped when outside).
         let first = cuts[0].edge;
         let mut side = None;
         let mut next = 0;
-        for i in (first..edges).chain(0..first) {
-            let line = edge(ring, i);
+        let mut i = first;
+        let stretch = |from: u32, to: u32, side: Option<Side>, tally: &mut Tally| {
+            let known = match side {
+                Some(known @ (Side::In | Side::Out)) => known,
+                _ => {
+                    let line = edge(ring, from);
+                    target_side(line.start + (line.end - line.start) / 2.0)
+                }
+            };
+            if known == Side::In {
+                for k in from as usize..to as usize {
+                    tally.add(ring[k], ring[k + 1]);
+                }
+            }
+            known
+        };
+        while i < edges {
             let lo = next;
             while next < cuts.len() && cuts[next].edge == i {
                 next += 1;
             }
             let hi = next;
             if lo == hi {
-                let known = match side {
-                    Some(known @ (Side::In | Side::Out)) => known,
-                    _ => target_side(line.start + (line.end - line.start) / 2.0),
-                };
-                if known == Side::In {
-                    tally.add(line.start, line.end);
-                }
-                side = Some(known);
+                let to = cuts.get(next).map_or(edges, |c| c.edge);
+                side = Some(stretch(i, to, side, tally));
+                i = to;
                 continue;
             }
-            side = pieces(line, (r, i), &cuts[lo..hi], &s.unit_shared, side, &mut s.points, target_side, |p, q, side| {
+            side = pieces(edge(ring, i), (r, i), &cuts[lo..hi], &s.unit_shared, side, &mut s.points, target_side, |p, q, side| {
                 if matches!(side, Side::In | Side::SharedSame) {
                     tally.add(p, q);
                 }
             });
+            i += 1;
+        }
+        if first > 0 {
+            stretch(0, first, side, tally);
         }
     }
 }
@@ -661,31 +678,46 @@ fn target_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &
         }
         prev = Some(*c);
         let ring = target.ring(c.ring as usize);
-        for k in c.start..c.end {
-            let line = edge(ring, k);
+        let mut k = c.start;
+        while k < c.end {
             let a = next;
             while next < s.target_cuts.len() && s.target_cuts[next].edge == k && s.target_cuts[next].ring == c.ring {
                 next += 1;
             }
             let b = next;
             if a == b {
+                // Uncut edges up to the chain's next cut edge take one side.
+                let to = match s.target_cuts.get(next) {
+                    Some(x) if x.ring == c.ring && x.edge < c.end => x.edge,
+                    _ => c.end,
+                };
                 let known = match side {
                     Some(known @ (Side::In | Side::Out)) => known,
-                    _ if !line.bounding_rect().intersects(&unit.bbox) => Side::Out,
-                    _ => unit_side(line.start + (line.end - line.start) / 2.0),
+                    _ => {
+                        let line = edge(ring, k);
+                        if !line.bounding_rect().intersects(&unit.bbox) {
+                            Side::Out
+                        } else {
+                            unit_side(line.start + (line.end - line.start) / 2.0)
+                        }
+                    }
                 };
                 side = Some(known);
                 if known == Side::In {
-                    tally.add(line.start, line.end);
+                    for e in k as usize..to as usize {
+                        tally.add(ring[e], ring[e + 1]);
+                    }
                 }
+                k = to;
                 continue;
             }
-            side = pieces(line, (c.ring, k), &s.target_cuts[a..b], &s.target_shared, side, &mut s.points, unit_side, |p, q, side| {
+            side = pieces(edge(ring, k), (c.ring, k), &s.target_cuts[a..b], &s.target_shared, side, &mut s.points, unit_side, |p, q, side| {
                 // Shared pieces were counted from the unit's side.
                 if side == Side::In {
                     tally.add(p, q);
                 }
             });
+            k += 1;
         }
     }
     debug_assert_eq!(next, s.target_cuts.len(), "every target cut lies on a chain near the unit");
