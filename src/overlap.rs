@@ -195,6 +195,13 @@ impl Tally {
         self.closure = self.closure + d;
         self.length += d.x.abs() + d.y.abs();
     }
+
+    /// Adds the edges `from..to` of `ring`, in order.
+    fn add_edges(&mut self, ring: &[Coord<f64>], from: u32, to: u32) {
+        for w in ring[from as usize..=to as usize].windows(2) {
+            self.add(w[0], w[1]);
+        }
+    }
 }
 
 /// Whether a piece of an edge is inside the other polygon.
@@ -607,9 +614,7 @@ fn unit_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mu
         let edges = ring.len() as u32 - 1;
         if cuts.is_empty() {
             if target.contains(ring[0]) {
-                for i in 0..edges {
-                    tally.add(ring[i as usize], ring[i as usize + 1]);
-                }
+                tally.add_edges(ring, 0, edges);
             }
             continue;
         }
@@ -631,9 +636,7 @@ fn unit_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &mu
                 }
             };
             if known == Side::In {
-                for k in from as usize..to as usize {
-                    tally.add(ring[k], ring[k + 1]);
-                }
+                tally.add_edges(ring, from, to);
             }
             known
         };
@@ -704,9 +707,7 @@ fn target_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &
                 };
                 side = Some(known);
                 if known == Side::In {
-                    for e in k as usize..to as usize {
-                        tally.add(ring[e], ring[e + 1]);
-                    }
+                    tally.add_edges(ring, k, to);
                 }
                 k = to;
                 continue;

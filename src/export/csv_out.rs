@@ -134,14 +134,14 @@ pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], o
     let size = |u: usize| parties.len() * (units[u].len() + party_len + 40);
     // Each party's name with the comma after it, and each row's three counts
     // and cause assembled on the stack: a row is then four copies.
-    let parties: Vec<Vec<u8>> = parties.iter().map(|p| [p.as_bytes(), b","].concat()).collect();
+    let party_fields: Vec<Vec<u8>> = parties.iter().map(|p| [p.as_bytes(), b","].concat()).collect();
     write_rows(crosswalk.units.len(), &mut out, size, |range, buf| {
         let mut n = itoa::Buffer::new();
         for u in range {
             let row = &crosswalk.units[u];
             let cause = row.unplaced.map_or("", |c| c.as_str()).as_bytes();
             let placed = !row.is_outside();
-            for (party, &v) in parties.iter().zip(votes.row(u)) {
+            for (party, &v) in party_fields.iter().zip(votes.row(u)) {
                 // `v,v,0,` when placed, `v,0,v,cause` when not, and the line
                 // break: two counts of at most 20 digits and a cause of a
                 // few letters.
