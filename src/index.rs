@@ -151,6 +151,22 @@ pub fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
     )
 }
 
+/// The box around both, where either may be missing.
+///
+/// ```
+/// use geo::{coord, Rect};
+/// use notional::index::union_of;
+/// let r = Rect::new(coord! {x: 0., y: 0.}, coord! {x: 1., y: 1.});
+/// assert_eq!(union_of(None, Some(r)), Some(r));
+/// assert_eq!(union_of(None, None), None);
+/// ```
+pub fn union_of(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> Option<Rect<f64>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(union(a, b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The winding number of the rings around `c`, from the chains that the ray
 /// from `c` to the east may cross (others may be passed too: they add
 /// nothing). Robust orientation tests (geo's `RobustKernel`), counting an
@@ -327,10 +343,7 @@ impl TargetIndex {
     /// assert!(index.candidates(far).is_empty());
     /// ```
     pub fn with_extent(mut self, extent: Option<Rect<f64>>) -> Self {
-        self.extent = match (self.extent, extent) {
-            (Some(a), Some(b)) => Some(union(a, b)),
-            (a, b) => a.or(b),
-        };
+        self.extent = union_of(self.extent, extent);
         self
     }
 

@@ -836,8 +836,7 @@ pub fn projected_bounds(geometry: &MultiPolygon<f64>, crs: Crs, projector: &Proj
     let mut out: Option<Rect<f64>> = None;
     for c in geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| &r.0) {
         let q = projector.point_on(grid, *c)?;
-        let r = Rect::new(q, q);
-        out = Some(out.map_or(r, |o| crate::index::union(o, r)));
+        out = crate::index::union_of(out, Some(Rect::new(q, q)));
     }
     Ok(out)
 }

@@ -20,7 +20,7 @@
 //! 555 of London's 556. Only the few that could widen the targets' extent are
 //! projected, for their box alone ([`extent`]).
 
-use crate::index::{floor_index, geometry_bounds, union};
+use crate::index::{floor_index, geometry_bounds, union, union_of};
 use geo::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 
@@ -125,9 +125,7 @@ pub fn extent<E>(
     let mut out = projected;
     for (t, b) in order {
         if beyond(out, b) > 0.0 {
-            if let Some(r) = exact(t)? {
-                out = Some(out.map_or(r, |o| union(o, r)));
-            }
+            out = union_of(out, exact(t)?);
         }
     }
     Ok(out)
