@@ -48,6 +48,13 @@ impl Properties {
         self.0.iter().map(|(k, _)| &**k)
     }
 
+    /// Whether `other` has the same names in the same order: compared by
+    /// address first, as names are shared ([`Names`]) within a range of
+    /// features read together.
+    pub(crate) fn same_names(&self, other: &Properties) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().zip(&other.0).all(|((a, _), (b, _))| Arc::ptr_eq(a, b) || a == b)
+    }
+
     /// Number of properties.
     pub fn len(&self) -> usize {
         self.0.len()

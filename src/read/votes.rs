@@ -415,24 +415,33 @@ pub(crate) fn column_sums(counts: &[u64], width: usize) -> Vec<u64> {
 
 /// Every property name of the layer, in first-seen order. Features usually
 /// share one list of names: a feature whose names are those of the feature
-/// before adds nothing and is not hashed.
+/// before ([`Properties::same_names`]) adds nothing and is not hashed. In
+/// parallel over runs of features, whose lists are then merged in order.
 fn property_keys(layer: &Layer) -> Vec<&str> {
-    let mut keys: Vec<&str> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut last: Option<&super::Properties> = None;
-    for f in &layer.features {
-        if last.is_some_and(|l| l.len() == f.properties.len() && l.keys().eq(f.properties.keys())) {
-            continue;
-        }
-        for k in f.properties.keys() {
-            if seen.insert(k) {
-                keys.push(k);
+    use rayon::prelude::*;
+    let runs: Vec<Vec<&str>> = layer
+        .features
+        .par_chunks(KEY_RUN)
+        .map(|run| {
+            let mut keys: Vec<&str> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            let mut last: Option<&super::Properties> = None;
+            for f in run {
+                if last.is_some_and(|l| l.same_names(&f.properties)) {
+                    continue;
+                }
+                keys.extend(f.properties.keys().filter(|k| seen.insert(*k)));
+                last = Some(&f.properties);
             }
-        }
-        last = Some(&f.properties);
-    }
-    keys
+            keys
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    runs.into_iter().flatten().filter(|k| seen.insert(*k)).collect()
 }
+
+/// Features to a run of [`property_keys`].
+const KEY_RUN: usize = 4096;
 
 /// What the values of each candidate column are, over all features (in
 /// parallel): how many whole numbers, fractions and texts.
