@@ -257,8 +257,8 @@ impl fmt::Display for Place<'_> {
 /// position. In parallel: the items hashed, the (hash, position) pairs
 /// sorted, and only items of equal hash compared; the first repeat is the
 /// second of its run of equals, and the earliest such is the answer. (A
-/// hash map filled in order does the same on one thread, at about a fifth of
-/// synthetic 100k's read+parse time.)
+/// hash map filled in order does the same on one thread: 20–26 ms of
+/// synthetic 100k's 220–270 ms read+parse.)
 fn first_repeat(items: &[&str]) -> Option<(usize, usize)> {
     use std::hash::BuildHasher;
     let state = std::hash::RandomState::new();
