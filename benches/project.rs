@@ -5,7 +5,7 @@
 
 // The binary's allocator, so that the stages are timed as the binary runs them.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: notional::allocator::Mimalloc = notional::allocator::Mimalloc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use geo::{Coord, LineString, MultiPolygon, Polygon};

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod aggregate;
+pub mod allocator;
 mod cells;
 mod chain_tree;
 pub mod apportion;

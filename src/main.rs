@@ -3,7 +3,7 @@
 mod cli;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: notional::allocator::Mimalloc = notional::allocator::Mimalloc;
 
 use anyhow::{Context, Result};
 use clap::Parser;
