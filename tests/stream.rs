@@ -154,6 +154,32 @@ fn small_collections_read_as_the_reference_reads_them() {
 }
 
 #[test]
+fn many_and_repeated_property_names_read_as_the_reference_reads_them() {
+    // Seventy names (past the 64 that the scanner tracks by a bit each),
+    // in a different order in every other feature, repeated below and past
+    // the 64th: the same members, order and last values as serde_json's map.
+    let ring = "[[[-1,51],[-1,51.1],[-0.9,51.1],[-1,51]]]";
+    let features: Vec<String> = (0..40)
+        .map(|i| {
+            let mut names: Vec<usize> = (0..70).collect();
+            if i % 2 == 1 {
+                names.reverse();
+            }
+            let mut members: Vec<String> = names.iter().map(|n| format!(r#""p{n}":{}"#, n * 100 + i)).collect();
+            members.extend([format!(r#""p3":{i}"#), format!(r#""p66":-{i}"#), format!(r#""p69":"again {i}""#)]);
+            format!(r#"{{"type":"Feature","properties":{{"code":"W{i}",{}}},"geometry":{{"type":"Polygon","coordinates":{ring}}}}}"#, members.join(","))
+        })
+        .collect();
+    let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+    assert!(compare(&text), "the fast path did not take it");
+    let layer = read_layer(&Input::from_text("t.geojson", &text), "code", None).unwrap();
+    let p = &layer.features[1].properties;
+    assert_eq!(p.len(), 71);
+    assert_eq!((p["p3"].as_i64(), p["p66"].as_i64(), p["p69"].as_str()), (Some(1), Some(-1), Some("again 1")));
+    assert_eq!(p.keys().nth(1), Some("p69")); // a repeated name keeps its first place
+}
+
+#[test]
 fn what_the_fast_path_refuses_gets_the_reference_answer() {
     let good = collection(4, 3, false);
     let cases = [

@@ -75,6 +75,13 @@ impl Properties {
         }
     }
 
+    /// Adds `key`, known not to be among the members yet (the caller has
+    /// checked, e.g. by the name's index in its [`Names`]).
+    pub(crate) fn push_new(&mut self, key: Arc<str>, value: Value) {
+        debug_assert!(!self.0.iter().any(|(k, _)| Arc::ptr_eq(k, &key)), "{key} is already a member");
+        self.0.push((key, value));
+    }
+
     /// With room for `n` members.
     pub(crate) fn with_capacity(n: usize) -> Self {
         Properties(Vec::with_capacity(n))
@@ -111,7 +118,7 @@ impl Properties {
 
 /// Shares property names: the same name gets the same `Arc<str>`. Names
 /// mostly come in the same order feature after feature, so the one after the
-/// last found is tried first.
+/// last found is tried first (after the last name, the first).
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     names: Vec<Arc<str>>,
@@ -134,8 +141,15 @@ impl Names {
 
     /// The shared copy of `name`.
     pub(crate) fn get(&mut self, name: &str) -> Arc<str> {
-        let i = match self.names.get(self.next) {
-            Some(n) if &**n == name => self.next,
+        self.get_indexed(name).1
+    }
+
+    /// The shared copy of `name` and its index: the order in which the names
+    /// were first seen, so equal names and only they have equal indices.
+    pub(crate) fn get_indexed(&mut self, name: &str) -> (usize, Arc<str>) {
+        let guess = if self.next < self.names.len() { self.next } else { 0 };
+        let i = match self.names.get(guess) {
+            Some(n) if &**n == name => guess,
             _ => match self.index.get(name) {
                 Some(&i) => i,
                 None => {
@@ -147,7 +161,7 @@ impl Names {
             },
         };
         self.next = i + 1;
-        self.names[i].clone()
+        (i, self.names[i].clone())
     }
 }
 

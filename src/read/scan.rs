@@ -436,10 +436,20 @@ impl<'a> Scanner<'a> {
             return Some(Properties::new());
         }
         let mut p = Properties::with_capacity(names.typical_count());
+        // The names already here, by their index in `names` (the first 64):
+        // a name not among them is pushed without searching the members.
+        let mut here = 0u64;
         loop {
             let k = self.key()?;
             let v = self.value()?;
-            p.insert(names.get(&k), v);
+            let (i, name) = names.get_indexed(&k);
+            let bit = u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0);
+            if bit != 0 && here & bit == 0 {
+                here |= bit;
+                p.push_new(name, v);
+            } else {
+                p.insert(name, v); // a repeated name, or one past the first 64
+            }
             if !self.more(b'}')? {
                 names.saw_count(p.len());
                 return Some(p);
