@@ -71,25 +71,35 @@ pub fn crosswalk_csv(crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&st
     let target_len = targets.iter().map(|t| t.len()).max().unwrap_or(0);
     let size = |u: usize| crosswalk.units[u].weights.len() * (units[u].len() + target_len + 23);
     write_rows(crosswalk.units.len(), &mut out, size, |range, buf| {
-        let mut number = String::new();
+        let (mut number, mut shortest) = (String::new(), ryu::Buffer::new());
         for u in range {
             for &(t, weight) in &crosswalk.units[u].weights {
                 buf.extend_from_slice(units[u].as_bytes());
                 buf.push(b',');
                 buf.extend_from_slice(targets[t].as_bytes());
                 buf.push(b',');
-                if weight == 1.0 {
-                    buf.push(b'1');
-                } else {
-                    number.clear();
-                    write!(number, "{weight}").expect("writing to a String");
-                    buf.extend_from_slice(number.as_bytes());
-                }
+                buf.extend_from_slice(weight_text(weight, &mut shortest, &mut number).as_bytes());
                 buf.push(b'\n');
             }
         }
         Ok(())
     })
+}
+
+/// A weight as `{}` writes it: the shortest digits that read back as the
+/// same `f64`, without an exponent. From 1e-5 up to 1 that is what ryu
+/// writes, in a fraction of the time (`{}`'s shortest-digit search was a
+/// sixth of writing synthetic 100k's outputs); elsewhere `{}` itself.
+fn weight_text<'a>(weight: f64, shortest: &'a mut ryu::Buffer, number: &'a mut String) -> &'a str {
+    if weight == 1.0 {
+        "1"
+    } else if (1e-5..1.0).contains(&weight) {
+        shortest.format_finite(weight)
+    } else {
+        number.clear();
+        write!(number, "{weight}").expect("writing to a String");
+        number
+    }
 }
 
 /// Each text as one CSV field: as it is, or quoted (with quotes doubled)
@@ -171,4 +181,35 @@ pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], o
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::weight_text;
+
+    #[test]
+    fn weights_are_written_as_display_writes_them() {
+        let (mut shortest, mut number) = (ryu::Buffer::new(), String::new());
+        let mut check = |w: f64| {
+            let got = weight_text(w, &mut shortest, &mut number).to_string();
+            assert_eq!(got, w.to_string(), "{w:e}");
+        };
+        // Both ends of ryu's range and the values either side of them, powers
+        // of ten, and a million weights spread over [1e-7, 1] by exponent.
+        for w in [1.0, 1e-5, 0.5, 0.1, 0.01, 0.001, 1e-4, 1e-6, 1e-7, 1e-300, 0.0, 0.25, 1.0 / 3.0, 2.0, 1e20] {
+            check(w);
+            check(f64::from_bits(w.to_bits() + 1));
+            if w > 0.0 {
+                check(f64::from_bits(w.to_bits() - 1));
+            }
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..1_000_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let unit = (seed >> 11) as f64 / (1u64 << 53) as f64;
+            check(10f64.powf(-7.0 * unit));
+        }
+    }
 }
