@@ -335,7 +335,7 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
 impl Outcome {
     /// Unit ids, in unit order.
     pub fn unit_ids(&self) -> Vec<&str> {
-        self.units.features.iter().map(|f| f.id.as_str()).collect()
+        self.units.features.par_iter().map(|f| f.id.as_str()).collect()
     }
 
     /// Target ids, in target order.

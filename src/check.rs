@@ -6,6 +6,7 @@ use crate::apportion::{Outcome, UNCOVERED_TOLERANCE};
 use crate::crosswalk::Crosswalk;
 use crate::read::{Layer, VoteTable};
 use crate::repair::Repair;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt;
 
@@ -127,35 +128,47 @@ pub fn check(outcome: &Outcome, sliver: f64) -> CheckReport {
 pub fn coverage(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], target_ids: &[&str], received: &[bool], sliver: f64) -> Coverage {
     let n = votes.parties().len();
     let total = |u: usize| -> u64 { votes.row(u)[..n].iter().sum() };
-    let mut unplaced = Vec::new();
-    let mut partly_outside = Vec::new();
-    let mut overlaps = Vec::new();
-    let mut slivers = Vec::new();
-    for (u, row) in crosswalk.units.iter().enumerate() {
-        let v = total(u);
-        let at = |share: f64, stake: f64, what: String| AtStake { unit: unit_ids[u].to_string(), votes: v, share, votes_at_stake: stake, what };
-        if let Some(cause) = row.unplaced {
-            unplaced.push(at(1.0, v as f64, cause.as_str().to_string()));
-            continue;
-        }
-        if 1.0 - row.covered > UNCOVERED_TOLERANCE {
-            let share = 1.0 - row.covered;
-            partly_outside.push(at(share, v as f64 * share, "partly outside every target".into()));
-        }
-        if row.covered - 1.0 > OVERLAP_TOLERANCE {
-            let targets: Vec<&str> = row.weights.iter().map(|&(t, _)| target_ids[t]).collect();
-            let share = (row.covered - 1.0) / row.covered;
-            overlaps.push(at(share, v as f64 * share, format!("targets {} overlap here", targets.join(", "))));
-        }
-        let small: f64 = row.weights.iter().filter(|w| w.1 < sliver).map(|w| w.1).sum();
-        if small > 0.0 {
-            slivers.push(at(small, v as f64 * small, format!("{} share(s) under {sliver}", row.weights.iter().filter(|w| w.1 < sliver).count())));
-        }
+    // Each unit's problems, in parallel (a pass over every unit's weights,
+    // scattered in memory: some 40 ms at a million units on one thread), kept
+    // only for the units that have one, in unit order.
+    let problems: Vec<[Option<AtStake>; 4]> = crosswalk
+        .units
+        .par_iter()
+        .enumerate()
+        .filter_map(|(u, row)| {
+            let v = total(u);
+            let at = |share: f64, stake: f64, what: String| AtStake { unit: unit_ids[u].to_string(), votes: v, share, votes_at_stake: stake, what };
+            if let Some(cause) = row.unplaced {
+                return Some([Some(at(1.0, v as f64, cause.as_str().to_string())), None, None, None]);
+            }
+            let partly = (1.0 - row.covered > UNCOVERED_TOLERANCE).then(|| {
+                let share = 1.0 - row.covered;
+                at(share, v as f64 * share, "partly outside every target".into())
+            });
+            let overlap = (row.covered - 1.0 > OVERLAP_TOLERANCE).then(|| {
+                let targets: Vec<&str> = row.weights.iter().map(|&(t, _)| target_ids[t]).collect();
+                let share = (row.covered - 1.0) / row.covered;
+                at(share, v as f64 * share, format!("targets {} overlap here", targets.join(", ")))
+            });
+            let small: f64 = row.weights.iter().filter(|w| w.1 < sliver).map(|w| w.1).sum();
+            let sliver = (small > 0.0).then(|| {
+                at(small, v as f64 * small, format!("{} share(s) under {sliver}", row.weights.iter().filter(|w| w.1 < sliver).count()))
+            });
+            let found = [None, partly, overlap, sliver];
+            found.iter().any(Option::is_some).then_some(found)
+        })
+        .collect();
+    let [mut unplaced, mut partly_outside, mut overlaps, mut slivers] = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for [a, b, c, d] in problems {
+        unplaced.extend(a);
+        partly_outside.extend(b);
+        overlaps.extend(c);
+        slivers.extend(d);
     }
     let targets_receiving_nothing =
         received.iter().zip(target_ids).filter(|(r, _)| !**r).map(|(_, id)| id.to_string()).collect();
     Coverage {
-        votes_in: (0..votes.len()).map(total).sum(),
+        votes_in: (0..votes.len()).into_par_iter().map(total).sum(),
         unplaced,
         partly_outside,
         overlaps,

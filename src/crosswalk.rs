@@ -217,14 +217,14 @@ impl Crosswalk {
 
     /// Number of units shared between two or more targets.
     pub fn split_count(&self) -> usize {
-        self.units.iter().filter(|u| u.is_split()).count()
+        self.units.par_iter().filter(|u| u.is_split()).count()
     }
 
     /// Number of units with more than `share` of their weight outside their
     /// main target: splits that matter, as opposed to boundary slivers.
     pub fn split_count_beyond(&self, share: f64) -> usize {
         self.units
-            .iter()
+            .par_iter()
             .filter(|u| u.weights.iter().map(|w| w.1).fold(0.0, f64::max) < 1.0 - share && !u.is_outside())
             .count()
     }
@@ -239,7 +239,7 @@ impl Crosswalk {
     pub fn partly_outside(&self, tolerance: f64) -> Vec<(usize, f64)> {
         let mut out: Vec<(usize, f64)> = self
             .units
-            .iter()
+            .par_iter()
             .enumerate()
             .filter(|(_, u)| !u.is_outside() && 1.0 - u.covered > tolerance)
             .map(|(i, u)| (i, 1.0 - u.covered))
