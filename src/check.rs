@@ -129,7 +129,7 @@ pub fn coverage(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], tar
     let n = votes.parties().len();
     let total = |u: usize| -> u64 { votes.row(u)[..n].iter().sum() };
     // Each unit's problems, in parallel (a pass over every unit's weights,
-    // scattered in memory: some 40 ms at a million units on one thread), kept
+    // scattered in memory: 30-40 ms at a million units on one thread), kept
     // only for the units that have one, in unit order.
     let problems: Vec<[Option<AtStake>; 4]> = crosswalk
         .units
