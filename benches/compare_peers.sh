@@ -10,8 +10,9 @@
 # RUNS (default 3) runs of each peer after one warm-up; notional and its
 # parse-only baseline, which take a fraction of a second, get three warm-ups
 # and then 5 x RUNS rounds of one run each, in alternation, the order
-# swapped each round (so that drift does not fall on one of them). Times are medians. PAIRS from england london synth100k
-# synth10k (default: all). Needs hyperfine, python3 with tobler, maup and geopandas (see
+# swapped each round (so that drift does not fall on one of them). Times
+# are medians. PAIRS from england london synth100k synth10k (default: all).
+# Needs hyperfine, python3 with tobler, maup and geopandas (see
 # ../shared/bench/README.md) and ../shared beside the project; builds the
 # release binary first. Results go to target/compare/.
 set -euo pipefail
@@ -42,10 +43,10 @@ for pair in "${pairs[@]}"; do
     echo
     echo "## $wards -> $seats"
     # notional and its read+parse baseline in alternation, one run of each
-    # a round, so that the machine's drift (a third between hours here)
-    # falls on both alike and their ratio is measured, not the drift.
+    # a round and the order swapped every round, so that the machine's drift
+    # (a third between hours here) falls on both alike and their ratio is
+    # measured, not the drift.
     rm -f "$out/$pair"-notional-*.json
-    # The order swaps each round: neither always runs after the other.
     whole=(-n notional "$bin apportion $w $s -o $out/$pair-notional -q")
     read_only=(-n parse-only "$bin apportion $w $s --parse-only")
     (cd "$bench" && hyperfine -N -w3 -r1 --style basic "${whole[@]}" "${read_only[@]}" >/dev/null 2>&1)

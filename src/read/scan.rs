@@ -443,7 +443,7 @@ impl<'a> Scanner<'a> {
             let k = self.key()?;
             let v = self.value()?;
             let (i, name) = names.get_indexed(&k);
-            let bit = u32::try_from(i).ok().and_then(|i| 1u64.checked_shl(i)).unwrap_or(0);
+            let bit = if i < 64 { 1u64 << i } else { 0 };
             if bit != 0 && here & bit == 0 {
                 here |= bit;
                 p.push_new(name, v);
@@ -503,7 +503,7 @@ mod tests {
                 .map(|k| {
                     let r = seed.rotate_left(k as u32 * 5);
                     // Mostly plain bytes, so that stops fall at all positions.
-                    if r % 4 == 0 { alphabet[(r >> 8) as usize % alphabet.len()] } else { b'a' + (r >> 16) as u8 % 26 }
+                    if r.is_multiple_of(4) { alphabet[(r >> 8) as usize % alphabet.len()] } else { b'a' + (r >> 16) as u8 % 26 }
                 })
                 .collect();
             for i in 0..=len {

@@ -428,7 +428,6 @@ pub(crate) fn column_sums(counts: &[u64], width: usize) -> Vec<u64> {
 /// before ([`Properties::same_names`]) adds nothing and is not hashed. In
 /// parallel over runs of features, whose lists are then merged in order.
 fn property_keys(layer: &Layer) -> Vec<&str> {
-    use rayon::prelude::*;
     let runs: Vec<Vec<&str>> = layer
         .features
         .par_chunks(KEY_RUN)
@@ -456,7 +455,6 @@ const KEY_RUN: usize = 4096;
 /// What the values of each candidate column are, over all features (in
 /// parallel): how many whole numbers, fractions and texts.
 fn cell_kinds(layer: &Layer, candidates: &[&str]) -> Vec<Kinds> {
-    use rayon::prelude::*;
     let empty = || vec![Kinds::default(); candidates.len()];
     layer
         .features
