@@ -38,6 +38,9 @@ once() {
 median() {
     sort -n | awk '{w[NR]=$1; r[NR]=$2; i[NR]=$3; if ($2 > m) m = $2} END {print w[3], m, i[3]}'
 }
+# Round $k's run of the command tagged $1 (the rest of the arguments),
+# appended to $d/rounds_<tag> as "wall rss k".
+record() { echo "$(once "$1" "$k" "${@:2}") $k" >>"$d/rounds_$1"; }
 for n in "${sizes[@]}"; do
     d=$dir/$n
     [ -f "$d/wards.geojson" ] || "$bin" synthetic --units "$n" --targets 650 --seed 1 -o "$d" >/dev/null
@@ -52,11 +55,9 @@ for n in "${sizes[@]}"; do
     : >"$d/rounds_run"
     for k in 1 2 3 4 5; do
         if ((k % 2)); then
-            echo "$(once parse $k "${parse[@]}") $k" >>"$d/rounds_parse"
-            echo "$(once run $k "${run[@]}") $k" >>"$d/rounds_run"
+            record parse "${parse[@]}"; record run "${run[@]}"
         else
-            echo "$(once run $k "${run[@]}") $k" >>"$d/rounds_run"
-            echo "$(once parse $k "${parse[@]}") $k" >>"$d/rounds_parse"
+            record run "${run[@]}"; record parse "${parse[@]}"
         fi
     done
     read -r pwall _ _ < <(median <"$d/rounds_parse")
