@@ -232,7 +232,7 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
     let mut unallocated = vec![0u64; width];
     let mut unallocated_by_cause: BTreeMap<Unplaced, Vec<u64>> = BTreeMap::new();
     for &u in &unallocated_units {
-        let cause = crosswalk.units[u].unplaced.unwrap_or(Unplaced::ZeroWeight);
+        let cause = crosswalk.units[u].cause().unwrap_or(Unplaced::ZeroWeight);
         let by_cause = unallocated_by_cause.entry(cause).or_insert_with(|| vec![0; width]);
         for ((t, c), v) in unallocated.iter_mut().zip(by_cause.iter_mut()).zip(votes.row(u)) {
             *t += v;

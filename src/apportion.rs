@@ -9,7 +9,7 @@ use crate::reach::{self, unit_boxes, Reach};
 use crate::progress::Progress;
 use crate::project::{bounds_in_bng, detect_bounded, feature_bounds, layer_to_wgs84, projected_bounds, Crs, Detected, Projector};
 use crate::repair::{Prepared, Repair};
-use crate::read::{read_layer, Input, Layer, VoteTable};
+use crate::read::{read_layer, Input, Layer, SkippedColumn, VoteTable};
 use crate::results::Results;
 use geo::{MultiPolygon, Rect};
 use rayon::prelude::*;
@@ -360,7 +360,10 @@ impl Outcome {
             .allocation
             .unallocated_units
             .iter()
-            .map(|&u| (self.units.features[u].id.clone(), self.votes.row(u)[..parties].iter().sum()))
+            .map(|&u| {
+                let cause = self.crosswalk.units[u].cause().expect("an unallocated unit has a cause");
+                (self.units.features[u].id.clone(), self.votes.row(u)[..parties].iter().sum(), cause)
+            })
             .collect();
         let partly_outside = self
             .crosswalk
@@ -377,6 +380,7 @@ impl Outcome {
             split_beyond: self.crosswalk.split_count_beyond(SPLIT_REPORT_SHARE),
             method: self.crosswalk.method,
             parties: self.votes.parties().to_vec(),
+            skipped_columns: self.votes.skipped().to_vec(),
             has_electorate: self.votes.has_electorate(),
             votes_in,
             allocated,
@@ -415,6 +419,8 @@ pub struct Summary {
     pub method: Method,
     /// Party columns used.
     pub parties: Vec<String>,
+    /// Columns of the votes input not counted as votes, and why.
+    pub skipped_columns: Vec<SkippedColumn>,
     /// Whether an electorate column was found.
     pub has_electorate: bool,
     /// Votes read (all parties).
@@ -425,8 +431,9 @@ pub struct Summary {
     pub unallocated: u64,
     /// Unallocated votes by cause.
     pub unallocated_by_cause: Vec<(Unplaced, u64)>,
-    /// Units wholly outside every target, with their votes.
-    pub outside: Vec<(String, u64)>,
+    /// Units whose votes could not be placed, with their votes and the cause
+    /// (the ledger's).
+    pub outside: Vec<(String, u64, Unplaced)>,
     /// Units partly outside every target (renormalised), with the uncovered fraction.
     pub partly_outside: Vec<(String, f64)>,
     /// The units' CRS.
@@ -459,6 +466,10 @@ impl fmt::Display for Summary {
             self.parties.join(", "),
             if self.has_electorate { " (+ electorate)" } else { "" }
         )?;
+        if !self.skipped_columns.is_empty() {
+            let list: Vec<String> = self.skipped_columns.iter().map(ToString::to_string).collect();
+            writeln!(f, "skipped columns: {} (not counted as votes; name columns with --parties to count them)", list.join(", "))?;
+        }
         write!(f, "ledger:       in {} = allocated {} + unallocated {}", self.votes_in, self.allocated, self.unallocated)?;
         let causes: Vec<String> = self.unallocated_by_cause.iter().map(|(c, v)| format!("{} {v}", c.as_str())).collect();
         if causes.is_empty() {
@@ -472,11 +483,12 @@ impl fmt::Display for Summary {
         if self.outside.is_empty() {
             writeln!(f)?;
         } else {
-            let list: Vec<String> = self.outside.iter().take(10).map(|(id, v)| format!("{id} ({v} votes)")).collect();
+            let list: Vec<String> =
+                self.outside.iter().take(10).map(|(id, v, cause)| format!("{id} ({v} votes, {})", cause.as_str())).collect();
             let more = self.outside.len().saturating_sub(10);
             writeln!(
                 f,
-                " from {} unit(s) wholly outside every target: {}{}",
+                " from {} unit(s) not placed in any target: {}{}",
                 self.outside.len(),
                 list.join(", "),
                 if more > 0 { format!(" and {more} more") } else { String::new() }

@@ -138,7 +138,7 @@ pub fn coverage(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], tar
         .filter_map(|(u, row)| {
             let v = total(u);
             let at = |share: f64, stake: f64, what: String| AtStake { unit: unit_ids[u].to_string(), votes: v, share, votes_at_stake: stake, what };
-            if let Some(cause) = row.unplaced {
+            if let Some(cause) = row.cause() {
                 return Some([Some(at(1.0, v as f64, cause.as_str().to_string())), None, None, None]);
             }
             let partly = (1.0 - row.covered > UNCOVERED_TOLERANCE).then(|| {

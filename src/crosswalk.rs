@@ -129,6 +129,20 @@ impl UnitWeights {
         self.weights.len() > 1
     }
 
+    /// Why the unit's votes stay unallocated, or `None` when it was placed:
+    /// the one cause the ledger, the summary and `check` all give. A unit
+    /// left without weights for no stated reason has weights all zero.
+    ///
+    /// ```
+    /// use notional::crosswalk::{UnitWeights, Unplaced};
+    /// assert_eq!(UnitWeights::unplaced(Unplaced::NoGeometry).cause(), Some(Unplaced::NoGeometry));
+    /// assert_eq!(UnitWeights::placed(vec![], 0.0).cause(), Some(Unplaced::ZeroWeight));
+    /// assert_eq!(UnitWeights::placed(vec![(0, 1.0)], 1.0).cause(), None);
+    /// ```
+    pub fn cause(&self) -> Option<Unplaced> {
+        self.unplaced.or(self.weights.is_empty().then_some(Unplaced::ZeroWeight))
+    }
+
     /// True when the unit lies wholly outside every target.
     pub fn is_outside(&self) -> bool {
         self.weights.is_empty()

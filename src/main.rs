@@ -12,12 +12,12 @@ use notional::check::check;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, parse, Options, Outcome};
 use geo::CoordsIter;
-use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_files, write_outputs, write_recomputed, Durability};
+use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_outputs, write_recomputed, Durability, Written};
 use notional::recompute::{estimate_wards, recompute};
 use notional::progress::Progress;
 use notional::read::Input;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Writes a line to stdout, returning an error instead of panicking when
@@ -125,6 +125,18 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
         None => return run_parse_only(&args.inputs),
     };
     let outcome = run_inputs(&args.inputs, args.common.quiet, false)?;
+    let (votes_in, allocated, _) = notional::aggregate::ledger_totals(&outcome.votes, &outcome.allocation);
+    refuse_if_nothing_placed(
+        votes_in,
+        allocated,
+        &format!(
+            "units {}: {}; targets {}: {}",
+            args.inputs.from.display(),
+            outcome.units_crs.reason,
+            args.inputs.to.display(),
+            outcome.targets_crs.reason
+        ),
+    )?;
     // Write before printing: a reader that closes stdout must not stop the outputs.
     let start = std::time::Instant::now();
     let written = write(output, &outcome, args.common.durability())?;
@@ -145,6 +157,8 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let spec = args.spec()?;
     let bar = Bar::new(args.old.common.quiet);
     let rec = recompute(&spec, &bar).context("cannot recompute")?;
+    let (votes_in, allocated, _) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
+    refuse_if_nothing_placed(votes_in, allocated, &format!("route {}; new seats {}", rec.route, args.new_seats.display()))?;
     let written = write_recomputed(&args.old.output, &rec, args.old.common.durability()).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
     let (votes_in, allocated, unallocated) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     say!("route:        {}", rec.route);
@@ -168,6 +182,20 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Stops a run in which votes went in and none could be placed: its results
+/// would be empty, which is never what was meant (layers of different places,
+/// or lat/lon written the wrong way round). Nothing is written.
+fn refuse_if_nothing_placed(votes_in: u64, allocated: u64, context: &str) -> Result<()> {
+    if votes_in > 0 && allocated == 0 {
+        anyhow::bail!(
+            "none of the {votes_in} votes could be placed in any target (ledger causes: see `notional check`); \
+             the layers do not overlap: are they of the same place, with coordinates as x = longitude/easting, \
+             y = latitude/northing? ({context}); nothing was written"
+        );
+    }
+    Ok(())
+}
+
 fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     let (ws, old, results, names) = args.resolve()?;
     let o = &args.old;
@@ -179,7 +207,9 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     let mut geojson = Vec::new();
     estimates_geojson(&we, &mut geojson)?;
     let files: [(&str, &[u8]); 3] = [("wards.csv", &csv), ("wards.geojson", &geojson), ("report.txt", report.as_bytes())];
-    let written = write_files(&o.output, &files, o.common.durability()).with_context(|| format!("cannot write outputs to {}", o.output.display()))?;
+    let stale = notional::export::stale_outputs(&files.map(|(n, _)| n));
+    let written = notional::export::write_files_removing(&o.output, &files, &stale, o.common.durability())
+        .with_context(|| format!("cannot write outputs to {}", o.output.display()))?;
     say_raw!("{report}");
     list(&written)?;
     Ok(ExitCode::SUCCESS)
@@ -209,7 +239,7 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     let new = apportion(&wards, &new_seats, None, &options, &bar).context("demo: new seats")?;
     let written = match &args.output {
         Some(dir) => write(dir, &new, args.common.durability())?,
-        None => Vec::new(),
+        None => Written::default(),
     };
 
     say!("notional demo: SCHEMATIC boundaries and ILLUSTRATIVE ward estimates (see data/demo/README.md)\n");
@@ -233,13 +263,16 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Vec<PathBuf>> {
+fn write(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Written> {
     write_outputs(dir, outcome, durability).with_context(|| format!("cannot write outputs to {}", dir.display()))
 }
 
-fn list(written: &[PathBuf]) -> Result<()> {
-    for path in written {
+fn list(written: &Written) -> Result<()> {
+    for path in written.iter() {
         say!("wrote {}", path.display());
+    }
+    for path in &written.removed {
+        say!("removed {} (an earlier run's; this run does not write it)", path.display());
     }
     Ok(())
 }

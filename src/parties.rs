@@ -22,8 +22,29 @@
 /// assert_eq!(party_key("Monster Raving Loony"), "monsterravingloony");
 /// ```
 pub fn party_key(label: &str) -> String {
-    let key: String = label.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
-    let k = key.as_str();
+    let key = squash(label);
+    known_key(&key).map_or(key.clone(), str::to_string)
+}
+
+/// Whether `label` names a party the alias table knows (so a column so named
+/// holds votes, whatever is in it).
+///
+/// ```
+/// use notional::parties::is_known;
+/// assert!(is_known("Lab") && is_known("Liberal Democrats") && is_known("All other candidates"));
+/// assert!(!is_known("ward") && !is_known("Christian Peoples Alliance"));
+/// ```
+pub fn is_known(label: &str) -> bool {
+    known_key(&squash(label)).is_some()
+}
+
+/// A label lower-cased, without punctuation or spaces.
+fn squash(label: &str) -> String {
+    label.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+}
+
+/// The canonical key of a squashed label, if the alias table knows it.
+fn known_key(k: &str) -> Option<&'static str> {
     let canonical = if k.contains("conservative") || matches!(k, "con" | "tory" | "cons") {
         "con"
     } else if k.contains("labour") || matches!(k, "lab" | "labcoop") {
@@ -55,7 +76,7 @@ pub fn party_key(label: &str) -> String {
     } else if matches!(k, "oth" | "other" | "others" | "allothercandidates") {
         "oth"
     } else {
-        k
+        return None;
     };
-    canonical.to_string()
+    Some(canonical)
 }

@@ -158,21 +158,30 @@ pub fn feature_bounds(layer: &Layer) -> Vec<Option<Rect<f64>>> {
 pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f64>>]) -> Result<Detected> {
     let src = &layer.source_name;
     let extent = boxes.iter().flatten().copied().reduce(crate::index::union);
-    // No coordinates: an empty range (min above max).
-    let (min, max) = extent.map_or((Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN }), |r| (r.min(), r.max()));
-    let has_coords = min.x <= max.x;
-    let looks_lonlat = has_coords && min.x >= -180.0 && max.x <= 180.0 && min.y >= -90.0 && max.y <= 90.0;
-    let looks_bng =
-        has_coords && !looks_lonlat && min.x >= -100_000.0 && max.x <= 1_000_000.0 && min.y >= -200_000.0 && max.y <= 1_400_000.0;
-    let range = format!("x {:.4}..{:.4}, y {:.4}..{:.4}", min.x, max.x, min.y, max.y);
-    let fits_bng = has_coords && min.x >= -100_000.0 && max.x <= 1_000_000.0 && min.y >= -200_000.0 && max.y <= 1_400_000.0;
+    let range = extent.map_or_else(|| "none".to_string(), |r| describe_range(&r));
+    // The first feature whose box `fits` does not accept, in words.
+    let misfit = |fits: &dyn Fn(&Rect<f64>) -> bool| {
+        boxes.iter().position(|b| b.as_ref().is_some_and(|r| !fits(r))).map(|i| feature_range(layer, boxes, i))
+    };
+    let with_coords = boxes.iter().flatten().count();
+    let in_degrees = boxes.iter().flatten().filter(|r| fits_lonlat(r)).count();
+    let all_degrees = in_degrees == with_coords;
+
     if let (Some(crs), None) = (stated, &layer.crs_member) {
-        let fits = !has_coords || match crs {
-            Crs::Wgs84 => looks_lonlat,
-            Crs::Bng => fits_bng,
+        let fits = |r: &Rect<f64>| match crs {
+            Crs::Wgs84 => fits_lonlat(r),
+            Crs::Bng => fits_bng(r),
         };
-        if !fits {
-            return Err(Error::format(src, format!("--crs states {crs}, but its coordinates ({range}) do not fit it")));
+        if let Some(place) = misfit(&fits) {
+            return Err(Error::format(src, format!("--crs states {crs}, but {place}, which do not fit it")));
+        }
+        // Metres within 180 m of the grid's origin also look like degrees; but
+        // a layer all within Great Britain's longitudes and latitudes is degrees.
+        if crs == Crs::Bng && all_degrees && extent.is_some_and(|r| within_gb_lonlat(&r)) {
+            return Err(Error::format(
+                src,
+                format!("--crs states {crs}, but every feature's coordinates ({range}) are longitudes and latitudes over Great Britain, not metres"),
+            ));
         }
         return Ok(Detected { crs, reason: format!("stated with --crs; coordinates {range}") });
     }
@@ -188,29 +197,74 @@ pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f
                 format!("declares crs `{name}`, which notional does not read; reproject to WGS84 (EPSG:4326) or British National Grid (EPSG:27700)"),
             ));
         };
-        let fits = !has_coords || (declared == Crs::Wgs84 && looks_lonlat) || (declared == Crs::Bng && looks_bng);
-        if !fits {
-            return Err(Error::format(
-                src,
-                format!("declares crs `{name}` ({declared}) but its coordinates ({range}) do not fit it"),
-            ));
+        let misfit = match declared {
+            Crs::Wgs84 => misfit(&fits_lonlat),
+            // A layer all in degrees is not metres, whatever it declares.
+            Crs::Bng if with_coords > 0 && all_degrees => Some(format!("every feature has coordinates in degrees ({range})")),
+            Crs::Bng => misfit(&fits_bng),
+        };
+        if let Some(place) = misfit {
+            return Err(Error::format(src, format!("declares crs `{name}` ({declared}) but {place}, which do not fit it")));
         }
         if let Some(crs) = stated.filter(|&c| c != declared) {
             return Err(Error::format(src, format!("--crs states {crs}, but its crs member `{name}` says {declared}")));
         }
         return Ok(Detected { crs: declared, reason: format!("crs member `{name}`; coordinates {range}") });
     }
-    if !has_coords || looks_lonlat {
-        let why = if has_coords { format!("no crs member; coordinates {range} are degrees") } else { "no coordinates; RFC 7946 default".into() };
-        Ok(Detected { crs: Crs::Wgs84, reason: why })
-    } else if looks_bng {
-        Ok(Detected { crs: Crs::Bng, reason: format!("no crs member; coordinates {range} are British National Grid metres") })
-    } else {
-        Err(Error::format(
-            src,
-            format!("coordinates ({range}) are neither lon/lat degrees nor British National Grid metres; reproject to one of them"),
-        ))
+    if with_coords == 0 {
+        return Ok(Detected { crs: Crs::Wgs84, reason: "no coordinates; RFC 7946 default".into() });
     }
+    if all_degrees {
+        return Ok(Detected { crs: Crs::Wgs84, reason: format!("no crs member; coordinates {range} are degrees") });
+    }
+    // Some features fit degrees and others do not: the layer fits neither
+    // system throughout. Name the first feature of the minority.
+    if in_degrees > 0 {
+        let place = if 2 * in_degrees >= with_coords {
+            let place = misfit(&fits_lonlat).expect("not all in degrees");
+            format!("most features have coordinates in degrees, but {place}, which are not degrees")
+        } else {
+            let place = misfit(&|r: &Rect<f64>| !fits_lonlat(r) && fits_bng(r)).expect("some in degrees");
+            format!("most features have British National Grid metres, but {place}, which look like degrees")
+        };
+        return Err(Error::format(
+            src,
+            format!("{place}; a layer must be in one coordinate system throughout: mend that feature or reproject the layer"),
+        ));
+    }
+    match misfit(&fits_bng) {
+        None => Ok(Detected { crs: Crs::Bng, reason: format!("no crs member; coordinates {range} are British National Grid metres") }),
+        Some(place) => Err(Error::format(
+            src,
+            format!("coordinates are neither lon/lat degrees nor British National Grid metres: {place}; reproject to one of them"),
+        )),
+    }
+}
+
+/// Whether a box lies within lon/lat's range (±180°, ±90°).
+fn fits_lonlat(r: &Rect<f64>) -> bool {
+    r.min().x >= -180.0 && r.max().x <= 180.0 && r.min().y >= -90.0 && r.max().y <= 90.0
+}
+
+/// Whether a box lies within Great Britain's longitudes and latitudes.
+fn within_gb_lonlat(r: &Rect<f64>) -> bool {
+    r.min().x >= -9.0 && r.max().x <= 3.0 && r.min().y >= 49.0 && r.max().y <= 61.0
+}
+
+/// Whether a box lies within British National Grid's range, with a margin
+/// (the grid covers 0..700 km east, 0..1300 km north).
+fn fits_bng(r: &Rect<f64>) -> bool {
+    r.min().x >= -100_000.0 && r.max().x <= 1_000_000.0 && r.min().y >= -200_000.0 && r.max().y <= 1_400_000.0
+}
+
+fn describe_range(r: &Rect<f64>) -> String {
+    format!("x {:.4}..{:.4}, y {:.4}..{:.4}", r.min().x, r.max().x, r.min().y, r.max().y)
+}
+
+/// `feature 3 (id W1) has coordinates x …, y …`.
+fn feature_range(layer: &Layer, boxes: &[Option<Rect<f64>>], i: usize) -> String {
+    let r = boxes[i].expect("a feature with coordinates");
+    format!("{} has coordinates {}", layer.place(i), describe_range(&r))
 }
 
 const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";

@@ -128,11 +128,16 @@ pub fn estimate_wards(
     let (old_bng, wards_bng) = (old_prepared.geometries, wards_prepared.geometries);
     let (electorate, turnout) = ward_electorates(ws, &wards)?;
     let mut local = LocalResults::default();
+    let mut skipped_notes = Vec::new();
     for (input, id) in &ws.local {
         let l = LocalResults::read(input, id, ws.rule, &ws.aliases)?;
         local.labels.extend(l.labels);
         local.wards.extend(l.wards);
         local.ambiguous.extend(l.ambiguous.into_iter().map(|(id, lines)| (format!("{} in {}", id, input.name()), lines)));
+        if !l.skipped.is_empty() {
+            let list: Vec<String> = l.skipped.iter().map(ToString::to_string).collect();
+            skipped_notes.push(format!("{}: columns not read as parties: {}", input.name(), list.join(", ")));
+        }
     }
     let estimates = estimate(
         Inputs {
@@ -151,6 +156,7 @@ pub fn estimate_wards(
     let ids = part_ids(&estimates, &wards, &old_layer);
     let mut estimates = estimates;
     estimates.notes.extend(geometry_notes);
+    estimates.notes.extend(skipped_notes);
     for (id, lines) in &local.ambiguous {
         let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
         estimates.notes.push(format!("ward {id} is on several lines ({}): ambiguous, not used as a pattern", lines.join(", ")));

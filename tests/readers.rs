@@ -93,7 +93,7 @@ fn crs_member_that_contradicts_coordinates_is_an_error() {
     let g = rect(-0.2, 51.5, -0.1, 51.6);
     let bad = collection(&[(json!({"code": "A", "lab": 1}), &g)], Some("EPSG:27700"));
     let e = err_of(&bad, &targets(&[rect(0., 0., 10., 10.)]), None, Options::default());
-    assert!(e.starts_with("units.geojson: declares crs `EPSG:27700` (British National Grid (EPSG:27700)) but its coordinates"), "{e}");
+    assert!(e.starts_with("units.geojson: declares crs `EPSG:27700` (British National Grid (EPSG:27700)) but every feature has coordinates in degrees"), "{e}");
     let far = collection(&[(json!({"code": "A", "lab": 1}), &rect(5e6, 5e6, 5.1e6, 5.1e6))], None);
     let e = err_of(&far, &targets(&[rect(0., 0., 10., 10.)]), None, Options::default());
     assert!(e.contains("are neither lon/lat degrees nor British National Grid metres"), "{e}");

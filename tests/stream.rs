@@ -114,7 +114,7 @@ fn collection(seed: u64, n: usize, pretty: bool) -> String {
                 r.below(2000),
                 r.below(2000),
                 "x".repeat(r.below(4) as usize),
-                if r.below(4) == 0 { r#","lab":7"# } else { "" }
+                if r.below(4) == 0 { r#","lab2":7"# } else { "" }
             ),
         };
         let properties = if properties == "null" { format!(r#"{{"code":{id},"props":null}}"#) } else { properties };
@@ -154,29 +154,37 @@ fn small_collections_read_as_the_reference_reads_them() {
 }
 
 #[test]
-fn many_and_repeated_property_names_read_as_the_reference_reads_them() {
-    // Seventy names (past the 64 that the scanner tracks by a bit each),
-    // in a different order in every other feature, repeated below and past
-    // the 64th: the same members, order and last values as serde_json's map.
+fn many_property_names_read_as_the_reference_reads_them_and_a_repeated_one_is_refused() {
+    // Seventy names (past the 64 that the scanner tracks by a bit each), in
+    // a different order in every other feature.
     let ring = "[[[-1,51],[-1,51.1],[-0.9,51.1],[-1,51]]]";
-    let features: Vec<String> = (0..40)
-        .map(|i| {
-            let mut names: Vec<usize> = (0..70).collect();
-            if i % 2 == 1 {
-                names.reverse();
-            }
-            let mut members: Vec<String> = names.iter().map(|n| format!(r#""p{n}":{}"#, n * 100 + i)).collect();
-            members.extend([format!(r#""p3":{i}"#), format!(r#""p66":-{i}"#), format!(r#""p69":"again {i}""#)]);
-            format!(r#"{{"type":"Feature","properties":{{"code":"W{i}",{}}},"geometry":{{"type":"Polygon","coordinates":{ring}}}}}"#, members.join(","))
-        })
-        .collect();
-    let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","));
+    let text_with = |extra: &dyn Fn(usize) -> Vec<String>| {
+        let features: Vec<String> = (0..40)
+            .map(|i| {
+                let mut names: Vec<usize> = (0..70).collect();
+                if i % 2 == 1 {
+                    names.reverse();
+                }
+                let mut members: Vec<String> = names.iter().map(|n| format!(r#""p{n}":{}"#, n * 100 + i)).collect();
+                members.extend(extra(i));
+                format!(r#"{{"type":"Feature","properties":{{"code":"W{i}",{}}},"geometry":{{"type":"Polygon","coordinates":{ring}}}}}"#, members.join(","))
+            })
+            .collect();
+        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+    };
+    let text = text_with(&|i| vec![format!(r#""q69":"again {i}""#)]);
     assert!(compare(&text), "the fast path did not take it");
     let layer = read_layer(&Input::from_text("t.geojson", &text), "code", None).unwrap();
     let p = &layer.features[1].properties;
-    assert_eq!(p.len(), 71);
-    assert_eq!((p["p3"].as_i64(), p["p66"].as_i64(), p["p69"].as_str()), (Some(1), Some(-1), Some("again 1")));
-    assert_eq!(p.keys().nth(1), Some("p69")); // a repeated name keeps its first place
+    assert_eq!(p.len(), 72);
+    assert_eq!((p["p3"].as_i64(), p["p66"].as_i64(), p["q69"].as_str()), (Some(301), Some(6601), Some("again 1")));
+    assert_eq!(p.keys().nth(1), Some("p69"));
+    // A name repeated, below or past the 64th, from feature 3 on: refused, naming the feature.
+    for name in ["p3", "p66"] {
+        let text = text_with(&|i| if i >= 3 { vec![format!(r#""{name}":-{i}"#)] } else { vec![] });
+        let err = read_layer(&Input::from_text("t.geojson", &text), "code", None).unwrap_err().to_string();
+        assert_eq!(err, format!("t.geojson: feature 3, field `{name}`: appears twice in the feature's properties; which value is meant cannot be told: keep one"));
+    }
 }
 
 #[test]

@@ -20,6 +20,23 @@ pub enum Durability {
     Synced,
 }
 
+/// What a write did: the files written (in the order given; the value derefs
+/// to them) and the stale files of an earlier run that it removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// The files written.
+    pub files: Vec<PathBuf>,
+    /// Files of an earlier run that this one does not write, removed.
+    pub removed: Vec<PathBuf>,
+}
+
+impl std::ops::Deref for Written {
+    type Target = [PathBuf];
+    fn deref(&self) -> &[PathBuf] {
+        &self.files
+    }
+}
+
 /// Writes several files into `dir` all-or-nothing: each goes to a hidden
 /// temporary file first; only when every one is complete are they moved into
 /// place, and if a move fails, those already moved are undone and the files
@@ -32,13 +49,13 @@ pub enum Durability {
 /// assert_eq!(std::fs::read_to_string(&written[0]).unwrap(), "hello");
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
-pub fn write_files(dir: &Path, files: &[(&str, &[u8])], durability: Durability) -> Result<Vec<PathBuf>> {
+pub fn write_files(dir: &Path, files: &[(&str, &[u8])], durability: Durability) -> Result<Written> {
     write_files_removing(dir, files, &[], durability)
 }
 
 /// As [`write_files`], and on success also removes `stale` files of an earlier
 /// run that this run does not write (so outputs never mix two runs).
-pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str], durability: Durability) -> Result<Vec<PathBuf>> {
+pub fn write_files_removing(dir: &Path, files: &[(&str, &[u8])], stale: &[&str], durability: Durability) -> Result<Written> {
     let names: Vec<&str> = files.iter().map(|f| f.0).collect();
     write_files_with(dir, &names, stale, durability, |i, out| out.write_all(files[i].1))
 }
@@ -61,8 +78,28 @@ pub fn write_files_with(
     stale: &[&str],
     durability: Durability,
     render: impl Fn(usize, &mut BufWriter<File>) -> std::io::Result<()> + Sync,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Written> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::io(dir, std::io::Error::other("is a file, not a directory; choose another output directory")));
+    }
+    let created = !dir.exists();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let result = write_into(dir, names, stale, durability, render);
+    if result.is_err() && created {
+        // A failed run leaves nothing behind, not even the directory it made
+        // (`remove_dir` removes it only if empty).
+        let _ = std::fs::remove_dir(dir);
+    }
+    result
+}
+
+fn write_into(
+    dir: &Path,
+    names: &[&str],
+    stale: &[&str],
+    durability: Durability,
+    render: impl Fn(usize, &mut BufWriter<File>) -> std::io::Result<()> + Sync,
+) -> Result<Written> {
     for name in names.iter().chain(stale) {
         let target = dir.join(name);
         if target.is_dir() {
@@ -117,7 +154,9 @@ pub fn write_files_with(
                 // The renames themselves, on disk.
                 std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(dir, e))?;
             }
-            Ok(temps.into_iter().map(|(_, t)| t).collect())
+            let stale: Vec<PathBuf> = stale.iter().map(|s| dir.join(s)).collect();
+            let removed = backups.into_iter().map(|(_, target)| target).filter(|t| stale.contains(t)).collect();
+            Ok(Written { files: temps.into_iter().map(|(_, t)| t).collect(), removed })
         }
         Err(e) => {
             for target in &moved_in {

@@ -149,7 +149,7 @@ pub fn ledger_csv(votes: &VoteTable, crosswalk: &Crosswalk, unit_ids: &[&str], o
         let mut n = itoa::Buffer::new();
         for u in range {
             let row = &crosswalk.units[u];
-            let cause = row.unplaced.map_or("", |c| c.as_str()).as_bytes();
+            let cause = row.cause().map_or("", |c| c.as_str()).as_bytes();
             let placed = !row.is_outside();
             for (party, &v) in party_fields.iter().zip(votes.row(u)) {
                 // `v,v,0,` when placed, `v,0,v,cause` when not, and the line

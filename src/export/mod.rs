@@ -8,7 +8,7 @@ mod palette;
 mod recompute_out;
 mod table;
 
-pub use atomic::{write_files, write_files_removing, write_files_with, Durability};
+pub use atomic::{write_files, write_files_removing, write_files_with, Durability, Written};
 pub use csv_out::{crosswalk_csv, ledger_csv, results_csv, Extra};
 pub use geojson_out::results_geojson;
 pub(crate) use geojson_out::{feature_collection, feature_size, write_feature};
@@ -21,21 +21,40 @@ use crate::error::Result;
 use rayon::prelude::*;
 use std::io::{self, Write};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Writes the standard outputs of an [`Outcome`] (results, map, crosswalk, ledger) into `dir` (created if
 /// missing). Either all files are written or none is replaced.
-pub fn write_outputs(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Vec<PathBuf>> {
+pub fn write_outputs(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Written> {
     let geometries = outcome.target_geometries_wgs84()?;
     let unit_ids = outcome.unit_ids();
     let target_ids = outcome.target_ids();
     let names = ["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv"];
-    write_files_with(dir, &names, &[], durability, |i, out| match i {
+    write_files_with(dir, &names, &stale_outputs(&names), durability, |i, out| match i {
         0 => results_csv(&outcome.results, &[], out),
         1 => results_geojson(&outcome.results, &geometries, &[], out),
         2 => crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, out),
         _ => ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, out),
     })
+}
+
+/// Every file a run of `apportion`, `recompute` or `estimate` writes into its
+/// output directory.
+pub const RUN_OUTPUTS: &[&str] = &[
+    "results.csv", "results.geojson", "crosswalk.csv", "ledger.csv", "composition.csv", "report.txt", "wards.csv", "wards.geojson",
+];
+
+/// The run outputs ([`RUN_OUTPUTS`]) that a run writing `names` does not
+/// write: an earlier run's, removed when this run's are moved in, so that a
+/// directory never holds files of two runs.
+///
+/// ```
+/// use notional::export::stale_outputs;
+/// assert_eq!(stale_outputs(&["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv"]),
+///            ["composition.csv", "report.txt", "wards.csv", "wards.geojson"]);
+/// ```
+pub fn stale_outputs(names: &[&str]) -> Vec<&'static str> {
+    RUN_OUTPUTS.iter().copied().filter(|o| !names.contains(o)).collect()
 }
 
 /// Writes `n` rows rendered in parallel chunks by `render` (rows `range`

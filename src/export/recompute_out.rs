@@ -1,5 +1,5 @@
 use super::geojson_out::{feature_collection, feature_size, write_feature};
-use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Durability, Extra};
+use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Durability, Extra, Written};
 use crate::error::Result;
 use crate::project::{detect, layer_to_wgs84, Projector};
 use crate::recompute::{Recomputed, WardEstimates, MIN_SEAT_COVERAGE};
@@ -8,14 +8,14 @@ use rayon::prelude::*;
 use serde_json::{json, Map};
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Writes a recompute's outputs into `dir`, all-or-nothing: `results.csv`,
 /// `results.geojson` and `crosswalk.csv` as `apportion` writes them (plus
 /// predecessor and later-result columns), `composition.csv`, `report.txt`,
 /// and for the ward route `wards.csv` and `wards.geojson` (the estimates,
 /// ready for `apportion`).
-pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) -> Result<Vec<PathBuf>> {
+pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) -> Result<Written> {
     let extra = extras(rec);
     let mem = "writing to memory";
     let mut results = Vec::new();
@@ -49,8 +49,8 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) ->
         files.push(("wards.geojson", &wards_geojson));
     }
     // A run without wards must not leave an earlier run's ward estimates beside its results.
-    let stale: &[&str] = if rec.wards.is_some() { &[] } else { &["wards.csv", "wards.geojson"] };
-    write_files_removing(dir, &files, stale, durability)
+    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    write_files_removing(dir, &files, &super::stale_outputs(&names), durability)
 }
 
 /// Links smaller than this (boundary slivers) are left out of the report's
@@ -219,7 +219,7 @@ pub fn seat_report(rec: &Recomputed) -> String {
         .units
         .iter()
         .enumerate()
-        .filter_map(|(u, w)| w.unplaced.map(|c| (u, c)))
+        .filter_map(|(u, w)| w.cause().map(|c| (u, c)))
         .map(|(u, c)| {
             let n = rec.votes.parties().len();
             format!("{} ({} votes: {})", rec.unit_ids[u], rec.votes.row(u)[..n].iter().sum::<u64>(), c.as_str())

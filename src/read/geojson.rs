@@ -120,7 +120,17 @@ fn read_with_reference(input: &Input, builder: LayerBuilder<'_>) -> Result<Layer
         Err(e) => return Err(Error::format(src, format!("is not valid GeoJSON: {e}"))),
     };
     let collection = match geojson {
-        GeoJson::FeatureCollection(fc) => fc,
+        GeoJson::FeatureCollection(fc) => {
+            if let Some((index, name)) = super::duplicate_keys::first_repeated_property(input.text()) {
+                return Err(Error::field(
+                    src,
+                    format!("feature {index}"),
+                    &name,
+                    "appears twice in the feature's properties; which value is meant cannot be told: keep one",
+                ));
+            }
+            fc
+        }
         GeoJson::Feature(_) => {
             return Err(Error::format(src, "is a single Feature; expected a FeatureCollection"))
         }
@@ -257,8 +267,24 @@ pub(crate) fn feature_id(builder: &LayerBuilder<'_>, index: usize, properties: &
 }
 
 /// `{"type":"name","properties":{"name":"EPSG:27700"}}` → `EPSG:27700`.
+/// The name of a layer's `crs` member: `properties.name` (`EPSG:27700`,
+/// `urn:ogc:def:crs:EPSG::27700`), or `EPSG:code` for the older
+/// `{"type":"EPSG","properties":{"code":27700}}`; any other member is given
+/// whole, as text, so that CRS detection refuses it by name rather than
+/// ignoring it. `null` is no member.
 pub(crate) fn crs_name(crs: &Value) -> Option<String> {
-    crs.get("properties")?.get("name")?.as_str().map(str::to_string)
+    if crs.is_null() {
+        return None;
+    }
+    if let Some(name) = crs.pointer("/properties/name").and_then(Value::as_str) {
+        return Some(name.to_string());
+    }
+    let code = crs.pointer("/properties/code");
+    match (crs.get("type").and_then(Value::as_str), code) {
+        (Some(t), Some(Value::Number(n))) if t.eq_ignore_ascii_case("EPSG") => Some(format!("EPSG:{n}")),
+        (Some(t), Some(Value::String(n))) if t.eq_ignore_ascii_case("EPSG") => Some(format!("EPSG:{n}")),
+        _ => Some(crs.to_string()),
+    }
 }
 
 fn convert_geometry(
@@ -349,12 +375,11 @@ pub(crate) fn build_multipolygon(
             if coords.len() > 1 && coords.first() == coords.last() {
                 coords.pop();
             }
-            if coords.len() < 3 {
+            let flat = coords.len() >= 3 && all_on_one_line(&coords, least);
+            if coords.len() < 3 || flat {
                 let what = if r == 0 { "exterior ring (polygon dropped)" } else { "hole" };
-                warnings.push(format!(
-                    "{src}: {place}: polygon {p}: collapsed {what} with {} distinct point(s) dropped",
-                    coords.len()
-                ));
+                let how = if flat { "points all on one line (no area)" } else { "distinct point(s)" };
+                warnings.push(format!("{src}: {place}: polygon {p}: collapsed {what} with {} {how} dropped", coords.len()));
                 if r == 0 {
                     break;
                 }
@@ -381,6 +406,17 @@ pub(crate) fn build_multipolygon(
 /// `make_ccw_winding` / `make_cw_winding` would turn the closed ring: the
 /// turn at `least`, the lowest-leftmost vertex, decides (robust orientation;
 /// collinear: left as it is), and reversing keeps the first vertex first.
+/// Whether every vertex of a ring lies on one line (a ring with no area).
+/// Cheap for real rings: at the lowest-leftmost vertex `least`, a ring with
+/// area turns (its neighbours are not in line with it), so the whole ring is
+/// walked only when they are.
+fn all_on_one_line(coords: &[Coord<f64>], least: usize) -> bool {
+    let n = coords.len();
+    let (prev, here, next) = (coords[(least + n - 1) % n], coords[least], coords[(least + 1) % n]);
+    RobustKernel::orient2d(prev, here, next) == Orientation::Collinear
+        && coords.iter().all(|&c| RobustKernel::orient2d(here, next, c) == Orientation::Collinear)
+}
+
 fn orient(coords: &mut [Coord<f64>], least: usize, exterior: bool) {
     let n = coords.len();
     let (prev, here, next) = (coords[(least + n - 1) % n], coords[least], coords[(least + 1) % n]);
@@ -408,8 +444,8 @@ mod tests {
     use geo::Winding;
     use proptest::prelude::*;
 
-    /// The plain way: `dedup`, drop the closing vertex, then geo's own
-    /// `make_ccw_winding` / `make_cw_winding` on the closed rings.
+    /// The plain way: `dedup`, drop the closing vertex and rings with no area,
+    /// then geo's own `make_ccw_winding` / `make_cw_winding` on the closed rings.
     fn reference(polygons: &super::super::scan::Polygons) -> MultiPolygon<f64> {
         let mut out = Vec::new();
         for rings in polygons {
@@ -420,7 +456,14 @@ mod tests {
                 if coords.len() > 1 && coords.first() == coords.last() {
                     coords.pop();
                 }
-                if coords.len() < 3 {
+                // No area: fewer than three points, or all on one line (the
+                // plain way: the cross product from the first point to every
+                // pair of others is zero; the grid's integers make it exact).
+                let a = coords.first().copied();
+                let flat = a.is_some_and(|a| {
+                    coords.iter().all(|b| coords.iter().all(|c| (b.x - a.x) * (c.y - a.y) == (b.y - a.y) * (c.x - a.x)))
+                });
+                if coords.len() < 3 || flat {
                     if r == 0 {
                         break;
                     }

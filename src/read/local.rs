@@ -1,6 +1,6 @@
 //! Local-election results by ward, used as the pattern of ward estimates.
 
-use super::{Input, KeyedTable};
+use super::{Input, KeyedTable, SkippedColumn};
 use crate::error::{Error, Result};
 use crate::parties::party_key;
 use std::collections::{BTreeMap, HashMap};
@@ -57,6 +57,8 @@ pub struct LocalResults {
     pub labels: BTreeMap<String, String>,
     /// Ward ids on several rows of a ward-level file (not used as a pattern), with their lines.
     pub ambiguous: Vec<(String, Vec<u64>)>,
+    /// Columns of a ward-level file not read as a party, and why (for the report).
+    pub skipped: Vec<SkippedColumn>,
 }
 
 impl LocalResults {
@@ -114,6 +116,7 @@ impl LocalResults {
         } else {
             let table = KeyedTable::read_keeping_duplicates(input, ward_id, None)?;
             out.ambiguous = table.duplicates.clone();
+            out.skipped = table.table.skipped().to_vec();
             let keys: Vec<String> = table.table.parties().iter().map(|p| aliases.key(p)).collect();
             for (label, key) in table.table.parties().iter().zip(&keys) {
                 out.labels.insert(label.clone(), key.clone());

@@ -7,6 +7,7 @@
 //!   ([`VoteTable::from_csv`]).
 
 mod columns;
+mod duplicate_keys;
 mod geojson;
 mod local;
 mod number;
@@ -14,6 +15,7 @@ mod properties;
 mod scan;
 mod stream;
 mod topojson;
+mod vote_columns;
 mod votes;
 
 pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming, Layer, LayerFeature};
@@ -23,6 +25,7 @@ pub use local::{Aliases, LocalResults, MultiMember};
 pub use number::{parse_count, MAX_COUNT};
 pub(crate) use number::json_count;
 pub(crate) use votes::column_sums;
+pub use vote_columns::{SkipReason, SkippedColumn};
 pub use votes::{KeyedTable, VoteTable};
 
 use crate::error::{Error, Result};

@@ -447,8 +447,11 @@ impl<'a> Scanner<'a> {
             if bit != 0 && here & bit == 0 {
                 here |= bit;
                 p.push_new(name, v);
+            } else if p.get(&name).is_some() {
+                // A repeated name: the reference reader says where.
+                return None;
             } else {
-                p.insert(name, v); // a repeated name, or one past the first 64
+                p.push_new(name, v); // one past the first 64
             }
             if !self.more(b'}')? {
                 names.saw_count(p.len());

@@ -14,10 +14,17 @@ use geo::Coord;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// Whether a text that is not GeoJSON looks like a TopoJSON topology.
+/// Whether a text is a JSON object whose top-level `type` member is
+/// `Topology`, wherever the member sits and however the text is spaced (the
+/// other members are skipped unread).
 pub(crate) fn is_topology(text: &str) -> bool {
-    let head: String = text.chars().take(4096).collect();
-    head.contains("\"Topology\"") || text.contains("\"type\":\"Topology\"")
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+    }
+    // (Derived structs also accept arrays: `["Topology"]` is not one.)
+    text.trim_start().starts_with('{') && serde_json::from_str::<Head>(text).is_ok_and(|h| h.kind.as_deref() == Some("Topology"))
 }
 
 #[derive(Deserialize)]
@@ -103,6 +110,14 @@ pub(crate) fn read_topology(input: &Input, mut builder: LayerBuilder<'_>) -> Res
 }
 
 fn decode_arcs(src: &str, topo: &Topology) -> Result<Vec<Vec<Coord<f64>>>> {
+    if let Some(t) = &topo.transform {
+        if !t.scale.iter().chain(&t.translate).all(|v| v.is_finite()) || t.scale.contains(&0.0) {
+            return Err(Error::format(
+                src,
+                format!("has a transform with scale {:?} and translate {:?}; the scale must be non-zero and both finite", t.scale, t.translate),
+            ));
+        }
+    }
     topo.arcs
         .iter()
         .enumerate()

@@ -2,20 +2,11 @@
 
 use super::number::{json_count, parse_count};
 use super::properties::Columns;
+use super::vote_columns::{ambiguous_message, decide, Cell, Decision, Kinds, SkipReason, SkippedColumn};
 use super::{Input, Layer};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::HashMap;
-
-/// Numeric fields that are never vote columns, skipped when parties are not
-/// listed explicitly (compared case-insensitively).
-const NOT_VOTES: &[&str] = &[
-    "objectid", "fid", "id", "bng_e", "bng_n", "lat", "long", "lon", "lng", "x", "y",
-    "shape__area", "shape__length", "shape_area", "shape_length", "area", "perimeter",
-    "total", "total votes", "valid votes", "invalid votes", "majority", "turnout",
-    "turnout (%)", "num_councillors", "vacancies", "year", "of which other winner",
-];
 
 /// Integer counts per unit: one column per party, plus the electorate if the
 /// input has one. Rows follow the order of the layer's features.
@@ -37,6 +28,7 @@ pub struct VoteTable {
     has_electorate: bool,
     width: usize,
     counts: Vec<u64>,
+    skipped: Vec<SkippedColumn>,
 }
 
 impl VoteTable {
@@ -54,12 +46,26 @@ impl VoteTable {
             assert_eq!(row.len(), width, "row width must match the columns");
             counts.extend(row);
         }
-        VoteTable { parties, has_electorate, width, counts }
+        VoteTable { parties, has_electorate, width, counts, skipped: Vec::new() }
     }
 
     /// Party column names, in input order.
     pub fn parties(&self) -> &[String] {
         &self.parties
+    }
+
+    /// The input's columns that were not counted as votes, and why (when the
+    /// party columns were detected rather than named; the id and electorate
+    /// columns are not listed).
+    ///
+    /// ```
+    /// use notional::read::{Input, KeyedTable};
+    /// let csv = "code,ward,lab\nA,Abbey,5\n";
+    /// let t = KeyedTable::read(&Input::from_text("v.csv", csv), "code", None).unwrap();
+    /// assert_eq!(t.table.skipped()[0].to_string(), "ward (text)");
+    /// ```
+    pub fn skipped(&self) -> &[SkippedColumn] {
+        &self.skipped
     }
 
     /// Whether the last column of each row is the electorate.
@@ -101,28 +107,37 @@ impl VoteTable {
         let src = &layer.source_name;
         let keys = property_keys(layer);
         let electorate = keys.iter().copied().find(|k| k.eq_ignore_ascii_case("electorate"));
+        let mut skipped = Vec::new();
         let columns: Vec<String> = match parties {
             Some(list) => {
-                check_known(src, "property", list, &keys)?;
+                let mut reserved = vec![id_field];
+                reserved.extend(electorate);
+                check_known(src, "property", list, &keys, &reserved)?;
                 list.to_vec()
             }
             None => {
-                let candidates: Vec<&str> =
-                    keys.iter().copied().filter(|k| *k != id_field && Some(*k) != electorate && !is_not_votes(k)).collect();
+                let candidates: Vec<&str> = keys.iter().copied().filter(|k| *k != id_field && Some(*k) != electorate).collect();
                 let kinds = cell_kinds(layer, &candidates);
-                candidates.iter().zip(&kinds).filter(|(_, k)| k.looks_like_counts()).map(|(c, _)| c.to_string()).collect()
+                let mut columns = Vec::new();
+                for (name, kinds) in candidates.iter().zip(&kinds) {
+                    match decide(name, kinds) {
+                        Decision::Votes => columns.push(name.to_string()),
+                        Decision::Skip(reason) => skipped.push(SkippedColumn { name: name.to_string(), reason }),
+                        Decision::Ambiguous => {
+                            let at = kinds.first_text.expect("an ambiguous column holds text");
+                            return Err(Error::field(src, layer.place(at), *name, ambiguous_message(kinds)));
+                        }
+                    }
+                }
+                check_distinct(src, "properties", &columns)?;
+                columns
             }
         };
         if columns.is_empty() {
-            let fractional: Vec<&str> = keys
-                .iter()
-                .copied()
-                .filter(|k| layer.features.iter().any(|f| f.properties.get(k).and_then(Value::as_f64).is_some_and(|x| x.fract() != 0.0)))
-                .collect();
-            let why = if fractional.is_empty() { String::new() } else { format!("; {} hold fractions, not whole votes", fractional.join(", ")) };
             return Err(Error::Mismatch(format!(
-                "{src}: no numeric vote properties found (properties: {}){why}; name them with --parties or give --votes",
-                keys.join(", ")
+                "{src}: no numeric vote properties found (properties: {}){}; name them with --parties or give --votes",
+                keys.join(", "),
+                fractions_note(&skipped)
             )));
         }
         let mut names: Vec<&str> = columns.iter().map(String::as_str).collect();
@@ -152,7 +167,7 @@ impl VoteTable {
                 }
             }
         }
-        Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts })
+        Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts, skipped })
     }
 
     /// Votes from a CSV with one row per unit, joined to `layer` by id: see
@@ -207,13 +222,16 @@ impl KeyedTable {
     /// assert_eq!(t.get("E1"), Some(&[1000, 5][..]));
     /// ```
     pub fn read(input: &Input, id_column: &str, parties: Option<&[String]>) -> Result<Self> {
-        Self::read_inner(input, id_column, parties, false, true)
+        Self::read_inner(input, id_column, parties, false)
     }
 
     /// As [`KeyedTable::read`], but for inputs that only shape a pattern (local
     /// results), never for votes: an id on several rows is not an error (all
-    /// its rows are dropped and listed in `duplicates`), and an electorate
-    /// column is not read (it is not needed, and real files write `NA` there).
+    /// its rows are dropped and listed in `duplicates`); an electorate column
+    /// is not read (it is not needed, and real files write `NA` there); and a
+    /// detected column with cells that are not counts (the Commons Library
+    /// 2022 file has `TRUE` in 21 cells of one party's zeros) is left out and
+    /// listed in [`VoteTable::skipped`] rather than stopping the run.
     ///
     /// ```
     /// use notional::read::{Input, KeyedTable};
@@ -221,12 +239,16 @@ impl KeyedTable {
     /// let t = KeyedTable::read_keeping_duplicates(&Input::from_text("l.csv", csv), "code", None).unwrap();
     /// assert_eq!(t.ids, ["B"]);
     /// assert_eq!(t.duplicates, vec![("A".to_string(), vec![2, 4])]);
+    /// let odd = KeyedTable::read_keeping_duplicates(&Input::from_text("l.csv", "code,CON,ASP\nA,1,0\nB,2,TRUE\n"), "code", None).unwrap();
+    /// assert_eq!(odd.table.parties(), ["CON"]);
+    /// assert_eq!(odd.table.skipped()[0].to_string(), "ASP (1 cell(s) not counts; first line 3: `TRUE` is not a number)");
     /// ```
     pub fn read_keeping_duplicates(input: &Input, id_column: &str, parties: Option<&[String]>) -> Result<Self> {
-        Self::read_inner(input, id_column, parties, true, false)
+        Self::read_inner(input, id_column, parties, true)
     }
 
-    fn read_inner(input: &Input, id_column: &str, parties: Option<&[String]>, keep_duplicates: bool, read_electorate: bool) -> Result<Self> {
+    fn read_inner(input: &Input, id_column: &str, parties: Option<&[String]>, pattern: bool) -> Result<Self> {
+        let (keep_duplicates, read_electorate) = (pattern, !pattern);
         let src = input.name();
         let records = input.csv_records()?;
         let header_at = records
@@ -251,6 +273,16 @@ impl KeyedTable {
             }
         }
         let rows = &records[header_at + 1..];
+        for (c, _) in header.iter().enumerate().filter(|(_, h)| h.is_empty()) {
+            if let Some((line, rec)) = rows.iter().find(|(_, r)| r.get(c).is_some_and(|v| !v.trim().is_empty())) {
+                return Err(Error::field(
+                    src,
+                    format!("line {line}"),
+                    &format!("(column {})", c + 1),
+                    format!("holds `{}` but the column has no name in the header (line {header_line}); name it", rec[c].trim()),
+                ));
+            }
+        }
         if let Some((line, rec)) = rows.iter().find(|(_, r)| r.iter().skip(header.len()).any(|c| !c.trim().is_empty())) {
             return Err(Error::field(
                 src,
@@ -268,37 +300,56 @@ impl KeyedTable {
         let is_electorate = |h: &str| h.eq_ignore_ascii_case("electorate");
         let electorate = header.iter().position(|h| is_electorate(h)).filter(|_| read_electorate);
 
+        let mut skipped = Vec::new();
         let columns: Vec<String> = match parties {
             Some(list) => {
                 let keys: Vec<&str> = header.iter().map(String::as_str).collect();
-                check_known(src, "column", list, &keys)?;
+                let mut reserved = vec![id_column];
+                reserved.extend(electorate.map(|c| header[c].as_str()));
+                check_known(src, "column", list, &keys, &reserved)?;
                 list.to_vec()
             }
-            None => header
-                .iter()
-                .enumerate()
-                .filter(|(c, h)| *c != id_col && !is_electorate(h) && !h.is_empty() && !is_not_votes(h))
-                .filter(|(c, _)| {
+            None => {
+                let mut columns = Vec::new();
+                for (c, h) in header.iter().enumerate() {
+                    if c == id_col || is_electorate(h) || h.is_empty() {
+                        continue;
+                    }
+                    let cell = |r: usize| rows[r].1.get(c).unwrap_or("");
                     let mut kinds = Kinds::default();
-                    for (_, r) in rows {
-                        let cell = r.get(*c).unwrap_or("").trim();
-                        match parse_count(cell) {
-                            _ if cell.is_empty() => {}
-                            Ok(_) => kinds.whole += 1,
-                            Err(m) if m.contains("whole") => kinds.fractional += 1,
-                            Err(m) if m.contains("negative") || m.contains("large") => kinds.whole += 1,
-                            Err(_) => kinds.text += 1,
+                    for r in 0..rows.len() {
+                        kinds.add(Cell::of_text(cell(r)), r);
+                    }
+                    // A pattern's column that is not all counts is left out
+                    // and listed, rather than stopping the run.
+                    let unreadable = |rows_failing: Vec<(usize, String)>| {
+                        let (r, m) = &rows_failing[0];
+                        SkipReason::Unreadable { cells: rows_failing.len(), first: format!("line {}: {m}", rows[*r].0) }
+                    };
+                    let failing = || (0..rows.len()).filter_map(|r| parse_count(cell(r)).err().map(|m| (r, m))).collect::<Vec<_>>();
+                    match decide(h, &kinds) {
+                        Decision::Votes if pattern => match failing() {
+                            bad if bad.is_empty() => columns.push(h.clone()),
+                            bad => skipped.push(SkippedColumn { name: h.clone(), reason: unreadable(bad) }),
+                        },
+                        Decision::Votes => columns.push(h.clone()),
+                        Decision::Skip(reason) => skipped.push(SkippedColumn { name: h.clone(), reason }),
+                        Decision::Ambiguous if pattern => skipped.push(SkippedColumn { name: h.clone(), reason: unreadable(failing()) }),
+                        Decision::Ambiguous => {
+                            let line = rows[kinds.first_text.expect("an ambiguous column holds text")].0;
+                            return Err(Error::field(src, format!("line {line}"), h, ambiguous_message(&kinds)));
                         }
                     }
-                    kinds.looks_like_counts()
-                })
-                .map(|(_, h)| h.clone())
-                .collect(),
+                }
+                check_distinct(src, "columns", &columns)?;
+                columns
+            }
         };
         if columns.is_empty() {
             return Err(Error::Mismatch(format!(
-                "{src}: no numeric vote columns found (columns: {}); name them with --parties",
-                header.join(",")
+                "{src}: no numeric vote columns found (columns: {}){}; name them with --parties",
+                header.join(","),
+                fractions_note(&skipped)
             )));
         }
         let mut indices: Vec<usize> = columns.iter().map(|c| col_of(c).expect("checked")).collect();
@@ -328,14 +379,21 @@ impl KeyedTable {
                 }
             }
             for &c in &indices {
-                let cell = rec.get(c).unwrap_or("");
+                let cell = rec.get(c).ok_or_else(|| {
+                    Error::field(
+                        src,
+                        format!("line {line}"),
+                        &header[c],
+                        format!("is missing: the row has {} cells but the header has {}", rec.len(), header.len()),
+                    )
+                })?;
                 let v = parse_count(cell).map_err(|m| Error::field(src, format!("line {line}"), &header[c], m))?;
                 counts.push(v);
             }
             ids.push(id.to_string());
             lines.push(*line);
         }
-        let mut table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts };
+        let mut table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts, skipped };
         let mut duplicates: Vec<(String, Vec<u64>)> = Vec::new();
         if ids.len() > seen.len() {
             let mut by_id: HashMap<&str, Vec<u64>> = HashMap::new();
@@ -398,7 +456,7 @@ impl KeyedTable {
         for id in ids {
             counts.extend_from_slice(t.row(by_id[id]));
         }
-        Ok(VoteTable { parties: t.parties.clone(), has_electorate: t.has_electorate, width: t.width, counts })
+        Ok(VoteTable { parties: t.parties.clone(), has_electorate: t.has_electorate, width: t.width, counts, skipped: t.skipped.clone() })
     }
 }
 
@@ -453,63 +511,48 @@ fn property_keys(layer: &Layer) -> Vec<&str> {
 const KEY_RUN: usize = 4096;
 
 /// What the values of each candidate column are, over all features (in
-/// parallel): how many whole numbers, fractions and texts.
+/// parallel): how many numbers, fractions and texts.
 fn cell_kinds(layer: &Layer, candidates: &[&str]) -> Vec<Kinds> {
     let empty = || vec![Kinds::default(); candidates.len()];
     layer
         .features
         .par_iter()
-        .fold(|| (empty(), Columns::new(candidates)), |(mut acc, mut columns), f| {
+        .enumerate()
+        .fold(|| (empty(), Columns::new(candidates)), |(mut acc, mut columns), (i, f)| {
             for (k, v) in f.properties.entries() {
                 if let Some(j) = columns.of(k) {
-                    match v {
-                        Value::Null => {}
-                        Value::Number(n) if n.as_f64().is_some_and(|x| x.fract() == 0.0) => acc[j].whole += 1,
-                        Value::Number(_) => acc[j].fractional += 1,
-                        _ => acc[j].text += 1,
-                    }
+                    acc[j].add(Cell::of_json(v), i);
                 }
             }
             (acc, columns)
         })
         .map(|(acc, _)| acc)
-        .reduce(empty, |mut a, b| {
-            for (x, y) in a.iter_mut().zip(b) {
-                x.whole += y.whole;
-                x.fractional += y.fractional;
-                x.text += y.text;
-            }
-            a
-        })
+        .reduce(empty, |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect())
 }
 
-/// Counts of the kinds of value in one column (blanks are not counted).
-#[derive(Debug, Clone, Copy, Default)]
-struct Kinds {
-    whole: usize,
-    fractional: usize,
-    text: usize,
+/// `; x, y hold fractions, not whole votes` when columns were skipped as
+/// fractions, for the message saying no vote column was found.
+fn fractions_note(skipped: &[SkippedColumn]) -> String {
+    let fractional: Vec<&str> =
+        skipped.iter().filter(|s| s.reason == SkipReason::Fractions).map(|s| s.name.as_str()).collect();
+    if fractional.is_empty() { String::new() } else { format!("; {} hold fractions, not whole votes", fractional.join(", ")) }
 }
 
-impl Kinds {
-    /// A column holds counts when all its values are numbers or blank (blank
-    /// is 0) and most are whole. A mostly-fractional column (shares,
-    /// coordinates) is not votes; a count column with a stray fraction is
-    /// kept, so the fraction is reported as an error rather than the column
-    /// silently dropped.
-    fn looks_like_counts(&self) -> bool {
-        self.text == 0 && self.whole >= self.fractional
-    }
-}
-
-fn is_not_votes(name: &str) -> bool {
-    let lower = name.trim().to_ascii_lowercase();
-    NOT_VOTES.contains(&lower.as_str())
-}
-
-fn check_known(src: &str, what: &str, wanted: &[String], have: &[&str]) -> Result<()> {
+/// Checks the party columns a user named: each once, none blank, none the
+/// id or the electorate (`reserved`: they would be counted twice over), all
+/// present.
+fn check_known(src: &str, what: &str, wanted: &[String], have: &[&str], reserved: &[&str]) -> Result<()> {
     if let Some((i, w)) = wanted.iter().enumerate().find(|(i, w)| wanted[..*i].contains(w)) {
         return Err(Error::Mismatch(format!("--parties names `{w}` twice (positions {} and {})", wanted[..i].iter().position(|x| x == w).unwrap_or(0) + 1, i + 1)));
+    }
+    if let Some(i) = wanted.iter().position(|w| w.trim().is_empty()) {
+        return Err(Error::Mismatch(format!("--parties has a blank name at position {} (a stray comma?)", i + 1)));
+    }
+    if let Some(w) = wanted.iter().find(|w| reserved.contains(&w.as_str())) {
+        return Err(Error::Mismatch(format!(
+            "{src}: --parties names `{w}`, which is read as the {}; it cannot also be votes",
+            if *w == reserved[0] { "unit id" } else { "electorate" }
+        )));
     }
     let unknown: Vec<&str> = wanted.iter().map(String::as_str).filter(|w| !have.contains(w)).collect();
     if unknown.is_empty() {
@@ -521,6 +564,21 @@ fn check_known(src: &str, what: &str, wanted: &[String], have: &[&str]) -> Resul
             have.join(", ")
         )))
     }
+}
+
+/// Refuses detected vote columns whose names differ only in case or
+/// surrounding spaces (`Con` on one feature, `con` on the rest): they are one
+/// party split in two.
+fn check_distinct(src: &str, what: &str, columns: &[String]) -> Result<()> {
+    for (i, a) in columns.iter().enumerate() {
+        if let Some(b) = columns[..i].iter().find(|b| b.trim().eq_ignore_ascii_case(a.trim())) {
+            return Err(Error::Mismatch(format!(
+                "{src}: the {what} `{b}` and `{a}` differ only in case or spaces, so one party would be counted as two; \
+                 give them one spelling, or name the columns to count with --parties"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn first_few(items: &[&str]) -> String {

@@ -1,0 +1,247 @@
+//! Which columns of an input hold votes, when the user has not named them.
+//!
+//! The rule, the same for GeoJSON properties and CSV cells:
+//! - a column named as a known party ([`crate::parties::is_known`]) holds
+//!   votes, whatever is in it;
+//! - so does a column whose cells are numbers in most rows (a bad cell in it,
+//!   `n/a`, `NaN`, `-5`, is then an error naming its place, never a reason
+//!   to drop the column);
+//! - a column is skipped only when it is text throughout, mostly fractions
+//!   (shares, coordinates), or a well-known non-vote field (object ids, areas,
+//!   totals); every skipped column is listed ([`SkippedColumn`]) so that the
+//!   summary can name it;
+//! - a column mixing a minority of numbers with text is refused: nobody can
+//!   tell whether it is votes.
+
+use super::number::parse_count;
+use crate::parties;
+use serde_json::Value;
+use std::fmt;
+
+/// Numeric fields that are never vote columns, skipped when parties are not
+/// listed explicitly (compared case-insensitively).
+const NOT_VOTES: &[&str] = &[
+    "objectid", "fid", "id", "bng_e", "bng_n", "lat", "long", "lon", "lng", "x", "y",
+    "shape__area", "shape__length", "shape_area", "shape_length", "area", "perimeter",
+    "total", "total votes", "valid votes", "invalid votes", "majority", "turnout",
+    "turnout (%)", "num_councillors", "vacancies", "year", "of which other winner",
+];
+
+/// Whether `name` is a well-known non-vote field (object ids, coordinates,
+/// areas, totals).
+pub(crate) fn is_not_votes(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    NOT_VOTES.contains(&lower.as_str())
+}
+
+/// A column that was not counted as votes, and why.
+///
+/// ```
+/// use notional::read::{SkippedColumn, SkipReason};
+/// let s = SkippedColumn { name: "ward".into(), reason: SkipReason::Text };
+/// assert_eq!(s.to_string(), "ward (text)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedColumn {
+    /// The column or property name.
+    pub name: String,
+    /// Why it was not counted.
+    pub reason: SkipReason,
+}
+
+/// Why a column was not counted as votes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Every non-blank value is text.
+    Text,
+    /// Most values are fractions (shares, coordinates), none text.
+    Fractions,
+    /// A well-known non-vote field (object id, area, coordinate, total).
+    NotVotes,
+    /// Only in an input read as a pattern (local results), where a column is
+    /// left out rather than the run stopped: a column of counts with cells
+    /// that are not counts (`cells` of them; `first` says where and why), or
+    /// one mixing a minority of numbers with text.
+    Unreadable {
+        /// How many cells are not counts.
+        cells: usize,
+        /// The first, e.g. "line 1093: `TRUE` is not a number".
+        first: String,
+    },
+}
+
+impl fmt::Display for SkippedColumn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.reason {
+            SkipReason::Text => write!(f, "{} (text)", self.name),
+            SkipReason::Fractions => write!(f, "{} (fractions)", self.name),
+            SkipReason::NotVotes => write!(f, "{} (not a vote field)", self.name),
+            SkipReason::Unreadable { cells, first } => write!(f, "{} ({cells} cell(s) not counts; first {first})", self.name),
+        }
+    }
+}
+
+/// What one cell holds, as far as telling vote columns apart goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cell {
+    /// Blank or null: says nothing.
+    Blank,
+    /// A whole number, or a number that is wrong as a count (negative,
+    /// non-finite, too large) but still a number.
+    Number,
+    /// A number with a fractional part.
+    Fraction,
+    /// Anything else.
+    Text,
+}
+
+impl Cell {
+    /// The kind of a CSV cell (or a JSON string), by the rules of [`parse_count`].
+    pub(crate) fn of_text(cell: &str) -> Cell {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            return Cell::Blank;
+        }
+        match parse_count(cell) {
+            Ok(_) => Cell::Number,
+            Err(m) if m.contains("whole") => Cell::Fraction,
+            Err(m) if m.contains("negative") || m.contains("large") || m.contains("finite") => Cell::Number,
+            Err(_) => Cell::Text,
+        }
+    }
+
+    /// The kind of a JSON property value: numbers and numeric strings alike.
+    pub(crate) fn of_json(value: &Value) -> Cell {
+        match value {
+            Value::Null => Cell::Blank,
+            Value::Number(n) if n.as_f64().is_some_and(|x| x.fract() != 0.0) => Cell::Fraction,
+            Value::Number(_) => Cell::Number,
+            Value::String(s) => Cell::of_text(s),
+            _ => Cell::Text,
+        }
+    }
+}
+
+/// Counts of the kinds of value in one column, with the first text cell's
+/// place (row index) for messages.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Kinds {
+    pub(crate) numbers: usize,
+    pub(crate) fractions: usize,
+    pub(crate) texts: usize,
+    /// The first row (in input order) holding text.
+    pub(crate) first_text: Option<usize>,
+}
+
+impl Kinds {
+    /// Counts `cell` found in row `row`.
+    pub(crate) fn add(&mut self, cell: Cell, row: usize) {
+        match cell {
+            Cell::Blank => {}
+            Cell::Number => self.numbers += 1,
+            Cell::Fraction => self.fractions += 1,
+            Cell::Text => {
+                self.texts += 1;
+                self.first_text = Some(self.first_text.map_or(row, |r| r.min(row)));
+            }
+        }
+    }
+
+    /// The counts of two parts of one column together.
+    pub(crate) fn merge(self, other: Kinds) -> Kinds {
+        Kinds {
+            numbers: self.numbers + other.numbers,
+            fractions: self.fractions + other.fractions,
+            texts: self.texts + other.texts,
+            first_text: match (self.first_text, other.first_text) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+}
+
+/// What to do with a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Read it as votes (every cell must then be a count).
+    Votes,
+    /// Leave it out, and say so.
+    Skip(SkipReason),
+    /// Refuse: a minority of numbers among text (row of the first text cell).
+    Ambiguous,
+}
+
+/// Decides what column `name`, holding `kinds`, is (the rule of the module docs).
+pub(crate) fn decide(name: &str, kinds: &Kinds) -> Decision {
+    let numeric = kinds.numbers + kinds.fractions;
+    if parties::is_known(name) {
+        Decision::Votes
+    } else if is_not_votes(name) {
+        Decision::Skip(SkipReason::NotVotes)
+    } else if kinds.texts == 0 {
+        // All blank is a party with no votes here: kept, as before.
+        if kinds.numbers >= kinds.fractions { Decision::Votes } else { Decision::Skip(SkipReason::Fractions) }
+    } else if numeric == 0 {
+        Decision::Skip(SkipReason::Text)
+    } else if numeric >= kinds.texts {
+        Decision::Votes
+    } else {
+        Decision::Ambiguous
+    }
+}
+
+/// The message for a column [`Decision::Ambiguous`].
+pub(crate) fn ambiguous_message(kinds: &Kinds) -> String {
+    format!(
+        "holds numbers in {} row(s) and text in {} (this one is text), so it cannot be told whether it is votes; \
+         name the vote columns with --parties",
+        kinds.numbers + kinds.fractions,
+        kinds.texts
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(cells: &[&str]) -> Kinds {
+        let mut k = Kinds::default();
+        for (i, c) in cells.iter().enumerate() {
+            k.add(Cell::of_text(c), i);
+        }
+        k
+    }
+
+    #[test]
+    fn one_bad_cell_keeps_the_column() {
+        for bad in ["n/a", "abc", "NaN", "Infinity", "1e400", "-5", "NULL"] {
+            let k = kinds(&["1", "2", "3", bad]);
+            assert_eq!(decide("votes_x", &k), Decision::Votes, "{bad}");
+        }
+    }
+
+    #[test]
+    fn text_throughout_is_skipped_and_mixed_minority_refused() {
+        assert_eq!(decide("ward", &kinds(&["Abbey", "", "Brompton"])), Decision::Skip(SkipReason::Text));
+        assert_eq!(decide("ward", &kinds(&["Abbey", "12", "Brompton"])), Decision::Ambiguous);
+        assert_eq!(kinds(&["Abbey", "12", "Brompton"]).first_text, Some(0));
+    }
+
+    #[test]
+    fn party_names_are_votes_whatever_they_hold() {
+        assert_eq!(decide("Labour", &kinds(&["n/a", "x"])), Decision::Votes);
+        assert_eq!(decide("share", &kinds(&["0.5", "0.25", "1"])), Decision::Skip(SkipReason::Fractions));
+        assert_eq!(decide("lab", &kinds(&["0.5", "0.25"])), Decision::Votes);
+        assert_eq!(decide("OBJECTID", &kinds(&["1", "2"])), Decision::Skip(SkipReason::NotVotes));
+    }
+
+    #[test]
+    fn json_strings_are_read_as_csv_cells() {
+        assert_eq!(Cell::of_json(&Value::String("1,204".into())), Cell::Number);
+        assert_eq!(Cell::of_json(&Value::String("E05000001".into())), Cell::Text);
+        assert_eq!(Cell::of_json(&serde_json::json!(2.5)), Cell::Fraction);
+        assert_eq!(Cell::of_json(&serde_json::json!(true)), Cell::Text);
+        assert_eq!(Cell::of_json(&Value::Null), Cell::Blank);
+    }
+}
