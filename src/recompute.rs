@@ -134,6 +134,16 @@ pub fn estimate_wards(
         local.labels.extend(l.labels);
         local.wards.extend(l.wards);
         local.ambiguous.extend(l.ambiguous.into_iter().map(|(id, lines)| (format!("{} in {}", id, input.name()), lines)));
+        if !l.unkeyed.is_empty() {
+            let first: Vec<String> = l.unkeyed.iter().take(5).map(u64::to_string).collect();
+            skipped_notes.push(format!(
+                "{}: {} row(s) with no ward id not used (lines {}{})",
+                input.name(),
+                l.unkeyed.len(),
+                first.join(", "),
+                if l.unkeyed.len() > 5 { ", …" } else { "" }
+            ));
+        }
         if !l.skipped.is_empty() {
             let list: Vec<String> = l.skipped.iter().map(ToString::to_string).collect();
             skipped_notes.push(format!("{}: columns not read as parties: {}", input.name(), list.join(", ")));
@@ -292,9 +302,20 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let mut later = match &spec.later {
         Some((input, id)) => {
             // The Commons Library's `Of which other winner`: which seats an "other" candidate won.
-            let other: Option<HashMap<String, u64>> = read_columns(input, &[id, "Of which other winner"])
-                .ok()
-                .map(|rows| rows.into_iter().map(|(_, r)| (r[0].clone(), parse_count(&r[1]).unwrap_or(0))).collect());
+            // Optional: a file without the column has no such seats. A cell that
+            // is not a count is an error, not a 0.
+            let other: Option<HashMap<String, u64>> = match read_columns(input, &[id, "Of which other winner"]) {
+                Err(_) => None,
+                Ok(rows) => Some(
+                    rows.into_iter()
+                        .map(|(line, r)| {
+                            let n = parse_count(&r[1])
+                                .map_err(|m| Error::field(input.name(), format!("line {line}"), "Of which other winner", m))?;
+                            Ok((r[0].clone(), n))
+                        })
+                        .collect::<Result<_>>()?,
+                ),
+            };
             Some(compare_with_other_winner(&results_new, &KeyedTable::read(input, id, None)?, other.as_ref()))
         }
         None => None,

@@ -131,6 +131,18 @@ fn cases() -> Vec<Case> {
             words: "recompute needs --old-seats (polygons) or --weights (a weights table)",
         },
         Case {
+            name: "later results: a bad count of other winners",
+            files: vec![
+                ("r.csv", b"ONS ID,Con\nE1,5\n".to_vec()),
+                ("w.csv", b"from,to,weight\nE1,S1,1\n".to_vec()),
+                ("later.csv", b"ONS ID,Con,All other candidates,Of which other winner\nS1,3,4,yes\n".to_vec()),
+                ("targets.geojson", good_targets().into_bytes()),
+            ],
+            args: vec!["recompute", "--new-seats", "{dir}/targets.geojson", "--old-results", "{dir}/r.csv", "--weights", "{dir}/w.csv", "--later-results", "{dir}/later.csv", "-o", "{dir}/out"],
+            status: 1,
+            words: "later.csv: line 2, field `Of which other winner`: `yes` is not a number",
+        },
+        Case {
             name: "weights: unknown old seat",
             files: vec![("r.csv", b"ONS ID,Con\nE1,5\n".to_vec()), ("w.csv", b"from,to,weight\nE9,S1,1\n".to_vec()), ("targets.geojson", good_targets().into_bytes())],
             args: vec!["recompute", "--new-seats", "{dir}/targets.geojson", "--old-results", "{dir}/r.csv", "--weights", "{dir}/w.csv", "-o", "{dir}/out"],

@@ -59,6 +59,8 @@ pub struct LocalResults {
     pub ambiguous: Vec<(String, Vec<u64>)>,
     /// Columns of a ward-level file not read as a party, and why (for the report).
     pub skipped: Vec<SkippedColumn>,
+    /// Lines of a candidate-level file with no ward id (not used; for the report).
+    pub unkeyed: Vec<u64>,
 }
 
 impl LocalResults {
@@ -91,6 +93,9 @@ impl LocalResults {
             for (line, rec) in &records[header_at + 1..] {
                 let ward = rec.get(id_col).unwrap_or("").trim();
                 if ward.is_empty() {
+                    if rec.iter().any(|c| !c.trim().is_empty()) {
+                        out.unkeyed.push(*line);
+                    }
                     continue;
                 }
                 let label = rec.get(pc).unwrap_or("").trim();

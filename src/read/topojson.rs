@@ -89,7 +89,10 @@ pub(crate) fn read_topology(input: &Input, mut builder: LayerBuilder<'_>) -> Res
         let polygons: Option<Vec<&Value>> = match g.kind.as_deref() {
             None | Some("null") => None,
             Some("Polygon") => Some(vec![&g.arcs]),
-            Some("MultiPolygon") => Some(g.arcs.as_array().map(|a| a.iter().collect()).unwrap_or_default()),
+            Some("MultiPolygon") => match g.arcs.as_array() {
+                Some(polygons) => Some(polygons.iter().collect()),
+                None => return Err(Error::field(src, &place, "arcs", format!("is `{}`; a MultiPolygon's arcs are an array of polygons", g.arcs))),
+            },
             Some(other) => {
                 return Err(Error::field(src, &place, "geometry", format!("is a {other}; only Polygon and MultiPolygon are supported")))
             }
