@@ -4,12 +4,14 @@
 //! `cargo bench --bench project`
 
 // The binary's allocator, so that the stages are timed as the binary runs them.
+#[path = "../src/cli/allocator.rs"]
+mod allocator;
 #[global_allocator]
-static GLOBAL: notional::allocator::Mimalloc = notional::allocator::Mimalloc;
+static GLOBAL: allocator::Mimalloc = allocator::Mimalloc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
-use notional::project::{BngGrid, Projector};
+use notional::geometry::project::{BngGrid, Projector};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 use std::hint::black_box;

@@ -11,17 +11,19 @@
 //! `benches/compare_peers.sh`.
 
 // The binary's allocator, so that the stages are timed as the binary runs them.
+#[path = "../src/cli/allocator.rs"]
+mod allocator;
 #[global_allocator]
-static GLOBAL: notional::allocator::Mimalloc = notional::allocator::Mimalloc;
+static GLOBAL: allocator::Mimalloc = allocator::Mimalloc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use notional::aggregate::allocate;
 use notional::apportion::{apportion, parse, prepare, Options, Parsed};
 use notional::crosswalk::{Crosswalk, Method};
 use notional::export::{write_outputs, Durability};
-use notional::index::TargetIndex;
+use notional::geometry::index::TargetIndex;
 use notional::progress::Silent;
-use notional::project::Projector;
+use notional::geometry::project::Projector;
 use notional::read::Input;
 use notional::results::Results;
 use std::hint::black_box;

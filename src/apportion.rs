@@ -4,11 +4,12 @@
 use crate::aggregate::{allocate, ledger_totals, Allocation};
 use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::Result;
-use crate::index::{geometry_bounds, union, TargetIndex};
-use crate::reach::{self, unit_boxes, Reach};
+use crate::geometry::bbox::{geometry_bounds, union};
+use crate::geometry::index::TargetIndex;
+use crate::geometry::reach::{self, unit_boxes, Reach};
 use crate::progress::Progress;
-use crate::project::{bounds_in_bng, detect_bounded, feature_bounds, layer_to_wgs84, projected_bounds, Crs, Detected, Projector};
-use crate::repair::{Prepared, Repair};
+use crate::geometry::project::{bounds_in_bng, detect_bounded, feature_bounds, layer_to_wgs84, projected_bounds, Crs, Detected, Projector};
+use crate::geometry::repair::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, SkippedColumn, VoteTable};
 use crate::results::Results;
 use geo::{MultiPolygon, Rect};
@@ -43,7 +44,7 @@ pub struct Options {
     pub crs: Option<Crs>,
     /// Also check (and repair) the targets that no unit can reach. They
     /// receive nothing either way, so a run leaves them out
-    /// ([`crate::reach`]); `notional check` checks every target.
+    /// ([`crate::geometry::reach`]); `notional check` checks every target.
     pub check_unreached: bool,
 }
 
@@ -82,7 +83,7 @@ pub struct Outcome {
     /// Invalid targets found (repaired or rejected), among those checked.
     pub target_repairs: Vec<Repair>,
     /// Targets left out unchecked (ascending): their box meets no unit's
-    /// box ([`crate::reach`]), so they receive nothing. Empty when
+    /// box ([`crate::geometry::reach`]), so they receive nothing. Empty when
     /// [`Options::check_unreached`] asked for every target to be checked.
     pub unchecked_targets: Vec<usize>,
     /// Geometry notes for the summary.
@@ -113,7 +114,7 @@ pub struct Timings {
     /// Allocating votes and building results.
     pub aggregate: Duration,
     /// Unit–target pairs measured by an exact overlay rather than along
-    /// their boundaries (see [`crate::overlap`]).
+    /// their boundaries (see [`crate::geometry::overlap`]).
     pub overlays: usize,
 }
 
@@ -191,13 +192,13 @@ pub struct Geometries {
 /// The stages between [`parse`] and the index: project both layers to BNG
 /// (the units' geometries where they lie, since nothing later needs them in
 /// lon/lat; the targets' copied, the map is drawn from them), leave out the
-/// targets no unit can reach ([`crate::reach`]; unless
+/// targets no unit can reach ([`crate::geometry::reach`]; unless
 /// [`Options::check_unreached`]), most of them before they are even projected,
 /// and check and repair the rest.
 ///
 /// ```
 /// use notional::apportion::{parse, prepare, Options};
-/// use notional::project::Projector;
+/// use notional::geometry::project::Projector;
 /// let (wards, seats) = notional::demo::inputs();
 /// let mut parsed = parse(&wards, &seats, None, &Options::default()).unwrap();
 /// let ready = prepare(&mut parsed.units, &parsed.targets, &Options::default(), &Projector::new()).unwrap();
@@ -229,7 +230,7 @@ pub fn prepare(units: &mut Layer, targets: &Layer, options: &Options, projector:
 /// (ascending); and the box around every target. The targets far from every
 /// unit, told from boxes sure to hold them once projected (`boxes` are their
 /// own), are not even projected; of the rest, those no unit's box meets are
-/// left out too ([`crate::reach`]).
+/// left out too ([`crate::geometry::reach`]).
 fn within_reach(
     units: &[MultiPolygon<f64>],
     targets: &Layer,

@@ -5,7 +5,7 @@
 use crate::apportion::{Outcome, UNCOVERED_TOLERANCE};
 use crate::crosswalk::Crosswalk;
 use crate::read::{Layer, VoteTable};
-use crate::repair::Repair;
+use crate::geometry::repair::Repair;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt;
@@ -31,7 +31,7 @@ pub struct LayerReport {
     /// Invalid features, repaired or rejected.
     pub invalid: Vec<FeatureRepair>,
     /// Features not checked: targets that no unit can reach, left out of a
-    /// run ([`crate::reach`]). `notional check` checks them all.
+    /// run ([`crate::geometry::reach`]). `notional check` checks them all.
     pub unchecked: usize,
 }
 
@@ -202,7 +202,7 @@ impl Coverage {
     }
 }
 
-fn layer_report(role: &'static str, layer: &Layer, crs: &crate::project::Detected, repairs: &[Repair], unchecked: usize) -> LayerReport {
+fn layer_report(role: &'static str, layer: &Layer, crs: &crate::geometry::project::Detected, repairs: &[Repair], unchecked: usize) -> LayerReport {
     LayerReport {
         unchecked,
         role,

@@ -6,14 +6,14 @@
 //!   (no boundary of the target crosses the unit, and the unit's rings lie
 //!   inside it), with no overlay;
 //! - a unit that a target boundary crosses is apportioned by exact intersection
-//!   area in BNG metres, measured along the two boundaries ([`crate::overlap`]),
+//!   area in BNG metres, measured along the two boundaries ([`crate::geometry::overlap`]),
 //!   falling back to an exact overlay (geo `BooleanOps`, one unit against one
 //!   target) where floating point cannot classify a near-degenerate touch;
 //! - where the only target boundaries near a unit are borders between those
 //!   targets (each edge shared, reversed, by two of them, as seats of one
 //!   tessellation share theirs) and they cross the unit, the unit lies in
 //!   their union: it is measured against all but one of them, and that one
-//!   gets the rest of its area ([`crate::overlap::shared_borders`]): 4,717
+//!   gets the rest of its area ([`crate::geometry::overlap::shared_borders`]): 4,717
 //!   of England's 7,681 wards qualify, and 16,049 boundary integrations
 //!   become 11,506;
 //! - a unit partly outside every target has its weights renormalised over the
@@ -24,9 +24,12 @@
 //! With [`Method::Centroid`], each unit goes whole to the target holding its
 //! interior point (a point guaranteed to lie inside the unit).
 
-use crate::index::{geometry_bounds, Cells, PreparedTarget, TargetIndex};
+use crate::geometry::bbox::geometry_bounds;
+use crate::geometry::cells::Cells;
+use crate::geometry::index::{PreparedTarget, TargetIndex};
 use crate::progress::Progress;
-use crate::overlap::{area_within, is_oriented, shared_borders, Overlap, Scratch, Unit};
+use crate::geometry::overlap::{area_within, shared_borders, Overlap, Scratch, Unit};
+use crate::geometry::ring::is_oriented;
 use geo::coordinate_position::CoordPos;
 use geo::orient::{Direction, Orient};
 use geo::{Area, BooleanOps, CoordinatePosition, InteriorPoint, MultiPolygon, Rect};
@@ -153,7 +156,7 @@ impl UnitWeights {
 ///
 /// ```
 /// use notional::crosswalk::{Crosswalk, Method};
-/// use notional::index::TargetIndex;
+/// use notional::geometry::index::TargetIndex;
 /// use notional::progress::Silent;
 /// use geo::{polygon, MultiPolygon};
 /// let sq = |x0: f64, x1: f64| MultiPolygon::new(vec![polygon![
@@ -183,11 +186,11 @@ impl Crosswalk {
 
     /// As [`Crosswalk::build`], also returning how many unit–target pairs
     /// needed an exact overlay because boundary integration could not classify
-    /// a near-degenerate touch (see [`crate::overlap`]).
+    /// a near-degenerate touch (see [`crate::geometry::overlap`]).
     ///
     /// ```
     /// use notional::crosswalk::{Crosswalk, Method};
-    /// use notional::index::TargetIndex;
+    /// use notional::geometry::index::TargetIndex;
     /// use notional::progress::Silent;
     /// let cells = notional::synthetic::tessellation(400, 1);
     /// let seats = TargetIndex::new(notional::synthetic::tessellation(9, 2));

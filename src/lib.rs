@@ -4,16 +4,17 @@
 //! from source units (wards) onto target polygons (new constituencies), and
 //! report each target's notional result.
 //!
-//! The pipeline, one module per step, data flowing one way:
-//! [`read`] → [`project`] → [`reach`] → [`repair`] → [`index`] → [`crosswalk`] → [`aggregate`] →
-//! [`results`] (→ [`composition`], and [`compare`] with a later result) →
-//! [`export`]. [`apportion::apportion`] runs the steps up to the results;
-//! [`export::write_outputs`] writes them.
+//! The pipeline, one module per stage, data flowing one way:
+//! [`read`] → [`geometry`] (project, check and repair, index) → [`crosswalk`] →
+//! [`aggregate`] → [`results`] → [`export`]. [`apportion::apportion`] runs the
+//! stages up to the results; [`export::write_outputs`] writes them;
+//! [`check`] diagnoses a run.
 //!
-//! Where ward votes do not exist, [`estimate`] builds them from old seats'
-//! results (reconciled by iterative proportional fitting), and
-//! [`recompute::recompute`] runs the whole route from public inputs to
-//! notional results on new seats.
+//! Beside the pipeline, [`election`]: where ward votes do not exist,
+//! [`election::estimate`] builds them from old seats' results (reconciled by
+//! iterative proportional fitting); [`election::composition`] and
+//! [`election::compare`] describe the new seats. [`recompute::recompute`] runs
+//! the whole route from public inputs to notional results on new seats.
 //!
 //! ```
 //! use notional::apportion::{apportion, Options};
@@ -24,29 +25,28 @@
 //! assert_eq!(summary.votes_in, summary.allocated + summary.unallocated);
 //! ```
 
+// The pipeline's stages, in the order data flows through them.
+pub mod read;
+pub mod geometry;
+pub mod crosswalk;
 pub mod aggregate;
-pub mod allocator;
-mod cells;
-mod chain_tree;
+pub mod results;
+pub mod export;
+
+// The election logic beside them, and the party vocabulary both use.
+pub mod election;
+pub mod parties;
+
+// Whole runs composed of the stages, and diagnostics of a run.
 pub mod apportion;
 pub mod check;
-pub mod compare;
-pub mod composition;
-pub mod crosswalk;
-pub mod demo;
-mod error;
-pub mod estimate;
-pub mod export;
-pub mod index;
-pub mod overlap;
-pub mod parties;
-pub mod progress;
-pub mod project;
-pub mod reach;
-pub mod read;
 pub mod recompute;
-pub mod repair;
-pub mod results;
+
+// Inputs made here: the embedded demo and synthetic tessellations.
+pub mod demo;
 pub mod synthetic;
+
+mod error;
+pub mod progress;
 
 pub use error::{Error, Result};

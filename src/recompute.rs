@@ -1,25 +1,25 @@
 //! Notional results for new seats from public inputs, by one of three routes:
 //!
 //! - **wards**: ward estimates reconciled to the old seats' results
-//!   ([`crate::estimate`]), re-aggregated onto the new seats by area;
+//!   ([`crate::election::estimate`]), re-aggregated onto the new seats by area;
 //! - **old seats**: the old seats themselves as units, carrying their actual
 //!   results, apportioned onto the new seats by area;
 //! - **weights**: a user-supplied table of old-seat → new-seat weights (such as
 //!   population overlaps) instead of geometry.
 //!
 //! Every route also gives the composition of each new seat, and, with a later
-//! result, hold/gain labels and swing ([`crate::compare`]).
+//! result, hold/gain labels and swing ([`crate::election::compare`]).
 
 use crate::aggregate::{allocate, Allocation};
-use crate::compare::{compare_with_other_winner, Comparison};
-use crate::composition::Composition;
+use crate::election::compare::{compare_with_other_winner, Comparison};
+use crate::election::composition::Composition;
 use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
 use crate::error::{Error, Result};
-use crate::estimate::{estimate, Config, Estimates, Inputs};
-use crate::index::TargetIndex;
+use crate::election::estimate::{estimate, Config, Estimates, Inputs};
+use crate::geometry::index::TargetIndex;
 use crate::progress::Progress;
-use crate::project::Projector;
-use crate::repair::Prepared;
+use crate::geometry::project::Projector;
+use crate::geometry::repair::Prepared;
 use crate::read::{read_columns, read_layer, parse_count, Aliases, Input, KeyedTable, Layer, LocalResults, MultiMember, VoteTable};
 use crate::results::Results;
 use std::collections::HashMap;

@@ -6,7 +6,7 @@
 
 use crate::error::Result;
 use crate::export::{feature_collection, feature_size, write_feature};
-use crate::project::Projector;
+use crate::geometry::project::Projector;
 use crate::read::VoteTable;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use rayon::prelude::*;

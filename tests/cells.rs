@@ -1,17 +1,18 @@
 //! The index's shortcuts against the slow way round.
-//! - The raster that places small nested units (`notional::index::Cells`):
+//! - The raster that places small nested units (`notional::geometry::cells::Cells`):
 //!   whatever it places, it places in the target that wholly holds the unit
 //!   (checked against the exact overlay), and it leaves alone units that
 //!   cross a boundary, lie outside, or lie where targets overlap.
 //! - The tree of chain boxes (`ChainTree`): a query yields what a scan of
 //!   every chain would.
-//! - Which targets units can reach (`notional::reach`): none that a unit's
+//! - Which targets units can reach (`notional::geometry::reach`): none that a unit's
 //!   box meets is left out.
 
 use crate::support::rect;
 use geo::{Area, BooleanOps, BoundingRect, MultiPolygon};
 use notional::crosswalk::{Crosswalk, Method};
-use notional::index::{Cells, TargetIndex};
+use notional::geometry::cells::Cells;
+use notional::geometry::index::TargetIndex;
 use notional::progress::Silent;
 
 /// The part of `unit` inside `target`, as a fraction of the unit.
@@ -81,7 +82,8 @@ fn a_crosswalk_with_the_raster_equals_one_without() {
 
 mod chain_tree {
     use geo::{coord, Intersects, Rect};
-    use notional::index::{chains_of, ChainTree};
+    use notional::geometry::ring::chains_of;
+    use notional::geometry::chain_tree::ChainTree;
     use proptest::prelude::*;
 
     proptest! {
@@ -110,12 +112,12 @@ mod chain_tree {
     }
 }
 
-/// Which targets some unit can reach (`notional::reach`): never one that a
+/// Which targets some unit can reach (`notional::geometry::reach`): never one that a
 /// unit's box meets is left out, and those well clear of every unit are.
 mod reach {
     use crate::support::rect;
     use geo::{BoundingRect, Intersects, Rect};
-    use notional::reach::{unreached, GRID};
+    use notional::geometry::reach::{unreached, GRID};
     use proptest::prelude::*;
 
     fn boxes() -> impl Strategy<Value = Vec<(f64, f64, f64, f64)>> {
@@ -133,7 +135,7 @@ mod reach {
             let (units, targets) = (shapes(&units), shapes(&targets));
             let left_out = unreached(&units, &targets);
             let unit_boxes: Vec<Rect<f64>> = units.iter().map(|u| u.bounding_rect().unwrap()).collect();
-            let extent = unit_boxes.iter().fold(unit_boxes[0], |a, b| notional::index::union(a, *b));
+            let extent = unit_boxes.iter().fold(unit_boxes[0], |a, b| notional::geometry::bbox::union(a, *b));
             let cell = extent.width().max(extent.height()) / GRID as f64;
             for (t, target) in targets.iter().enumerate() {
                 let b = target.bounding_rect().unwrap();
@@ -154,8 +156,8 @@ mod reach {
             slack in prop::collection::vec((0u32..50, 0u32..50, 0u32..50, 0u32..50), 60),
             far_mask in prop::collection::vec(any::<bool>(), 60),
         ) {
-            use notional::index::union;
-            use notional::reach::extent;
+            use notional::geometry::bbox::union;
+            use notional::geometry::reach::extent;
             let exact: Vec<Rect<f64>> = exact.iter().map(|&(x, y, w, h)| rect(x, y, x + w, y + h).bounding_rect().unwrap()).collect();
             let far: Vec<usize> = (0..exact.len()).filter(|&t| far_mask[t]).collect();
             let bounds: Vec<Option<Rect<f64>>> = exact.iter().zip(&slack).map(|(b, &(l, d, r, u))| {

@@ -1,13 +1,13 @@
 //! Property tests: the boundary-integration area of a unit inside a target
-//! ([`notional::overlap`]) equals the area of geo's exact overlay, on random
+//! ([`notional::geometry::overlap`]) equals the area of geo's exact overlay, on random
 //! star-shaped polygons and on grid-aligned shapes full of shared edges,
 //! touching vertices and holes (the degenerate cases of real boundary files).
 
 use crate::support::{rect, rect_with_hole};
 use geo::orient::{Direction, Orient};
 use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon, Validation};
-use notional::index::PreparedTarget;
-use notional::overlap::{area_within, Overlap, Scratch, Unit};
+use notional::geometry::index::PreparedTarget;
+use notional::geometry::overlap::{area_within, Overlap, Scratch, Unit};
 use proptest::prelude::*;
 
 /// A star-shaped polygon around (cx, cy), vertices rounded to `grid`.
@@ -109,7 +109,7 @@ fn negative_zero_coordinates_are_inside() {
 }
 
 /// The crosswalk measures a unit against all but one of the targets whose
-/// shared borders alone come near it (`notional::overlap::shared_borders`)
+/// shared borders alone come near it (`notional::geometry::overlap::shared_borders`)
 /// and gives that one the rest: on random tessellations, with a target taken
 /// out (a gap: its neighbours' borders there are no longer shared) and the
 /// targets' outer edge (a coast), every weight and covered share equals the
@@ -117,7 +117,7 @@ fn negative_zero_coordinates_are_inside() {
 mod borders {
     use geo::{Area, BooleanOps, MapCoords, MultiPolygon};
     use notional::crosswalk::{Crosswalk, Method};
-    use notional::index::TargetIndex;
+    use notional::geometry::index::TargetIndex;
     use notional::progress::Silent;
     use proptest::prelude::*;
 

@@ -3,7 +3,7 @@
 //! real-data suite (ignored by default).
 
 use geo::{Area, Coord, CoordsIter, LineString, MultiPolygon, Polygon, Rect};
-use notional::project::{layer_to_bng, BngGrid, Crs, Projector, GRID_REGION, GRID_STEP};
+use notional::geometry::project::{layer_to_bng, BngGrid, Crs, Projector, GRID_REGION, GRID_STEP};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 
@@ -56,7 +56,7 @@ fn bound_holds_every_point_of_its_box() {
             let p = grid.get(lon, lat).unwrap();
             assert!(b.min().x <= p.x && p.x <= b.max().x && b.min().y <= p.y && p.y <= b.max().y, "box {k} {lonlat:?}: ({lon}, {lat}) → {p:?} outside {b:?}");
             let r = Rect::new(p, p);
-            image = Some(image.map_or(r, |i| notional::index::union(i, r)));
+            image = Some(image.map_or(r, |i| notional::geometry::bbox::union(i, r)));
         }
         let image = image.unwrap();
         // Squarish boxes of a constituency's size or more: the convergence

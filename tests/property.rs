@@ -6,7 +6,7 @@ use crate::support::rect;
 use geo::MultiPolygon;
 use notional::aggregate::allocate;
 use notional::crosswalk::{Crosswalk, Method};
-use notional::index::TargetIndex;
+use notional::geometry::index::TargetIndex;
 use notional::progress::Silent;
 use notional::read::VoteTable;
 use proptest::prelude::*;

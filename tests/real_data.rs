@@ -269,7 +269,7 @@ fn uk_2019_walkthrough_gives_650_seats_by_both_routes() {
 #[test]
 #[ignore = "real data: needs ../shared/data"]
 fn wellingborough_swing_to_the_2024_by_election() {
-    use notional::compare::compare;
+    use notional::election::compare::compare;
     use notional::read::KeyedTable;
     use notional::results::{Results, SeatResult};
     // The 2019 result as the Commons Library has it; the by-election's published shares.
@@ -379,8 +379,8 @@ fn raw_topojson_boundaries_load_are_repaired_and_reported() {
 #[ignore = "real data: needs ../shared/data"]
 fn far_seats_are_left_out_before_projection_with_the_same_extent() {
     use notional::apportion::{parse, prepare};
-    use notional::project::Projector;
-    use notional::reach::unreached;
+    use notional::geometry::project::Projector;
+    use notional::geometry::reach::unreached;
     // England's wards: the Scottish and most Welsh seats; London's: all but 94.
     for (wards, far_at_least) in [("derived/england_wards_2013.geojson", 90), ("derived/london_wards_2022.geojson", 550)] {
         let (from, to) = (input(wards), input("derived/pcon2024_bgc.geojson"));

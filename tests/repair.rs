@@ -5,7 +5,7 @@
 
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::{Contains, Coord, Line, LineString, MultiPolygon, Polygon};
-use notional::repair::repair_all;
+use notional::geometry::repair::repair_all;
 use proptest::prelude::*;
 
 /// A closed ring from grid points, with repeated neighbours removed; `None`

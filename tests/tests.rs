@@ -1,4 +1,5 @@
 //! The one integration-test binary (links once). Modules:
+//! - `architecture`: the library's layout: no import cycles, no binary dependencies;
 //! - `cells`: the raster that places small nested units, the tree of chain boxes and the targets units can reach, against the slow way round;
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
 //! - `readers`: input parsing and its error messages;
@@ -14,6 +15,7 @@
 
 mod support;
 
+mod architecture;
 mod cells;
 mod cli;
 mod export;

@@ -3,7 +3,7 @@ use super::palette::party_colour;
 use crate::results::Results;
 use geo::orient::{Direction, Orient};
 use geo::{CoordsIter, MultiPolygon, Polygon};
-use crate::overlap::is_oriented;
+use crate::geometry::ring::is_oriented;
 use serde_json::{json, Map, Value};
 use std::borrow::{Borrow, Cow};
 use std::io::{self, Write};

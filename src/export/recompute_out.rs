@@ -1,7 +1,7 @@
 use super::geojson_out::{feature_collection, feature_size, write_feature};
 use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Durability, Extra, Written};
 use crate::error::Result;
-use crate::project::{detect, layer_to_wgs84, Projector};
+use crate::geometry::project::{detect, layer_to_wgs84, Projector};
 use crate::recompute::{Recomputed, WardEstimates, MIN_SEAT_COVERAGE};
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -72,7 +72,7 @@ fn extras(rec: &Recomputed) -> Vec<Extra> {
         ),
     ]);
     if let Some(later) = &rec.later {
-        let col = |f: &dyn Fn(&crate::compare::Comparison) -> String| -> Vec<String> {
+        let col = |f: &dyn Fn(&crate::election::compare::Comparison) -> String| -> Vec<String> {
             later.iter().map(|c| c.as_ref().map_or(String::new(), f)).collect()
         };
         let pts = |x: f64| format!("{x:.2}");

@@ -1,50 +1,12 @@
-//! Reading GeoJSON FeatureCollections of (Multi)Polygons.
+//! Reading GeoJSON FeatureCollections of (Multi)Polygons: the fast path
+//! ([`super::fast`]) where it applies, else the reference reader through the
+//! `geojson` crate, which also hands TopoJSON to [`super::topojson`].
 
-use super::properties::{Names, Properties};
+use super::layer::{build_multipolygon, crs_name, Layer, LayerBuilder, Polygons};
 use super::Input;
 use crate::error::{Error, Result};
-use geo::kernels::{Kernel, Orientation, RobustKernel};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{Coord, MultiPolygon};
 use geojson::{GeoJson, GeometryValue, PolygonType};
-use serde_json::{Map, Value};
-use std::collections::HashMap;
-
-/// One feature of a [`Layer`].
-#[derive(Debug, Clone)]
-pub struct LayerFeature {
-    /// Position in the input's `features` array (0-based).
-    pub index: usize,
-    /// The value of the id property, as text.
-    pub id: String,
-    /// The value of the name property, if asked for and present.
-    pub name: Option<String>,
-    /// The geometry as read (source coordinates); empty if the feature had none.
-    pub geometry: MultiPolygon<f64>,
-    /// All properties, in input order.
-    pub properties: Properties,
-}
-
-/// A FeatureCollection as read: features, the `crs` member if any, and warnings
-/// about what was dropped while reading.
-#[derive(Debug, Clone)]
-pub struct Layer {
-    /// The input's name, for messages.
-    pub source_name: String,
-    /// The `crs` member's name (older GeoJSON), e.g. `urn:ogc:def:crs:EPSG::27700`.
-    pub crs_member: Option<String>,
-    /// The features, in input order.
-    pub features: Vec<LayerFeature>,
-    /// Things a user should know: collapsed rings dropped, features without geometry.
-    pub warnings: Vec<String>,
-}
-
-impl Layer {
-    /// Human-readable place of feature `i`, used in messages.
-    pub fn place(&self, i: usize) -> String {
-        let f = &self.features[i];
-        format!("feature {} (id {})", f.index, f.id)
-    }
-}
 
 /// Reads a GeoJSON FeatureCollection whose features are Polygons or MultiPolygons.
 ///
@@ -88,8 +50,8 @@ pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Re
 /// ```
 pub fn read_layer_streaming(input: &Input, id_field: &str, name_field: Option<&str>) -> Option<Result<Layer>> {
     let builder = LayerBuilder::new(input.name(), id_field, name_field);
-    let collection = super::stream::parse(input.text(), &builder)?;
-    Some(super::stream::build(collection, builder))
+    let collection = super::fast::stream::parse(input.text(), &builder)?;
+    Some(super::fast::stream::build(collection, builder))
 }
 
 /// As [`read_layer`], always through the `geojson` crate (and the TopoJSON
@@ -157,136 +119,6 @@ fn read_with_reference(input: &Input, builder: LayerBuilder<'_>) -> Result<Layer
     builder.finish(crs_member)
 }
 
-/// Assembles a [`Layer`] feature by feature, whatever the file format:
-/// checks ids (present, unique), reads names, notes missing geometry.
-pub(crate) struct LayerBuilder<'a> {
-    src: &'a str,
-    id_field: &'a str,
-    name_field: Option<&'a str>,
-    seen: HashMap<String, usize>,
-    names: Names,
-    features: Vec<LayerFeature>,
-    pub(crate) warnings: Vec<String>,
-}
-
-impl<'a> LayerBuilder<'a> {
-    pub(crate) fn new(src: &'a str, id_field: &'a str, name_field: Option<&'a str>) -> Self {
-        LayerBuilder { src, id_field, name_field, seen: HashMap::new(), names: Names::default(), features: Vec::new(), warnings: Vec::new() }
-    }
-
-    pub(crate) fn src(&self) -> &'a str {
-        self.src
-    }
-
-    /// The id of feature `index`: its id property, which must be a non-empty
-    /// string or a number and unique in the layer.
-    pub(crate) fn id(&mut self, index: usize, properties: &Properties) -> Result<String> {
-        let id = feature_id(self, index, properties)?;
-        self.check_unique(index, &id)?;
-        Ok(id)
-    }
-
-    /// Records `id` as feature `index`'s; an error if an earlier feature has it.
-    pub(crate) fn check_unique(&mut self, index: usize, id: &str) -> Result<()> {
-        match self.seen.insert(id.to_string(), index) {
-            Some(first) => Err(self.duplicate(index, first, id)),
-            None => Ok(()),
-        }
-    }
-
-    /// The error for feature `index` repeating the id of feature `first`.
-    pub(crate) fn duplicate(&self, index: usize, first: usize, id: &str) -> Error {
-        Error::field(
-            self.src,
-            format!("feature {index}"),
-            self.id_field,
-            format!("duplicate id `{id}` (also feature {first}); ids must be unique"),
-        )
-    }
-
-    /// Properties from a parsed JSON object, names shared with the layer's
-    /// other features.
-    pub(crate) fn properties(&mut self, map: Map<String, Value>) -> Properties {
-        Properties::from_map(map, &mut self.names)
-    }
-
-    /// Room for `n` more features.
-    pub(crate) fn reserve(&mut self, n: usize) {
-        self.features.reserve(n);
-    }
-
-    /// Adds a feature; `geometry` is `None` when the feature has none.
-    pub(crate) fn push(&mut self, index: usize, id: String, properties: Properties, geometry: Option<MultiPolygon<f64>>) {
-        let name = self.name_field.and_then(|f| match properties.get(f) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        });
-        let geometry = geometry.unwrap_or_else(|| {
-            self.warnings.push(format!("{}: feature {index} (id {id}) has no geometry", self.src));
-            MultiPolygon::new(vec![])
-        });
-        self.features.push(LayerFeature { index, id, name, geometry, properties });
-    }
-
-    pub(crate) fn finish(self, crs_member: Option<String>) -> Result<Layer> {
-        if self.features.is_empty() {
-            return Err(Error::format(self.src, "has no features"));
-        }
-        Ok(Layer { source_name: self.src.to_string(), crs_member, features: self.features, warnings: self.warnings })
-    }
-}
-
-/// The id of feature `index` from its properties: the id property, a
-/// non-empty string (trimmed) or a number (uniqueness is
-/// [`LayerBuilder::check_unique`]'s).
-pub(crate) fn feature_id(builder: &LayerBuilder<'_>, index: usize, properties: &Properties) -> Result<String> {
-    let (src, id_field) = (builder.src, builder.id_field);
-    match properties.get(id_field) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
-        Some(Value::Number(n)) => Ok(n.to_string()),
-        Some(other) => Err(Error::field(
-            src,
-            format!("feature {index}"),
-            id_field,
-            format!("id must be a non-empty string or a number, found {other}"),
-        )),
-        None => {
-            let names: Vec<&str> = properties.keys().collect();
-            Err(Error::field(
-                src,
-                format!("feature {index}"),
-                id_field,
-                format!(
-                    "missing id property (this feature has: {}); choose the id with --from-id/--to-id",
-                    if names.is_empty() { "no properties".to_string() } else { names.join(", ") }
-                ),
-            ))
-        }
-    }
-}
-
-/// `{"type":"name","properties":{"name":"EPSG:27700"}}` → `EPSG:27700`.
-/// The name of a layer's `crs` member: `properties.name` (`EPSG:27700`,
-/// `urn:ogc:def:crs:EPSG::27700`), or `EPSG:code` for the older
-/// `{"type":"EPSG","properties":{"code":27700}}`; any other member is given
-/// whole, as text, so that CRS detection refuses it by name rather than
-/// ignoring it. `null` is no member.
-pub(crate) fn crs_name(crs: &Value) -> Option<String> {
-    if crs.is_null() {
-        return None;
-    }
-    if let Some(name) = crs.pointer("/properties/name").and_then(Value::as_str) {
-        return Some(name.to_string());
-    }
-    let code = crs.pointer("/properties/code");
-    match (crs.get("type").and_then(Value::as_str), code) {
-        (Some(t), Some(Value::Number(n))) if t.eq_ignore_ascii_case("EPSG") => Some(format!("EPSG:{n}")),
-        (Some(t), Some(Value::String(n))) if t.eq_ignore_ascii_case("EPSG") => Some(format!("EPSG:{n}")),
-        _ => Some(crs.to_string()),
-    }
-}
-
 fn convert_geometry(
     src: &str,
     place: &str,
@@ -305,7 +137,7 @@ fn convert_geometry(
             ))
         }
     };
-    let mut raw: super::scan::Polygons = Vec::with_capacity(polygons.len());
+    let mut raw: Polygons = Vec::with_capacity(polygons.len());
     for (p, rings) in polygons.into_iter().enumerate() {
         let mut poly = Vec::with_capacity(rings.len());
         for (r, ring) in rings.iter().enumerate() {
@@ -330,178 +162,10 @@ fn convert_geometry(
     build_multipolygon(src, &place, raw, !empty_input, warnings)
 }
 
-/// Builds a MultiPolygon from rings of coordinates (each polygon's first ring
-/// is its exterior): refuses non-finite coordinates, drops repeated points and
-/// rings that collapse below three distinct points (with a warning), and
-/// normalises orientation (files mix ESRI clockwise and RFC 7946
-/// counter-clockwise; winding-number tests need exteriors CCW, holes CW).
-pub(crate) fn build_multipolygon(
-    src: &str,
-    place: &dyn std::fmt::Display,
-    polygons: super::scan::Polygons,
-    expect_area: bool,
-    warnings: &mut Vec<String>,
-) -> Result<MultiPolygon<f64>> {
-    let mut out = Vec::with_capacity(polygons.len());
-    for (p, rings) in polygons.into_iter().enumerate() {
-        let mut converted = Vec::with_capacity(rings.len());
-        for (r, mut coords) in rings.into_iter().enumerate() {
-            // One pass: refuse a non-finite vertex, drop repeated ones (as
-            // `Vec::dedup`), and find the lowest-leftmost vertex (the first,
-            // as geo's `least_index`), where the orientation is decided.
-            let (mut kept, mut least) = (0, 0);
-            let mut low = Coord { x: f64::INFINITY, y: f64::INFINITY };
-            let mut last = Coord { x: f64::NAN, y: f64::NAN }; // equal to no vertex
-            for v in 0..coords.len() {
-                let c = coords[v];
-                if !(c.x.is_finite() && c.y.is_finite()) {
-                    return Err(Error::field(
-                        src,
-                        place.to_string(),
-                        "geometry",
-                        format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", c.x, c.y),
-                    ));
-                }
-                if c == last {
-                    continue;
-                }
-                if c.x < low.x || (c.x == low.x && c.y < low.y) {
-                    (least, low) = (kept, c);
-                }
-                coords[kept] = c;
-                (kept, last) = (kept + 1, c);
-            }
-            coords.truncate(kept);
-            if coords.len() > 1 && coords.first() == coords.last() {
-                coords.pop();
-            }
-            let flat = coords.len() >= 3 && all_on_one_line(&coords, least);
-            if coords.len() < 3 || flat {
-                let what = if r == 0 { "exterior ring (polygon dropped)" } else { "hole" };
-                let how = if flat { "points all on one line (no area)" } else { "distinct point(s)" };
-                warnings.push(format!("{src}: {place}: polygon {p}: collapsed {what} with {} {how} dropped", coords.len()));
-                if r == 0 {
-                    break;
-                }
-                continue;
-            }
-            orient(&mut coords, least, r == 0);
-            converted.push(LineString::new(coords));
-        }
-        if converted.is_empty() {
-            continue;
-        }
-        let exterior = converted.remove(0);
-        let polygon = Polygon::new(exterior, converted);
-        out.push(polygon);
-    }
-    if out.is_empty() && expect_area {
-        warnings.push(format!("{src}: {place}: every ring collapsed; the feature has no area"));
-    }
-    Ok(MultiPolygon::new(out))
-}
-
-/// Turns an open ring (distinct neighbours, the last unlike the first) to run
-/// counter-clockwise (`exterior`) or clockwise, as geo's
-/// `make_ccw_winding` / `make_cw_winding` would turn the closed ring: the
-/// turn at `least`, the lowest-leftmost vertex, decides (robust orientation;
-/// collinear: left as it is), and reversing keeps the first vertex first.
-/// Whether every vertex of a ring lies on one line (a ring with no area).
-/// Cheap for real rings: at the lowest-leftmost vertex `least`, a ring with
-/// area turns (its neighbours are not in line with it), so the whole ring is
-/// walked only when they are.
-fn all_on_one_line(coords: &[Coord<f64>], least: usize) -> bool {
-    let n = coords.len();
-    let (prev, here, next) = (coords[(least + n - 1) % n], coords[least], coords[(least + 1) % n]);
-    RobustKernel::orient2d(prev, here, next) == Orientation::Collinear
-        && coords.iter().all(|&c| RobustKernel::orient2d(here, next, c) == Orientation::Collinear)
-}
-
-fn orient(coords: &mut [Coord<f64>], least: usize, exterior: bool) {
-    let n = coords.len();
-    let (prev, here, next) = (coords[(least + n - 1) % n], coords[least], coords[(least + 1) % n]);
-    let wrong = match RobustKernel::orient2d(prev, here, next) {
-        Orientation::CounterClockwise => !exterior,
-        Orientation::Clockwise => exterior,
-        Orientation::Collinear => false,
-    };
-    if wrong {
-        coords[1..].reverse();
-    }
-}
-
 fn polygons_empty(value: &GeometryValue) -> bool {
     match value {
         GeometryValue::Polygon { coordinates } => coordinates.is_empty(),
         GeometryValue::MultiPolygon { coordinates } => coordinates.is_empty(),
         _ => true,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use geo::Winding;
-    use proptest::prelude::*;
-
-    /// The plain way: `dedup`, drop the closing vertex and rings with no area,
-    /// then geo's own `make_ccw_winding` / `make_cw_winding` on the closed rings.
-    fn reference(polygons: &super::super::scan::Polygons) -> MultiPolygon<f64> {
-        let mut out = Vec::new();
-        for rings in polygons {
-            let mut kept = Vec::new();
-            for (r, ring) in rings.iter().enumerate() {
-                let mut coords = ring.clone();
-                coords.dedup();
-                if coords.len() > 1 && coords.first() == coords.last() {
-                    coords.pop();
-                }
-                // No area: fewer than three points, or all on one line (the
-                // plain way: the cross product from the first point to every
-                // pair of others is zero; the grid's integers make it exact).
-                let a = coords.first().copied();
-                let flat = a.is_some_and(|a| {
-                    coords.iter().all(|b| coords.iter().all(|c| (b.x - a.x) * (c.y - a.y) == (b.y - a.y) * (c.x - a.x)))
-                });
-                if coords.len() < 3 || flat {
-                    if r == 0 {
-                        break;
-                    }
-                    continue;
-                }
-                kept.push(LineString::new(coords));
-            }
-            if kept.is_empty() {
-                continue;
-            }
-            let mut polygon = Polygon::new(kept.remove(0), kept);
-            polygon.exterior_mut(|ring| ring.make_ccw_winding());
-            polygon.interiors_mut(|holes| holes.iter_mut().for_each(|ring| ring.make_cw_winding()));
-            out.push(polygon);
-        }
-        MultiPolygon::new(out)
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
-        /// Rings on a small grid (repeated, collinear and crossing vertices,
-        /// closed or not, either way round) come out as the plain way makes them.
-        #[test]
-        fn rings_are_cleaned_and_oriented_as_geo_does(
-            polygons in prop::collection::vec(prop::collection::vec(prop::collection::vec((0i8..5, 0i8..5), 0..9), 1..4), 1..3),
-            close in any::<bool>(),
-        ) {
-            let polygons: super::super::scan::Polygons = polygons
-                .into_iter()
-                .map(|rings| rings.into_iter().map(|ring| {
-                    let mut c: Vec<Coord<f64>> = ring.into_iter().map(|(x, y)| Coord { x: f64::from(x), y: f64::from(y) }).collect();
-                    if close && !c.is_empty() { c.push(c[0]); }
-                    c
-                }).collect())
-                .collect();
-            let want = reference(&polygons);
-            let got = build_multipolygon("t", &"feature 0", polygons, true, &mut Vec::new()).unwrap();
-            prop_assert_eq!(got, want);
-        }
     }
 }

@@ -8,17 +8,18 @@
 
 mod columns;
 mod duplicate_keys;
+mod fast;
 mod geojson;
+mod layer;
 mod local;
 mod number;
 mod properties;
-mod scan;
-mod stream;
 mod topojson;
 mod vote_columns;
 mod votes;
 
-pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming, Layer, LayerFeature};
+pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming};
+pub use layer::{Layer, LayerFeature};
 pub use columns::read_columns;
 pub use properties::Properties;
 pub use local::{Aliases, LocalResults, MultiMember};

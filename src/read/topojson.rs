@@ -7,8 +7,8 @@
 //! reversed). Rings that collapse under quantisation are dropped with a
 //! warning, as in GeoJSON.
 
-use super::geojson::{build_multipolygon, LayerBuilder};
-use super::{Input, Layer};
+use super::layer::{build_multipolygon, Layer, LayerBuilder};
+use super::Input;
 use crate::error::{Error, Result};
 use geo::Coord;
 use serde::Deserialize;

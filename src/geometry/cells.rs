@@ -20,7 +20,8 @@
 //! Worth it only where units are many and small against the targets (a
 //! hundred thousand wards in 650 seats): [`Cells::for_units`] decides.
 
-use crate::index::{floor_index, TargetIndex};
+use super::bbox::floor_index;
+use super::index::TargetIndex;
 use geo::{BoundingRect, Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,7 +41,8 @@ const MAX_QUERY: usize = 256;
 ///
 /// ```
 /// use geo::{coord, polygon, MultiPolygon, Rect};
-/// use notional::index::{Cells, TargetIndex};
+/// use notional::geometry::cells::Cells;
+/// use notional::geometry::index::TargetIndex;
 /// let sq = |x0: f64, x1: f64| MultiPolygon::new(vec![polygon![(x: x0, y: 0.), (x: x1, y: 0.), (x: x1, y: 100.), (x: x0, y: 100.)]]);
 /// let index = TargetIndex::new(vec![sq(0., 100.), sq(100., 200.)]);
 /// let cells = Cells::new(&index, 4.0);

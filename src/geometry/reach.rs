@@ -15,12 +15,12 @@
 //! is never reported unreached; an unreached one may, rarely, be kept.
 //!
 //! Most such targets need not be projected either: a box sure to hold a
-//! target once projected ([`crate::project::bounds_in_bng`]) that meets no
+//! target once projected ([`crate::geometry::project::bounds_in_bng`]) that meets no
 //! unit box rules it out beforehand ([`unreached_boxes`]): 96 of England's 98,
 //! 555 of London's 556. Only the few that could widen the targets' extent are
 //! projected, for their box alone ([`extent`]).
 
-use crate::index::{floor_index, geometry_bounds, union, union_of};
+use super::bbox::{floor_index, geometry_bounds, union, union_of};
 use geo::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 
@@ -32,7 +32,7 @@ pub const GRID: usize = 256;
 ///
 /// ```
 /// use geo::{polygon, MultiPolygon};
-/// use notional::reach::unreached;
+/// use notional::geometry::reach::unreached;
 /// let sq = |x0: f64, y0: f64, s: f64| MultiPolygon::new(vec![polygon![
 ///     (x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)]]);
 /// let wards = vec![sq(0., 0., 1.), sq(50., 50., 1.)];
@@ -51,12 +51,12 @@ pub fn unit_boxes(units: &[MultiPolygon<f64>]) -> Vec<Rect<f64>> {
 
 /// As [`unreached`], from the units' boxes and the targets' (`None`: not
 /// known, never listed). A box that holds a target (as
-/// [`crate::project::bounds_in_bng`] gives before projecting it) is as good
+/// [`crate::geometry::project::bounds_in_bng`] gives before projecting it) is as good
 /// as its own: if the larger box meets no unit, neither does the target.
 ///
 /// ```
 /// use geo::{coord, Rect};
-/// use notional::reach::unreached_boxes;
+/// use notional::geometry::reach::unreached_boxes;
 /// let b = |x: f64| Rect::new(coord! {x: x, y: 0.}, coord! {x: x + 1., y: 1.});
 /// assert_eq!(unreached_boxes(&[b(0.)], &[Some(b(0.5)), Some(b(5.)), None]), vec![1]);
 /// ```
@@ -69,7 +69,7 @@ pub fn unreached_boxes(units: &[Rect<f64>], targets: &[Option<Rect<f64>>]) -> Ve
 ///
 /// ```
 /// use geo::{coord, Rect};
-/// use notional::reach::Reach;
+/// use notional::geometry::reach::Reach;
 /// let b = |x: f64| Rect::new(coord! {x: x, y: 0.}, coord! {x: x + 1., y: 1.});
 /// let reach = Reach::new(&[b(0.), b(10.)]);
 /// assert_eq!(reach.unreached(&[Some(b(5.)), Some(b(9.5))]), vec![0]);
@@ -92,7 +92,7 @@ impl Reach {
 
 /// The box around every target, when those in `far` were never projected:
 /// `projected` is the box around the others, `bounds` holds each far
-/// target's box ([`crate::project::bounds_in_bng`]), and `exact(t)` projects
+/// target's box ([`crate::geometry::project::bounds_in_bng`]), and `exact(t)` projects
 /// target `t`'s vertices for its own box. A far target can only widen the
 /// extent where its bound pokes out of what is known, so only those are
 /// projected, the farthest out first (Shetland before the rest of Scotland):
@@ -101,7 +101,7 @@ impl Reach {
 ///
 /// ```
 /// use geo::{coord, Rect};
-/// use notional::reach::extent;
+/// use notional::geometry::reach::extent;
 /// let b = |x0: f64, x1: f64| Rect::new(coord! {x: x0, y: 0.}, coord! {x: x1, y: 1.});
 /// let exact = [b(0., 1.), b(5., 6.), b(2., 3.)]; // target 0 projected; 1 and 2 far
 /// let bounds = [None, Some(b(4.5, 6.5)), Some(b(1.5, 3.5))];

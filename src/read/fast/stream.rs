@@ -18,8 +18,8 @@
 //! reference reader (the `geojson` crate), whose messages name what is
 //! wrong. The two give identical layers on what both accept (tested).
 
-use super::geojson::{feature_id, LayerBuilder};
-use super::properties::Properties;
+use crate::read::layer::{build_multipolygon, crs_name, feature_id, Layer, LayerBuilder};
+use crate::read::properties::Properties;
 use crate::error::Result;
 use rayon::prelude::*;
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -33,7 +33,7 @@ const MIN_CHUNK: usize = 1 << 18;
 pub(crate) struct RawFeature {
     pub(crate) properties: Properties,
     /// `None` for a `null` (or absent) geometry; else polygons of rings.
-    pub(crate) rings: Option<super::scan::Polygons>,
+    pub(crate) rings: Option<crate::read::layer::Polygons>,
     /// The feature's id, checked as [`feature_id`] does (uniqueness is the
     /// builder's).
     pub(crate) id: String,
@@ -62,7 +62,7 @@ pub(crate) fn parse(text: &str, builder: &LayerBuilder<'_>) -> Option<Collection
             match key.as_str() {
                 "type" if kind.is_none() => kind = Some(c.value::<String>()?),
                 "features" if features.is_none() => features = Some(c.features(builder)?),
-                "crs" if crs_member.is_none() => crs_member = Some(super::geojson::crs_name(&c.value::<Value>()?)),
+                "crs" if crs_member.is_none() => crs_member = Some(crs_name(&c.value::<Value>()?)),
                 "type" | "features" | "crs" => return None,
                 _ => {
                     c.value::<IgnoredAny>()?;
@@ -211,7 +211,7 @@ fn features_from(text: &str, from: usize, to: Option<usize>, builder: &LayerBuil
 /// Turns the parsed collection into the builder's layer: geometries built in
 /// parallel (repeated points, collapsed rings, orientation), then ids checked
 /// for uniqueness in feature order.
-pub(crate) fn build(collection: Collection, mut builder: LayerBuilder<'_>) -> Result<super::Layer> {
+pub(crate) fn build(collection: Collection, mut builder: LayerBuilder<'_>) -> Result<Layer> {
     let src = builder.src();
     let built: Vec<(RawFeature, Option<geo::MultiPolygon<f64>>, Vec<String>)> = collection
         .features
@@ -223,7 +223,7 @@ pub(crate) fn build(collection: Collection, mut builder: LayerBuilder<'_>) -> Re
                 None => None,
                 Some(rings) => {
                     let place = Place { index, id: &f.id };
-                    Some(super::geojson::build_multipolygon(src, &place, rings, true, &mut warnings)?)
+                    Some(build_multipolygon(src, &place, rings, true, &mut warnings)?)
                 }
             };
             Ok((f, geometry, warnings))

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 /// at the first and second election.
 ///
 /// ```
-/// use notional::compare::butler_swing;
+/// use notional::election::compare::butler_swing;
 /// // Wellingborough: Con 62.2 → 24.6, Lab 26.5 → 45.9 (2024 by-election).
 /// let s = butler_swing((62.2, 26.5), (24.6, 45.9));
 /// assert!((s - 28.5).abs() < 1e-9);
@@ -57,7 +57,7 @@ pub struct Comparison {
 /// Compares every seat of `results` that has a row in `later`.
 ///
 /// ```
-/// use notional::compare::compare;
+/// use notional::election::compare::compare;
 /// use notional::read::{Input, KeyedTable};
 /// use notional::results::{Results, SeatResult};
 /// // Wellingborough 2019 (Con 62.2%, Lab 26.5%) and the 2024 by-election shares.
@@ -83,7 +83,7 @@ pub fn compare(results: &Results, later: &KeyedTable) -> Vec<Option<Comparison>>
 /// `Of which other winner`), and is never first or second otherwise.
 ///
 /// ```
-/// use notional::compare::compare_with_other_winner;
+/// use notional::election::compare::compare_with_other_winner;
 /// use notional::read::{Input, KeyedTable};
 /// use notional::results::{Results, SeatResult};
 /// use std::collections::HashMap;

@@ -16,7 +16,8 @@
 //! empty array among the coordinates…) makes it return `None`; the caller
 //! then re-reads the whole text with the reference reader.
 
-use super::properties::{Names, Properties};
+use crate::read::layer::Polygons;
+use crate::read::properties::{Names, Properties};
 use geo::Coord;
 use serde::Deserialize;
 use serde_json::Value;
@@ -29,8 +30,6 @@ pub(crate) struct Scanned {
     pub(crate) rings: Option<Polygons>,
 }
 
-/// Polygons of rings of coordinates, as GeoJSON nests them.
-pub(crate) type Polygons = Vec<Vec<Vec<Coord<f64>>>>;
 
 /// Scans the Feature object starting at byte `pos` (after any whitespace);
 /// returns it and the byte after it.

@@ -26,7 +26,7 @@
 use crate::aggregate::largest_remainder;
 use crate::crosswalk::{Crosswalk, Method};
 use crate::error::{Error, Result};
-use crate::index::TargetIndex;
+use crate::geometry::index::TargetIndex;
 use crate::parties::party_key;
 use crate::progress::Progress;
 use crate::read::{KeyedTable, Layer, LocalResults, VoteTable};
@@ -327,7 +327,7 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
 /// used and the largest relative row residual.
 ///
 /// ```
-/// use notional::estimate::{ipf, Config};
+/// use notional::election::estimate::{ipf, Config};
 /// let mut x = vec![vec![1.0, 1.0], vec![1.0, 3.0]];
 /// let (_, residual) = ipf(&mut x, &[30.0, 70.0], &[40, 60], &Config::default());
 /// assert!(residual < 1e-9);

@@ -9,7 +9,8 @@
 //! Queries descend only into boxes that meet the query box and yield the
 //! chains in ring order.
 
-use crate::index::{union, Chain};
+use super::bbox::union;
+use super::ring::Chain;
 use geo::{Intersects, Rect};
 
 /// Children per box.
@@ -19,7 +20,8 @@ const FAN: usize = 16;
 ///
 /// ```
 /// use geo::{coord, Rect};
-/// use notional::index::{chains_of, ChainTree};
+/// use notional::geometry::ring::chains_of;
+/// use notional::geometry::chain_tree::ChainTree;
 /// let ring: Vec<_> = (0..=400).map(|i| coord! {x: i as f64, y: 0.0}).chain([coord! {x: 0.0, y: 1.0}, coord! {x: 0.0, y: 0.0}]).collect();
 /// let mut chains = Vec::new();
 /// chains_of(&ring, 0, &mut chains);

@@ -33,7 +33,7 @@ impl Composition {
     /// units to new seats and a measure per unit (electorate or votes).
     ///
     /// ```
-    /// use notional::composition::Composition;
+    /// use notional::election::composition::Composition;
     /// use notional::crosswalk::{Crosswalk, Method, UnitWeights};
     /// // Two units from old seat 0, one from old seat 1; unit 2 is split.
     /// let cw = Crosswalk { method: Method::Area, units: vec![

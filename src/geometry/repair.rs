@@ -8,8 +8,8 @@
 //! A geometry that cannot be repaired is rejected (emptied) and reported.
 
 use crate::error::Result;
-use crate::index::{greater, lesser};
-use crate::project::{detect_stated, layer_to_bng_except, layer_to_bng_in_place, Crs, Detected, Projector};
+use super::bbox::{greater, lesser};
+use super::project::{detect_stated, layer_to_bng_except, layer_to_bng_in_place, Crs, Detected, Projector};
 use crate::read::Layer;
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::coordinate_position::CoordPos;
@@ -38,7 +38,7 @@ pub struct Repair {
 ///
 /// ```
 /// use geo::{polygon, MultiPolygon};
-/// use notional::repair::repair_all;
+/// use notional::geometry::repair::repair_all;
 /// // A bow-tie: its ring crosses itself.
 /// let mut geoms = vec![MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 10., y: 10.), (x: 10., y: 0.), (x: 0., y: 10.)]])];
 /// let repairs = repair_all(&mut geoms);
@@ -123,7 +123,7 @@ fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
     // that was checked first; where they only touch at vertices, a part can
     // still reach into another through the shared vertex, so its box need
     // not lie in the other's: the vertex is what is tested.)
-    let boxes: Vec<Option<Rect<f64>>> = g.0.iter().map(|p| crate::index::bounds(&p.exterior().0)).collect();
+    let boxes: Vec<Option<Rect<f64>>> = g.0.iter().map(|p| crate::geometry::bbox::bounds(&p.exterior().0)).collect();
     let firsts: Vec<Option<Coord<f64>>> = g.0.iter().map(|p| p.exterior().0.first().copied()).collect();
     let mut by_west: Vec<(f64, usize)> = firsts.iter().enumerate().filter_map(|(i, c)| c.map(|c| (c.x, i))).collect();
     by_west.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
@@ -159,7 +159,7 @@ fn first_nested(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
 /// non-zero winding number), on it, or outside. One pass over the ring's
 /// edges, each visiting only the points (sorted by y) within its y-range;
 /// robust orientation tests, and the half-open rule of
-/// [`crate::index::winding_number`] so a ray through a vertex counts once.
+/// [`crate::geometry::ring::winding_number`] so a ray through a vertex counts once.
 fn ring_positions(ring: &[Coord<f64>], points: &[Coord<f64>]) -> Vec<CoordPos> {
     if points.is_empty() {
         return Vec::new();
@@ -442,9 +442,9 @@ impl Prepared {
     /// also when an error is returned.
     ///
     /// ```
-    /// use notional::project::Projector;
+    /// use notional::geometry::project::Projector;
     /// use notional::read::{read_layer, Input};
-    /// use notional::repair::Prepared;
+    /// use notional::geometry::repair::Prepared;
     /// let text = r#"{"type":"FeatureCollection","features":[
     ///   {"type":"Feature","properties":{"code":"A"},
     ///    "geometry":{"type":"Polygon","coordinates":[[[-0.2,51.5],[-0.1,51.5],[-0.1,51.6],[-0.2,51.5]]]}}]}"#;
@@ -475,11 +475,11 @@ impl Prepared {
 
     /// Leaves out `features`: their geometries are emptied, so that nothing
     /// later checks, indexes or measures them (for targets no unit can
-    /// reach, [`crate::reach::unreached`]). Call before [`Prepared::check`].
+    /// reach, [`crate::geometry::reach::unreached`]). Call before [`Prepared::check`].
     ///
     /// ```
-    /// use notional::project::Projector;
-    /// use notional::repair::Prepared;
+    /// use notional::geometry::project::Projector;
+    /// use notional::geometry::repair::Prepared;
     /// let (_, seats) = notional::demo::inputs();
     /// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
     /// let mut prepared = Prepared::unchecked(&seats, None, &Projector::new()).unwrap();

@@ -28,7 +28,9 @@
 //! containment check needs anyway, plus a few point-in-polygon tests; an
 //! overlay with the whole seat was 20–100× more.
 
-use crate::index::{chains_of, geometry_bounds, greater, lesser, winding_number, Chain, PreparedTarget};
+use super::bbox::{geometry_bounds, greater, lesser};
+use super::index::PreparedTarget;
+use super::ring::{chains_of, winding_number, Chain, CHAIN};
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::{Area, BoundingRect, Coord, Intersects, Line, MultiPolygon, Rect};
 
@@ -49,8 +51,8 @@ pub enum Overlap {
 ///
 /// ```
 /// use geo::{polygon, MultiPolygon};
-/// use notional::index::PreparedTarget;
-/// use notional::overlap::{area_within, Overlap, Scratch, Unit};
+/// use notional::geometry::index::PreparedTarget;
+/// use notional::geometry::overlap::{area_within, Overlap, Scratch, Unit};
 /// let sq = |x0: f64, y0: f64, s: f64| MultiPolygon::new(vec![polygon![
 ///     (x: x0, y: y0), (x: x0 + s, y: y0), (x: x0 + s, y: y0 + s), (x: x0, y: y0 + s)]]);
 /// let seat = PreparedTarget::new(sq(0., 0., 10.));
@@ -91,7 +93,7 @@ impl<'a> Unit<'a> {
         // Room for chains of a full CHAIN edges and a few cut short per ring
         // (`chains_of`), so that they seldom grow.
         let edges: usize = rings.iter().map(|r| r.len()).sum();
-        let mut chains = Vec::with_capacity(edges / crate::index::CHAIN + 4 * rings.len());
+        let mut chains = Vec::with_capacity(edges / CHAIN + 4 * rings.len());
         for (r, ring) in rings.iter().enumerate() {
             chains_of(ring, r as u32, &mut chains);
         }
@@ -262,8 +264,8 @@ pub fn area_within(unit: &Unit, target: &PreparedTarget, s: &mut Scratch) -> Ove
 ///
 /// ```
 /// use geo::{coord, polygon, MultiPolygon, Rect};
-/// use notional::index::PreparedTarget;
-/// use notional::overlap::{shared_borders, Scratch};
+/// use notional::geometry::index::PreparedTarget;
+/// use notional::geometry::overlap::{shared_borders, Scratch};
 /// let sq = |x0: f64, x1: f64| PreparedTarget::new(MultiPolygon::new(vec![polygon![(x: x0, y: 0.), (x: x1, y: 0.), (x: x1, y: 10.), (x: x0, y: 10.)]]));
 /// let seats = [sq(0., 10.), sq(10., 20.), sq(20., 25.)];
 /// let area = |x0: f64, x1: f64, y1: f64| Rect::new(coord! {x: x0, y: 2.}, coord! {x: x1, y: y1});
@@ -722,18 +724,6 @@ fn target_pieces(unit: &Unit, target: &PreparedTarget, s: &mut Scratch, tally: &
         }
     }
     debug_assert_eq!(next, s.target_cuts.len(), "every target cut lies on a chain near the unit");
-}
-
-/// Twice the signed area of a closed ring (positive counter-clockwise).
-pub(crate) fn ring_twice_area(ring: &[Coord<f64>]) -> f64 {
-    let Some(&o) = ring.first() else { return 0.0 };
-    ring.windows(2).map(|w| (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y)).sum()
-}
-
-/// Whether every exterior runs counter-clockwise and every hole clockwise,
-/// as [`area_within`] needs (interiors on the left of every ring).
-pub fn is_oriented(mp: &MultiPolygon<f64>) -> bool {
-    mp.iter().all(|p| ring_twice_area(&p.exterior().0) >= 0.0 && p.interiors().iter().all(|h| ring_twice_area(&h.0) <= 0.0))
 }
 
 #[cfg(test)]

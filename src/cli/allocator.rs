@@ -12,21 +12,8 @@
 //! requests go to `mi_malloc`, `mi_zalloc` and `mi_realloc`, and only larger
 //! alignments to the aligned calls.
 //!
-//! ```
-//! use std::alloc::{GlobalAlloc, Layout};
-//! use notional::allocator::Mimalloc;
-//! for (size, align) in [(1, 1), (24, 8), (1_000_000, 8), (48, 16), (256, 64), (10_000, 4096)] {
-//!     let layout = Layout::from_size_align(size, align).unwrap();
-//!     unsafe {
-//!         let p = Mimalloc.alloc_zeroed(layout);
-//!         assert!(!p.is_null() && p as usize % align == 0);
-//!         assert_eq!(*p.add(size - 1), 0);
-//!         let q = Mimalloc.realloc(p, layout, 2 * size);
-//!         assert!(!q.is_null() && q as usize % align == 0);
-//!         Mimalloc.dealloc(q, Layout::from_size_align(2 * size, align).unwrap());
-//!     }
-//! }
-//! ```
+//! Tested below: blocks of every alignment come back aligned, zeroed and
+//! reallocated.
 
 use libmimalloc_sys as mi;
 use std::alloc::{GlobalAlloc, Layout};
@@ -74,6 +61,27 @@ unsafe impl GlobalAlloc for Mimalloc {
             mi::mi_realloc(ptr.cast::<c_void>(), new_size).cast()
         } else {
             mi::mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Mimalloc;
+    use std::alloc::{GlobalAlloc, Layout};
+
+    #[test]
+    fn blocks_are_aligned_zeroed_and_reallocated() {
+        for (size, align) in [(1, 1), (24, 8), (1_000_000, 8), (48, 16), (256, 64), (10_000, 4096)] {
+            let layout = Layout::from_size_align(size, align).unwrap();
+            unsafe {
+                let p = Mimalloc.alloc_zeroed(layout);
+                assert!(!p.is_null() && p as usize % align == 0);
+                assert_eq!(*p.add(size - 1), 0);
+                let q = Mimalloc.realloc(p, layout, 2 * size);
+                assert!(!q.is_null() && q as usize % align == 0);
+                Mimalloc.dealloc(q, Layout::from_size_align(2 * size, align).unwrap());
+            }
         }
     }
 }

@@ -110,7 +110,7 @@ pub struct Detected {
 /// neither system, are errors rather than guesses.
 ///
 /// ```
-/// use notional::project::{detect, Crs};
+/// use notional::geometry::project::{detect, Crs};
 /// use notional::read::{read_layer, Input};
 /// let text = r#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","properties":{"code":"A"},
@@ -128,7 +128,7 @@ pub fn detect(layer: &Layer) -> Result<Detected> {
 /// or where the layer's `crs` member says otherwise.
 ///
 /// ```
-/// use notional::project::{detect_stated, Crs};
+/// use notional::geometry::project::{detect_stated, Crs};
 /// use notional::read::{read_layer, Input};
 /// // A 50 m square near the BNG false origin: its numbers also look like degrees.
 /// let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},
@@ -143,21 +143,21 @@ pub fn detect_stated(layer: &Layer, stated: Option<Crs>) -> Result<Detected> {
 
 /// Each feature's box in its own coordinates (`None` without coordinates).
 pub fn feature_bounds(layer: &Layer) -> Vec<Option<Rect<f64>>> {
-    layer.features.par_iter().map(|f| crate::index::geometry_bounds(&f.geometry)).collect()
+    layer.features.par_iter().map(|f| super::bbox::geometry_bounds(&f.geometry)).collect()
 }
 
 /// As [`detect_stated`], with the features' boxes already found
 /// ([`feature_bounds`]): the ranges it judges by are theirs.
 ///
 /// ```
-/// use notional::project::{detect_bounded, detect_stated, feature_bounds};
+/// use notional::geometry::project::{detect_bounded, detect_stated, feature_bounds};
 /// let (_, seats) = notional::demo::inputs();
 /// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
 /// assert_eq!(detect_bounded(&seats, None, &feature_bounds(&seats)).unwrap(), detect_stated(&seats, None).unwrap());
 /// ```
 pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f64>>]) -> Result<Detected> {
     let src = &layer.source_name;
-    let extent = boxes.iter().flatten().copied().reduce(crate::index::union);
+    let extent = boxes.iter().flatten().copied().reduce(super::bbox::union);
     let range = extent.map_or_else(|| "none".to_string(), |r| describe_range(&r));
     // The first feature whose box `fits` does not accept, in words.
     let misfit = |fits: &dyn Fn(&Rect<f64>) -> bool| {
@@ -275,7 +275,7 @@ const BNG: &str = "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +
 /// fast through a [`BngGrid`] built on first use (see the [module docs](self)).
 ///
 /// ```
-/// use notional::project::Projector;
+/// use notional::geometry::project::Projector;
 /// use geo::{polygon, Area, MultiPolygon};
 /// let p = Projector::new();
 /// let square = MultiPolygon::new(vec![polygon![(x: -0.2, y: 51.5), (x: -0.19, y: 51.5), (x: -0.19, y: 51.51)]]);
@@ -318,7 +318,7 @@ impl Projector {
     /// `None` only if it could not be built (then everything is exact).
     ///
     /// ```
-    /// use notional::project::Projector;
+    /// use notional::geometry::project::Projector;
     /// let p = Projector::new();
     /// assert!(p.grid().unwrap().error_estimate() < 1e-3);
     /// ```
@@ -331,7 +331,7 @@ impl Projector {
     /// covers the point, exactly elsewhere.
     ///
     /// ```
-    /// use notional::project::Projector;
+    /// use notional::geometry::project::Projector;
     /// let p = Projector::new();
     /// let c = p.point_to_bng(-3.1883, 55.9533).unwrap(); // Edinburgh
     /// assert!((c.x - 325_900.0).abs() < 1_000.0 && (c.y - 673_900.0).abs() < 1_000.0);
@@ -355,7 +355,7 @@ impl Projector {
     /// non-finite input or where proj4rs fails.
     ///
     /// ```
-    /// use notional::project::Projector;
+    /// use notional::geometry::project::Projector;
     /// let p = Projector::new();
     /// let c = p.point_to_bng_exact(-3.1883, 55.9533).unwrap();
     /// let fast = p.point_to_bng(-3.1883, 55.9533).unwrap();
@@ -385,7 +385,7 @@ impl Projector {
     /// partly projected.
     ///
     /// ```
-    /// use notional::project::Projector;
+    /// use notional::geometry::project::Projector;
     /// use geo::{polygon, MultiPolygon};
     /// let p = Projector::new();
     /// let ll = MultiPolygon::new(vec![polygon![(x: -0.2, y: 51.5), (x: -0.1, y: 51.5), (x: -0.1, y: 51.6)]]);
@@ -422,7 +422,7 @@ impl Projector {
     /// reference [`to_bng`](Self::to_bng) is tested against).
     ///
     /// ```
-    /// use notional::project::Projector;
+    /// use notional::geometry::project::Projector;
     /// use geo::{polygon, MultiPolygon};
     /// let p = Projector::new();
     /// let far = MultiPolygon::new(vec![polygon![(x: 20.0, y: 10.0), (x: 20.1, y: 10.0), (x: 20.1, y: 10.1)]]);
@@ -437,7 +437,7 @@ impl Projector {
     /// BNG inputs out as GeoJSON).
     ///
     /// ```
-    /// use notional::project::Projector;
+    /// use notional::geometry::project::Projector;
     /// use geo::{polygon, MultiPolygon};
     /// let p = Projector::new();
     /// let ll = MultiPolygon::new(vec![polygon![(x: -1.5, y: 53.0), (x: -1.4, y: 53.0), (x: -1.4, y: 53.1)]]);
@@ -483,7 +483,7 @@ struct Cell {
 /// [module docs](self) for the method and its error).
 ///
 /// ```
-/// use notional::project::{BngGrid, Projector};
+/// use notional::geometry::project::{BngGrid, Projector};
 /// let p = Projector::new();
 /// let grid = BngGrid::new(&p).unwrap();
 /// let (lon, lat) = (-1.2577, 51.7520); // Oxford
@@ -534,7 +534,7 @@ impl BngGrid {
     /// one needing more than 200,000 cells: use the exact transform there.
     ///
     /// ```
-    /// use notional::project::{BngGrid, Projector};
+    /// use notional::geometry::project::{BngGrid, Projector};
     /// let p = Projector::new();
     /// // Halving the step divides the error by about 16 (h⁴).
     /// let coarse = BngGrid::with_step(&p, (-3.0, 51.0, -1.0, 53.0), 0.5).unwrap();
@@ -668,11 +668,11 @@ impl BngGrid {
     /// covers rounding (the patches join to about 1e-9 m). The box is wider
     /// than the projected one by the grid convergence, some 10–25% for a
     /// constituency: good for telling which targets lie far from any unit
-    /// ([`crate::reach`]) before projecting them.
+    /// ([`crate::geometry::reach`]) before projecting them.
     ///
     /// ```
     /// use geo::{coord, Rect};
-    /// use notional::project::{BngGrid, Projector};
+    /// use notional::geometry::project::{BngGrid, Projector};
     /// let grid = BngGrid::new(&Projector::new()).unwrap();
     /// let lonlat = Rect::new(coord! {x: -1.3, y: 51.7}, coord! {x: -1.2, y: 51.8}); // about Oxford
     /// let b = grid.bound(lonlat).unwrap();
@@ -712,7 +712,7 @@ impl BngGrid {
     /// `None` outside the grid and for non-finite input.
     ///
     /// ```
-    /// use notional::project::{BngGrid, Projector};
+    /// use notional::geometry::project::{BngGrid, Projector};
     /// let grid = BngGrid::new(&Projector::new()).unwrap();
     /// let c = grid.get(-2.0, 49.0).unwrap(); // the true origin of the grid
     /// assert!((c.x - 400_000.0).abs() < 150.0 && (c.y + 100_000.0).abs() < 150.0); // OSGB36 vs WGS84
@@ -796,7 +796,7 @@ fn ring_apply<F: TransformClosure>(ring: &mut geo::LineString<f64>, f: &mut F) -
 /// as is (the layer is borrowed).
 ///
 /// ```
-/// use notional::project::{layer_to_bng, Crs, Projector};
+/// use notional::geometry::project::{layer_to_bng, Crs, Projector};
 /// use notional::read::{read_layer, Input};
 /// let text = r#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","properties":{"code":"A"},
@@ -811,10 +811,10 @@ pub fn layer_to_bng(layer: &Layer, crs: Crs, projector: &Projector) -> Result<Ve
 
 /// As [`layer_to_bng`], leaving the features `except` (ascending indices)
 /// empty instead of projecting them: for targets no unit can reach
-/// ([`crate::reach`]).
+/// ([`crate::geometry::reach`]).
 ///
 /// ```
-/// use notional::project::{layer_to_bng, layer_to_bng_except, Crs, Projector};
+/// use notional::geometry::project::{layer_to_bng, layer_to_bng_except, Crs, Projector};
 /// let (_, seats) = notional::demo::inputs();
 /// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
 /// let all = layer_to_bng(&seats, Crs::Wgs84, &Projector::new()).unwrap();
@@ -848,8 +848,8 @@ pub fn layer_to_bng_except(layer: &Layer, crs: Crs, projector: &Projector, excep
 /// feature without coordinates, or one the grid does not wholly cover.
 ///
 /// ```
-/// use notional::index::geometry_bounds;
-/// use notional::project::{bounds_in_bng, feature_bounds, layer_to_bng, Crs, Projector};
+/// use notional::geometry::bbox::geometry_bounds;
+/// use notional::geometry::project::{bounds_in_bng, feature_bounds, layer_to_bng, Crs, Projector};
 /// let (_, seats) = notional::demo::inputs();
 /// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
 /// let p = Projector::new();
@@ -872,8 +872,8 @@ pub fn bounds_in_bng(boxes: &[Option<Rect<f64>>], crs: Crs, projector: &Projecto
 /// the projected vertices; `None` without coordinates.
 ///
 /// ```
-/// use notional::index::geometry_bounds;
-/// use notional::project::{layer_to_bng, projected_bounds, Crs, Projector};
+/// use notional::geometry::bbox::geometry_bounds;
+/// use notional::geometry::project::{layer_to_bng, projected_bounds, Crs, Projector};
 /// let (_, seats) = notional::demo::inputs();
 /// let seats = notional::read::read_layer(&seats, "code", Some("name")).unwrap();
 /// let p = Projector::new();
@@ -882,7 +882,7 @@ pub fn bounds_in_bng(boxes: &[Option<Rect<f64>>], crs: Crs, projector: &Projecto
 /// assert_eq!(b, geometry_bounds(&projected[0]));
 /// ```
 pub fn projected_bounds(geometry: &MultiPolygon<f64>, crs: Crs, projector: &Projector) -> Result<Option<Rect<f64>>> {
-    let b = crate::index::geometry_bounds(geometry);
+    let b = super::bbox::geometry_bounds(geometry);
     if crs == Crs::Bng || b.is_none() {
         return Ok(b);
     }
@@ -890,7 +890,7 @@ pub fn projected_bounds(geometry: &MultiPolygon<f64>, crs: Crs, projector: &Proj
     let mut out: Option<Rect<f64>> = None;
     for c in geometry.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| &r.0) {
         let q = projector.point_on(grid, *c)?;
-        out = crate::index::union_of(out, Some(Rect::new(q, q)));
+        out = super::bbox::union_of(out, Some(Rect::new(q, q)));
     }
     Ok(out)
 }
@@ -901,7 +901,7 @@ pub fn projected_bounds(geometry: &MultiPolygon<f64>, crs: Crs, projector: &Proj
 /// own coordinates afterwards.
 ///
 /// ```
-/// use notional::project::{layer_to_bng, layer_to_bng_in_place, Crs, Projector};
+/// use notional::geometry::project::{layer_to_bng, layer_to_bng_in_place, Crs, Projector};
 /// use notional::read::{read_layer, Input};
 /// let text = r#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","properties":{"code":"A"},
@@ -930,7 +930,7 @@ fn feature_error(layer: &Layer, i: usize, e: Error) -> Error {
 /// exactly ([`Projector::to_wgs84`]), in parallel over features.
 ///
 /// ```
-/// use notional::project::{layer_to_wgs84, Crs, Projector};
+/// use notional::geometry::project::{layer_to_wgs84, Crs, Projector};
 /// use notional::read::{read_layer, Input};
 /// let text = r#"{"type":"FeatureCollection","features":[
 ///   {"type":"Feature","properties":{"code":"A"},
