@@ -4,9 +4,9 @@
 #![no_main]
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use notional::project::Projector;
+use notional::geometry::project::Projector;
 use notional::read::{read_layer, Input};
-use notional::repair::Prepared;
+use notional::geometry::repair::Prepared;
 use serde_json::{json, Value};
 
 fn topology(u: &mut Unstructured) -> Result<Value> {
