@@ -469,7 +469,7 @@ impl fmt::Display for Summary {
         )?;
         if !self.skipped_columns.is_empty() {
             let list: Vec<String> = self.skipped_columns.iter().map(ToString::to_string).collect();
-            writeln!(f, "skipped columns: {} (not counted as votes; name columns with --parties to count them)", list.join(", "))?;
+            writeln!(f, "skipped columns: {} (not counted as votes; name the party columns to count them)", list.join(", "))?;
         }
         write!(f, "ledger:       in {} = allocated {} + unallocated {}", self.votes_in, self.allocated, self.unallocated)?;
         let causes: Vec<String> = self.unallocated_by_cause.iter().map(|(c, v)| format!("{} {v}", c.as_str())).collect();

@@ -254,7 +254,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         ("weights table", None, old, unit_ids, unit_old, results.table.clone(), crosswalk, None)
     } else {
         let old_input = spec.old_seats.as_ref().ok_or_else(|| {
-            Error::Mismatch("recompute needs --old-seats (polygons) or --weights (a weights table)".into())
+            Error::Mismatch("a recompute needs the old seats, as polygons or through a weights table".into())
         })?;
         let new_prepared = Prepared::new(&new_seats, &projector)?;
         notes.extend(new_prepared.describe(&new_seats));

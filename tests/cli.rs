@@ -150,7 +150,7 @@ fn bad_input_exits_non_zero_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(stderr.starts_with("error: cannot apportion: "), "{stderr}");
-    assert!(stderr.contains("--parties names unknown property(s) snp"), "{stderr}");
+    assert!(stderr.contains("the party list names unknown property(s) snp"), "{stderr}");
     assert!(!out_dir.exists(), "no output directory for a failed run");
 
     let missing = notional(&["apportion", "nope.geojson", &seats, "-o", out_dir.to_str().unwrap()]);

@@ -67,7 +67,7 @@ fn unknown_party_is_an_error_listing_what_exists() {
     let g = rect(0., 0., 10., 10.);
     let text = collection(&[(json!({"code": "A", "con": 1, "lab": 2}), &g)], None);
     let e = VoteTable::from_properties(&layer(&text), "code", Some(&["con".into(), "snp".into()])).unwrap_err();
-    assert_eq!(e.to_string(), "w.geojson: --parties names unknown property(s) snp; available: code, con, lab");
+    assert_eq!(e.to_string(), "w.geojson: the party list names unknown property(s) snp; available: code, con, lab");
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn csv_with_duplicate_headers_or_ragged_rows_is_an_error() {
         "v.csv: line 2, field `(row)`: has 4 cells but the header has 3; an unquoted thousands separator (1,234) splits a cell in two"
     );
     let dup = VoteTable::from_csv(&Input::from_text("v.csv", "code,con,lab\nA,1,2\nB,3,4\n"), "code", Some(&["con".into(), "con".into()]), &l);
-    assert_eq!(dup.unwrap_err().to_string(), "--parties names `con` twice (positions 1 and 2)");
+    assert_eq!(dup.unwrap_err().to_string(), "the party list names `con` twice (positions 1 and 2)");
 }
 
 #[test]

@@ -48,10 +48,31 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err:#}");
+            let message = format!("{err:#}");
+            eprintln!("error: {message}");
+            for hint in flag_hints(&message) {
+                eprintln!("hint: {hint}");
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// The library's errors describe the data, not this command line: the
+/// settings they name, mapped to the flags that set them.
+const FLAGS: &[(&str, &str)] = &[
+    ("the party list", "the party list is --parties"),
+    ("name the party columns", "name the party columns with --parties"),
+    ("give the votes in a CSV", "give the votes in a CSV with --votes"),
+    ("the stated CRS", "the CRS is stated with --crs"),
+    ("as polygons or through a weights table", "the old seats are given with --old-seats (polygons) or --weights (a table)"),
+    ("choose the layer's id property", "choose the id property with --from-id, --to-id, --old-id or --new-id"),
+    ("the local results' ward id column", "the local results' ward id column is --local-id"),
+];
+
+/// The hints for an error message: one per setting it names.
+fn flag_hints(message: &str) -> Vec<&'static str> {
+    FLAGS.iter().filter(|(phrase, _)| message.contains(phrase)).map(|&(_, hint)| hint).collect()
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

@@ -173,17 +173,17 @@ pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f
             Crs::Bng => fits_bng(r),
         };
         if let Some(place) = misfit(&fits) {
-            return Err(Error::format(src, format!("--crs states {crs}, but {place}, which do not fit it")));
+            return Err(Error::format(src, format!("the stated CRS is {crs}, but {place}, which do not fit it")));
         }
         // Metres within 180 m of the grid's origin also look like degrees; but
         // a layer all within Great Britain's longitudes and latitudes is degrees.
         if crs == Crs::Bng && all_degrees && extent.is_some_and(|r| within_gb_lonlat(&r)) {
             return Err(Error::format(
                 src,
-                format!("--crs states {crs}, but every feature's coordinates ({range}) are longitudes and latitudes over Great Britain, not metres"),
+                format!("the stated CRS is {crs}, but every feature's coordinates ({range}) are longitudes and latitudes over Great Britain, not metres"),
             ));
         }
-        return Ok(Detected { crs, reason: format!("stated with --crs; coordinates {range}") });
+        return Ok(Detected { crs, reason: format!("stated; coordinates {range}") });
     }
 
     if let Some(name) = &layer.crs_member {
@@ -207,7 +207,7 @@ pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f
             return Err(Error::format(src, format!("declares crs `{name}` ({declared}) but {place}, which do not fit it")));
         }
         if let Some(crs) = stated.filter(|&c| c != declared) {
-            return Err(Error::format(src, format!("--crs states {crs}, but its crs member `{name}` says {declared}")));
+            return Err(Error::format(src, format!("the stated CRS is {crs}, but its crs member `{name}` says {declared}")));
         }
         return Ok(Detected { crs: declared, reason: format!("crs member `{name}`; coordinates {range}") });
     }

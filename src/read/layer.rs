@@ -151,7 +151,7 @@ pub(crate) fn feature_id(builder: &LayerBuilder<'_>, index: usize, properties: &
                 format!("feature {index}"),
                 id_field,
                 format!(
-                    "missing id property (this feature has: {}); choose the id with --from-id/--to-id",
+                    "missing id property (this feature has: {}); choose the layer's id property",
                     if names.is_empty() { "no properties".to_string() } else { names.join(", ") }
                 ),
             ))

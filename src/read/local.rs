@@ -82,7 +82,7 @@ impl LocalResults {
         let src = input.name();
         let records = input.csv_records()?;
         let header_at = records.iter().position(|(_, r)| r.iter().any(|c| c.trim() == ward_id)).ok_or_else(|| {
-            Error::Mismatch(format!("{src}: no header row with a ward id column `{ward_id}`; choose it with --local-id"))
+            Error::Mismatch(format!("{src}: no header row with a ward id column `{ward_id}`; choose the local results' ward id column"))
         })?;
         let header: Vec<String> = records[header_at].1.iter().map(|c| c.trim().to_ascii_lowercase()).collect();
         let (party_col, votes_col) = (header.iter().position(|h| h == "party"), header.iter().position(|h| h == "votes"));

@@ -195,7 +195,7 @@ pub(crate) fn decide(name: &str, kinds: &Kinds) -> Decision {
 pub(crate) fn ambiguous_message(kinds: &Kinds) -> String {
     format!(
         "holds numbers in {} row(s) and text in {} (this one is text), so it cannot be told whether it is votes; \
-         name the vote columns with --parties",
+         name the party columns",
         kinds.numbers + kinds.fractions,
         kinds.texts
     )

@@ -135,7 +135,7 @@ impl VoteTable {
         };
         if columns.is_empty() {
             return Err(Error::Mismatch(format!(
-                "{src}: no numeric vote properties found (properties: {}){}; name them with --parties or give --votes",
+                "{src}: no numeric vote properties found (properties: {}){}; name the party columns, or give the votes in a CSV",
                 keys.join(", "),
                 fractions_note(&skipped)
             )));
@@ -347,7 +347,7 @@ impl KeyedTable {
         };
         if columns.is_empty() {
             return Err(Error::Mismatch(format!(
-                "{src}: no numeric vote columns found (columns: {}){}; name them with --parties",
+                "{src}: no numeric vote columns found (columns: {}){}; name the party columns",
                 header.join(","),
                 fractions_note(&skipped)
             )));
@@ -543,14 +543,14 @@ fn fractions_note(skipped: &[SkippedColumn]) -> String {
 /// present.
 fn check_known(src: &str, what: &str, wanted: &[String], have: &[&str], reserved: &[&str]) -> Result<()> {
     if let Some((i, w)) = wanted.iter().enumerate().find(|(i, w)| wanted[..*i].contains(w)) {
-        return Err(Error::Mismatch(format!("--parties names `{w}` twice (positions {} and {})", wanted[..i].iter().position(|x| x == w).unwrap_or(0) + 1, i + 1)));
+        return Err(Error::Mismatch(format!("the party list names `{w}` twice (positions {} and {})", wanted[..i].iter().position(|x| x == w).unwrap_or(0) + 1, i + 1)));
     }
     if let Some(i) = wanted.iter().position(|w| w.trim().is_empty()) {
-        return Err(Error::Mismatch(format!("--parties has a blank name at position {} (a stray comma?)", i + 1)));
+        return Err(Error::Mismatch(format!("the party list has a blank name at position {} (a stray comma?)", i + 1)));
     }
     if let Some(w) = wanted.iter().find(|w| reserved.contains(&w.as_str())) {
         return Err(Error::Mismatch(format!(
-            "{src}: --parties names `{w}`, which is read as the {}; it cannot also be votes",
+            "{src}: the party list names `{w}`, which is read as the {}; it cannot also be votes",
             if *w == reserved[0] { "unit id" } else { "electorate" }
         )));
     }
@@ -559,7 +559,7 @@ fn check_known(src: &str, what: &str, wanted: &[String], have: &[&str], reserved
         Ok(())
     } else {
         Err(Error::Mismatch(format!(
-            "{src}: --parties names unknown {what}(s) {}; available: {}",
+            "{src}: the party list names unknown {what}(s) {}; available: {}",
             unknown.join(", "),
             have.join(", ")
         )))
