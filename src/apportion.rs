@@ -276,25 +276,64 @@ fn within_reach(
 /// assert_eq!(outcome.summary().unallocated, 0);
 /// ```
 pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Options, progress: &dyn Progress) -> Result<Outcome> {
-    let mut clock = Instant::now();
-    let mut lap = || {
-        let now = Instant::now();
-        let d = now - clock;
-        clock = now;
-        d
-    };
+    let clock = Instant::now();
     let mut timings = Timings::default();
     // The projection grid (some 11 M instructions, ~3 ms) is built while the
     // inputs are read, in the time one worker waits for the other, instead of
     // by one worker while the other waits at the start of the projection.
     // (Wasted, but idle time, when neither layer turns out to be in lon/lat.)
     let projector = Projector::new();
-    let Parsed { mut units, targets, votes } = parse_alongside(from, to, votes, options, || {
+    let parsed = parse_alongside(from, to, votes, options, || {
         projector.grid();
     })?;
-    timings.read = lap();
+    timings.read = clock.elapsed();
+    run(parsed, options, &projector, progress, timings, Instant::now())
+}
+
+/// As [`apportion`], on layers and votes already in memory (built with
+/// [`Layer::from_parts`] and [`VoteTable::from_columns`], say, rather than
+/// read from files): the entry point for a program that holds its data.
+/// `votes` has one row per unit, in the units' order.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// use notional::apportion::{apportion_layers, Options};
+/// use notional::geometry::Crs;
+/// use notional::progress::Silent;
+/// use notional::read::{Layer, VoteTable};
+/// let square = |x0: f64, x1: f64| MultiPolygon::new(vec![polygon![(x: x0, y: 0.), (x: x1, y: 0.), (x: x1, y: 100.), (x: x0, y: 100.)]]);
+/// let at = |g: MultiPolygon<f64>| g.0.iter().map(|p| geo::MapCoords::map_coords(p, |c| geo::coord! {x: c.x + 500_000., y: c.y + 200_000.})).collect::<MultiPolygon<f64>>();
+/// let wards = Layer::from_parts("wards", vec!["W1".into()], None, vec![at(square(0., 100.))], Some(Crs::Bng.epsg())).unwrap();
+/// let seats = Layer::from_parts("seats", vec!["S1".into(), "S2".into()], Some(vec!["West".into(), "East".into()]),
+///     vec![at(square(-50., 25.)), at(square(25., 150.))], Some(Crs::Bng.epsg())).unwrap();
+/// let votes = VoteTable::from_columns(vec![("lab".into(), vec![100])], None).unwrap();
+/// let outcome = apportion_layers(wards, seats, votes, &Options::default(), &Silent).unwrap();
+/// assert_eq!(outcome.results.seat("S1").unwrap().total, 25);
+/// assert_eq!(outcome.results.seat("S2").unwrap().total, 75);
+/// ```
+pub fn apportion_layers(units: Layer, targets: Layer, votes: VoteTable, options: &Options, progress: &dyn Progress) -> Result<Outcome> {
+    if votes.len() != units.features.len() {
+        return Err(crate::Error::Mismatch(format!(
+            "{}: {} units but {} rows of votes; give one row per unit, in the units' order",
+            units.source_name,
+            units.features.len(),
+            votes.len()
+        )));
+    }
+    run(Parsed { units, targets, votes }, options, &Projector::new(), progress, Timings::default(), Instant::now())
+}
+
+/// The stages after reading, shared by [`apportion`] and [`apportion_layers`].
+fn run(parsed: Parsed, options: &Options, projector: &Projector, progress: &dyn Progress, mut timings: Timings, mut clock: Instant) -> Result<Outcome> {
+    let mut lap = || {
+        let now = Instant::now();
+        let d = now - clock;
+        clock = now;
+        d
+    };
+    let Parsed { mut units, targets, votes } = parsed;
     let Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent } =
-        prepare(&mut units, &targets, options, &projector)?;
+        prepare(&mut units, &targets, options, projector)?;
     let (units_crs, targets_crs) = (units_prepared.crs.clone(), targets_prepared.crs.clone());
     let mut notes: Vec<String> = [units_prepared.describe(&units), targets_prepared.describe(&targets)].into_iter().flatten().collect();
     let (unit_repairs, target_repairs) = (units_prepared.repairs.clone(), targets_prepared.repairs.clone());

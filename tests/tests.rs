@@ -1,4 +1,5 @@
 //! The one integration-test binary (links once). Modules:
+//! - `api`: layers and votes built in memory against the same read from files;
 //! - `architecture`: the library's layout: no import cycles, no binary dependencies;
 //! - `cells`: the raster that places small nested units, the tree of chain boxes and the targets units can reach, against the slow way round;
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
@@ -15,6 +16,7 @@
 
 mod support;
 
+mod api;
 mod architecture;
 mod cells;
 mod cli;

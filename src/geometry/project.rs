@@ -95,6 +95,20 @@ impl std::fmt::Display for Crs {
     }
 }
 
+impl Crs {
+    /// The name a layer's `crs` member gives it, as [`crate::read::Layer::from_parts`] takes it.
+    ///
+    /// ```
+    /// assert_eq!(notional::geometry::Crs::Bng.epsg(), "EPSG:27700");
+    /// ```
+    pub fn epsg(self) -> &'static str {
+        match self {
+            Crs::Wgs84 => "EPSG:4326",
+            Crs::Bng => "EPSG:27700",
+        }
+    }
+}
+
 /// A layer's coordinate system and why notional believes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detected {

@@ -43,6 +43,69 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// A layer from data in memory: one id, optional name and geometry per
+    /// feature, with the checks a file gets: ids present and unique, names
+    /// one per feature, coordinates finite, rings cleaned and oriented as
+    /// read from a file (collapsed rings dropped, with a warning). `crs` names
+    /// the coordinate system as a `crs` member would (`EPSG:4326`,
+    /// `EPSG:27700`: see `Crs::epsg`); `None` leaves it to be detected from
+    /// the coordinates. The features have no other properties.
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// use notional::read::Layer;
+    /// let sq = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 0., y: 1.), (x: 1., y: 1.), (x: 1., y: 0.)]]);
+    /// let layer = Layer::from_parts("wards", vec!["A".into()], None, vec![sq], Some("EPSG:27700")).unwrap();
+    /// assert_eq!(layer.features[0].id, "A");
+    /// let nan = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: f64::NAN, y: 1.), (x: 1., y: 0.)]]);
+    /// let err = Layer::from_parts("wards", vec!["A".into()], None, vec![nan], None).unwrap_err();
+    /// assert!(err.to_string().starts_with("wards: feature 0 (id A), field `geometry`: polygon 0, ring 0, vertex 1 is not finite"));
+    /// assert!(Layer::from_parts("w", vec!["A".into(), "A".into()], None, vec![MultiPolygon::new(vec![]); 2], None).is_err());
+    /// ```
+    pub fn from_parts(
+        source_name: impl Into<String>,
+        ids: Vec<String>,
+        names: Option<Vec<String>>,
+        geometries: Vec<MultiPolygon<f64>>,
+        crs: Option<&str>,
+    ) -> Result<Layer> {
+        let src: String = source_name.into();
+        let count = |what: &str, n: usize| {
+            Error::Mismatch(format!("{src}: {} ids but {n} {what}; give one per feature", ids.len()))
+        };
+        if geometries.len() != ids.len() {
+            return Err(count("geometries", geometries.len()));
+        }
+        if let Some(names) = names.as_ref().filter(|n| n.len() != ids.len()) {
+            return Err(count("names", names.len()));
+        }
+        let mut builder = LayerBuilder::new(&src, "id", None);
+        let mut names = names.map(Vec::into_iter);
+        for (index, (id, geometry)) in ids.into_iter().zip(geometries).enumerate() {
+            if id.trim().is_empty() {
+                return Err(Error::field(&src, format!("feature {index}"), "id", "is blank"));
+            }
+            builder.check_unique(index, &id)?;
+            let place = format!("feature {index} (id {id})");
+            let rings: Polygons = geometry
+                .0
+                .into_iter()
+                .map(|p| {
+                    let (exterior, holes) = p.into_inner();
+                    std::iter::once(exterior).chain(holes).map(|r| r.0).collect()
+                })
+                .collect();
+            let empty = rings.is_empty();
+            if empty {
+                builder.warnings.push(format!("{src}: {place} has no geometry"));
+            }
+            let geometry = build_multipolygon(&src, &place, rings, !empty, &mut builder.warnings)?;
+            let name = names.as_mut().and_then(Iterator::next);
+            builder.features.push(LayerFeature { index, id, name, geometry, properties: Properties::new() });
+        }
+        builder.finish(crs.map(str::to_string))
+    }
+
     /// Human-readable place of feature `i`, used in messages.
     pub fn place(&self, i: usize) -> String {
         let f = &self.features[i];

@@ -49,6 +49,42 @@ impl VoteTable {
         VoteTable { parties, has_electorate, width, counts, skipped: Vec::new() }
     }
 
+    /// A table from columns in memory: `(party, count per unit)`, and the
+    /// electorate per unit if known. Every column the same length, names
+    /// unique and not blank, counts at most [`super::MAX_COUNT`].
+    ///
+    /// ```
+    /// use notional::read::VoteTable;
+    /// let t = VoteTable::from_columns(vec![("con".into(), vec![1, 2]), ("lab".into(), vec![3, 4])], Some(vec![10, 20])).unwrap();
+    /// assert_eq!(t.row(1), [2, 4, 20]);
+    /// let short = VoteTable::from_columns(vec![("con".into(), vec![1, 2]), ("lab".into(), vec![3])], None);
+    /// assert_eq!(short.unwrap_err().to_string(), "votes: column `lab` has 1 values but `con` has 2");
+    /// ```
+    pub fn from_columns(columns: Vec<(String, Vec<u64>)>, electorate: Option<Vec<u64>>) -> Result<Self> {
+        let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
+        check_known("votes", "column", &names, &names.iter().map(String::as_str).collect::<Vec<_>>(), &[])?;
+        let n = columns.first().map_or(0, |(_, v)| v.len());
+        let first = columns.first().map_or("", |(name, _)| name.as_str()).to_string();
+        let all: Vec<(String, Vec<u64>)> = columns.into_iter().chain(electorate.map(|e| ("electorate".to_string(), e))).collect();
+        for (name, values) in &all {
+            if values.len() != n {
+                return Err(Error::Mismatch(format!("votes: column `{name}` has {} values but `{first}` has {n}", values.len())));
+            }
+            if let Some(r) = values.iter().position(|&v| v > super::MAX_COUNT) {
+                return Err(Error::field("votes", format!("row {r}"), name, format!("`{}` is too large to be a vote count", values[r])));
+            }
+        }
+        let width = all.len();
+        let mut counts = vec![0u64; n * width];
+        for (c, (_, values)) in all.iter().enumerate() {
+            for (r, &v) in values.iter().enumerate() {
+                counts[r * width + c] = v;
+            }
+        }
+        let has_electorate = width > names.len();
+        Ok(VoteTable { parties: names, has_electorate, width, counts, skipped: Vec::new() })
+    }
+
     /// Party column names, in input order.
     pub fn parties(&self) -> &[String] {
         &self.parties
