@@ -2,7 +2,7 @@
 //! as one call. Writing the outputs is [`crate::export`]'s.
 
 use crate::aggregate::{allocate, ledger_totals, Allocation};
-use crate::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
+use crate::crosswalk::{Crosswalk, Method, Unplaced};
 use crate::error::Result;
 use crate::geometry::bbox::{geometry_bounds, union};
 use crate::geometry::index::TargetIndex;
@@ -343,11 +343,8 @@ fn run(parsed: Parsed, options: &Options, projector: &Projector, progress: &dyn 
     timings.project = lap();
     let index = TargetIndex::new(targets_prepared.geometries).with_extent(extent);
     timings.index = lap();
-    let (mut crosswalk, overlays) = Crosswalk::build_counting(&units_prepared.geometries, &index, options.method, progress);
+    let (crosswalk, overlays) = Crosswalk::of_prepared(&units_prepared, &index, options.method, progress);
     timings.overlays = overlays;
-    for u in units_prepared.rejected() {
-        crosswalk.units[u] = UnitWeights::unplaced(Unplaced::Rejected);
-    }
     timings.crosswalk = lap();
     let allocation = allocate(&votes, &crosswalk, index.len());
     let ids: Vec<&str> = targets.features.iter().map(|f| f.id.as_str()).collect();

@@ -29,6 +29,7 @@ use crate::geometry::cells::Cells;
 use crate::geometry::index::{PreparedTarget, TargetIndex};
 use crate::progress::Progress;
 use crate::geometry::overlap::{area_within, shared_borders, Overlap, Scratch, Unit};
+use crate::geometry::repair::Prepared;
 use crate::geometry::ring::is_oriented;
 use geo::coordinate_position::CoordPos;
 use geo::orient::{Direction, Orient};
@@ -204,6 +205,46 @@ impl Crosswalk {
         method: Method,
         progress: &dyn Progress,
     ) -> (Self, usize) {
+        Self::build_known(units, &[], index, method, progress)
+    }
+
+    /// As [`Crosswalk::build_counting`], for units checked and repaired
+    /// ([`Prepared`]): a unit whose geometry was rejected is not measured;
+    /// its row says so ([`Unplaced::Rejected`]), for the ledger, the summary
+    /// and `check` alike.
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// use notional::crosswalk::{Crosswalk, Method, Unplaced};
+    /// use notional::geometry::{Prepared, Projector, TargetIndex};
+    /// use notional::progress::Silent;
+    /// use notional::read::Layer;
+    /// let square = MultiPolygon::new(vec![polygon![(x: 500_000., y: 200_000.), (x: 500_100., y: 200_000.), (x: 500_100., y: 200_100.), (x: 500_000., y: 200_100.)]]);
+    /// let layer = Layer::from_parts("u", vec!["A".into()], None, vec![square.clone()], Some("EPSG:27700")).unwrap();
+    /// let mut units = Prepared::new(&layer, &Projector::new()).unwrap();
+    /// let (cw, _) = Crosswalk::of_prepared(&units, &TargetIndex::new(vec![square.clone()]), Method::Area, &Silent);
+    /// assert_eq!(cw.units[0].cause(), None);
+    /// units.repairs.push(notional::geometry::Repair { feature: 0, problems: vec![], repaired: false, area_before: 1.0, area_after: 0.0 });
+    /// let (cw, _) = Crosswalk::of_prepared(&units, &TargetIndex::new(vec![square]), Method::Area, &Silent);
+    /// assert_eq!(cw.units[0].cause(), Some(Unplaced::Rejected));
+    /// ```
+    pub fn of_prepared(units: &Prepared, index: &TargetIndex, method: Method, progress: &dyn Progress) -> (Self, usize) {
+        let mut rejected = vec![false; units.geometries.len()];
+        for u in units.rejected() {
+            rejected[u] = true;
+        }
+        Self::build_known(&units.geometries, &rejected, index, method, progress)
+    }
+
+    /// The crosswalk, units flagged in `rejected` (by unit; shorter: none)
+    /// left unmeasured as rejected.
+    fn build_known(
+        units: &[MultiPolygon<f64>],
+        rejected: &[bool],
+        index: &TargetIndex,
+        method: Method,
+        progress: &dyn Progress,
+    ) -> (Self, usize) {
         progress.start("crosswalk", units.len() as u64);
         let overlays = AtomicUsize::new(0);
         let cells = if method == Method::Area { Cells::for_units(index, units) } else { Cells::none() };
@@ -212,10 +253,12 @@ impl Crosswalk {
         const STEP: u64 = 256;
         let rows = units
             .par_iter()
+            .enumerate()
             .map_init(
                 || (Scratch::default(), 0),
-                |(scratch, done), u| {
+                |(scratch, done), (i, u)| {
                     let row = match method {
+                        _ if rejected.get(i) == Some(&true) => UnitWeights::unplaced(Unplaced::Rejected),
                         Method::Area => by_area(u, index, &cells, scratch, &overlays),
                         Method::Centroid => by_interior_point(u, index),
                     };

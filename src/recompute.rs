@@ -275,11 +275,10 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
                 let old = old_names(&old_layer, &result_names);
                 let old_prepared = Prepared::new(&old_layer, &projector)?;
                 notes.extend(old_prepared.describe(&old_layer));
-                let old_bng = old_prepared.geometries;
                 let ids: Vec<&str> = old_layer.features.iter().map(|f| f.id.as_str()).collect();
                 let votes = results.join(&ids, &old_layer.source_name)?;
-                let crosswalk = Crosswalk::build(&old_bng, &index, Method::Area, progress);
-                let coverage = seat_coverage(&old_bng, &crosswalk, &index);
+                let (crosswalk, _) = Crosswalk::of_prepared(&old_prepared, &index, Method::Area, progress);
+                let coverage = seat_coverage(&old_prepared.geometries, &crosswalk, &index);
                 let unit_ids = ids.iter().map(|s| s.to_string()).collect();
                 let unit_old = (0..ids.len()).collect();
                 ("old seats by area", None, old, unit_ids, unit_old, votes, crosswalk, Some(coverage))
