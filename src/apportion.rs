@@ -46,6 +46,10 @@ pub struct Options {
     /// receive nothing either way, so a run leaves them out
     /// ([`crate::geometry::reach`]); `notional check` checks every target.
     pub check_unreached: bool,
+    /// Go on without votes when the units hold no vote columns (and none
+    /// are named or given apart): every count is zero and only the geometry
+    /// is diagnosed, as `notional check` does on two layers of seats.
+    pub votes_optional: bool,
 }
 
 impl Default for Options {
@@ -59,6 +63,7 @@ impl Default for Options {
             method: Method::Area,
             crs: None,
             check_unreached: false,
+            votes_optional: false,
         }
     }
 }
@@ -171,7 +176,10 @@ fn parse_alongside(from: &Input, to: &Input, votes: Option<&Input>, options: &Op
             let id = options.votes_id.as_deref().unwrap_or(&options.from_id);
             VoteTable::from_csv(csv, id, parties, &units)?
         }
-        None => VoteTable::from_properties(&units, &options.from_id, parties)?,
+        None => match VoteTable::from_properties(&units, &options.from_id, parties) {
+            Err(crate::Error::NoVotes(_)) if options.votes_optional => VoteTable::none(units.features.len()),
+            other => other?,
+        },
     };
     Ok(Parsed { units, targets, votes })
 }

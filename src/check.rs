@@ -291,7 +291,11 @@ impl fmt::Display for CheckReport {
             }
         }
         let c = &self.coverage;
-        writeln!(f, "coverage ({} votes in):", c.votes_in)?;
+        if c.votes_in == 0 {
+            writeln!(f, "coverage (no votes in: the geometry alone, every count below is 0):")?;
+        } else {
+            writeln!(f, "coverage ({} votes in):", c.votes_in)?;
+        }
         let mut section = |title: &str, list: &[AtStake]| -> fmt::Result {
             writeln!(f, "  {title}: {} unit(s), {:.0} votes at stake", list.len(), total(list))?;
             let mut sorted: Vec<&AtStake> = list.iter().collect();

@@ -56,6 +56,10 @@ pub enum Error {
     /// (unknown party names, ids without votes, an unknown coordinate system).
     #[error("{0}")]
     Mismatch(String),
+    /// A layer holds no vote columns (and none were named or given apart):
+    /// an error for a run, not for a check of the geometry alone.
+    #[error("{0}")]
+    NoVotes(String),
 }
 
 /// Shorthand for results in this crate.

@@ -274,3 +274,21 @@ fn synthetic_inputs_apportion_with_every_vote_placed() {
     let results = std::fs::read_to_string(res.join("results.csv")).unwrap();
     assert_eq!(results.lines().count(), 31, "every seat gets votes");
 }
+
+#[test]
+fn check_diagnoses_two_layers_of_seats_without_votes() {
+    // The demo's seats against themselves: no vote columns, so the geometry alone.
+    let dir = tempfile::tempdir().unwrap();
+    let seats = dir.path().join("seats.geojson");
+    std::fs::write(&seats, notional::demo::SEATS).unwrap();
+    let s = seats.to_str().unwrap();
+    let out = notional(&["check", s, s]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}{stdout}", text(&out.stderr));
+    assert!(stdout.contains("coverage (no votes in: the geometry alone"), "{stdout}");
+    assert!(stdout.contains("not placed: 0 unit(s)"), "{stdout}");
+    // A run still needs votes.
+    let out = notional(&["apportion", s, s, "-o", dir.path().join("out").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no numeric vote properties found"), "{}", text(&out.stderr));
+}

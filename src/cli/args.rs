@@ -490,6 +490,7 @@ impl InputArgs {
                 CrsArg::Bng => Crs::Bng,
             }),
             check_unreached: false,
+            votes_optional: false,
         }
     }
 }

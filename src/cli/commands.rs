@@ -102,7 +102,8 @@ fn run_inputs(inputs: &InputArgs, quiet: bool, check_unreached: bool) -> Result<
     let (from, to, votes) = load(inputs)?;
     let loading = start.elapsed();
     let bar = Bar::new(quiet);
-    let options = Options { check_unreached, ..inputs.options() };
+    // A check diagnoses the geometry with or without votes; a run needs them.
+    let options = Options { check_unreached, votes_optional: check_unreached, ..inputs.options() };
     let mut outcome = apportion(&from, &to, votes.as_ref(), &options, &bar).context("cannot apportion")?;
     outcome.timings.read += loading;
     Ok(outcome)

@@ -29,6 +29,8 @@ pub struct VoteTable {
     width: usize,
     counts: Vec<u64>,
     skipped: Vec<SkippedColumn>,
+    /// The number of rows of a table with no columns ([`VoteTable::none`]).
+    rows_without_columns: usize,
 }
 
 impl VoteTable {
@@ -46,7 +48,7 @@ impl VoteTable {
             assert_eq!(row.len(), width, "row width must match the columns");
             counts.extend(row);
         }
-        VoteTable { parties, has_electorate, width, counts, skipped: Vec::new() }
+        VoteTable { parties, has_electorate, width, counts, skipped: Vec::new(), rows_without_columns: 0 }
     }
 
     /// A table from columns in memory: `(party, count per unit)`, and the
@@ -82,7 +84,7 @@ impl VoteTable {
             }
         }
         let has_electorate = width > names.len();
-        Ok(VoteTable { parties: names, has_electorate, width, counts, skipped: Vec::new() })
+        Ok(VoteTable { parties: names, has_electorate, width, counts, skipped: Vec::new(), rows_without_columns: 0 })
     }
 
     /// Party column names, in input order.
@@ -116,7 +118,19 @@ impl VoteTable {
 
     /// Number of units (rows).
     pub fn len(&self) -> usize {
-        self.counts.len().checked_div(self.width).unwrap_or(0)
+        self.counts.len().checked_div(self.width).unwrap_or(self.rows_without_columns)
+    }
+
+    /// A table of `rows` units and no columns: for a run with no votes at
+    /// all (`notional check` on two layers of seats), where every count is
+    /// zero and only the geometry is diagnosed.
+    ///
+    /// ```
+    /// let t = notional::read::VoteTable::none(3);
+    /// assert_eq!((t.len(), t.width(), t.row(2).len()), (3, 0, 0));
+    /// ```
+    pub fn none(rows: usize) -> Self {
+        VoteTable { parties: Vec::new(), has_electorate: false, width: 0, counts: Vec::new(), skipped: Vec::new(), rows_without_columns: rows }
     }
 
     /// True when there are no rows.
@@ -170,7 +184,7 @@ impl VoteTable {
             }
         };
         if columns.is_empty() {
-            return Err(Error::Mismatch(format!(
+            return Err(Error::NoVotes(format!(
                 "{src}: no numeric vote properties found (properties: {}){}; name the party columns, or give the votes in a CSV",
                 keys.join(", "),
                 fractions_note(&skipped)
@@ -203,7 +217,7 @@ impl VoteTable {
                 }
             }
         }
-        Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts, skipped })
+        Ok(VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts, skipped, rows_without_columns: 0 })
     }
 
     /// Votes from a CSV with one row per unit, joined to `layer` by id: see
@@ -429,7 +443,7 @@ impl KeyedTable {
             ids.push(id.to_string());
             lines.push(*line);
         }
-        let mut table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts, skipped };
+        let mut table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts, skipped, rows_without_columns: 0 };
         let mut duplicates: Vec<(String, Vec<u64>)> = Vec::new();
         if ids.len() > seen.len() {
             let mut by_id: HashMap<&str, Vec<u64>> = HashMap::new();
@@ -492,7 +506,7 @@ impl KeyedTable {
         for id in ids {
             counts.extend_from_slice(t.row(by_id[id]));
         }
-        Ok(VoteTable { parties: t.parties.clone(), has_electorate: t.has_electorate, width: t.width, counts, skipped: t.skipped.clone() })
+        Ok(VoteTable { parties: t.parties.clone(), has_electorate: t.has_electorate, width: t.width, counts, skipped: t.skipped.clone(), rows_without_columns: t.rows_without_columns })
     }
 }
 
