@@ -1,7 +1,7 @@
 use crate::crosswalk::Crosswalk;
 use crate::read::VoteTable;
 use crate::results::Results;
-use super::write_rows;
+use super::chunked::write_rows;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};

@@ -203,7 +203,7 @@ pub(crate) fn feature_collection(
 ) -> io::Result<()> {
     const CHUNK: usize = 16;
     out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
-    super::write_chunked(out, n, CHUNK, |i| size(i) + 1, |features, buf| {
+    super::chunked::write_chunked(out, n, CHUNK, |i| size(i) + 1, |features, buf| {
         for i in features {
             if i > 0 {
                 buf.push(b',');
