@@ -202,7 +202,7 @@ impl Coverage {
     }
 }
 
-fn layer_report(role: &'static str, layer: &Layer, crs: &crate::geometry::project::Detected, repairs: &[Repair], unchecked: usize) -> LayerReport {
+fn layer_report(role: &'static str, layer: &Layer, crs: &crate::geometry::crs::Detected, repairs: &[Repair], unchecked: usize) -> LayerReport {
     LayerReport {
         unchecked,
         role,

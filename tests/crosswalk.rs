@@ -126,8 +126,8 @@ fn lonlat_input_gives_the_same_weights_as_bng() {
 
     let bng = run(&units(&u_bng, &[100, 50]), &targets(&t_bng));
     let ll = run(&without_crs(&units(&u_ll, &[100, 50])), &without_crs(&targets(&t_ll)));
-    assert_eq!(ll.units_crs.crs, notional::geometry::project::Crs::Wgs84);
-    assert_eq!(bng.units_crs.crs, notional::geometry::project::Crs::Bng);
+    assert_eq!(ll.units_crs.crs, notional::geometry::crs::Crs::Wgs84);
+    assert_eq!(bng.units_crs.crs, notional::geometry::crs::Crs::Bng);
     for u in 0..2 {
         let (a, b) = (weights(&bng, u), weights(&ll, u));
         assert_eq!(a.len(), b.len());

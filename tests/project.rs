@@ -3,7 +3,8 @@
 //! real-data suite (ignored by default).
 
 use geo::{Area, Coord, CoordsIter, LineString, MultiPolygon, Polygon, Rect};
-use notional::geometry::project::{layer_to_bng, BngGrid, Crs, Projector, GRID_REGION, GRID_STEP};
+use notional::geometry::project::{layer_to_bng, BngGrid, Projector, GRID_REGION, GRID_STEP};
+use notional::geometry::crs::Crs;
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64;
 

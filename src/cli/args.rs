@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use notional::apportion::Options;
 use notional::crosswalk::Method;
 use notional::export::Durability;
-use notional::geometry::project::Crs;
+use notional::geometry::crs::Crs;
 use notional::election::estimate::Config;
 use notional::read::{Aliases, Input, KeyedTable, MultiMember};
 use notional::recompute::{result_names, Spec, WardSpec, WeightsSpec};

@@ -1,7 +1,8 @@
 use super::geojson_out::{feature_collection, feature_size, write_feature};
 use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Durability, Extra, Written};
 use crate::error::Result;
-use crate::geometry::project::{detect, layer_to_wgs84, Projector};
+use crate::geometry::project::{layer_to_wgs84, Projector};
+use crate::geometry::crs::detect;
 use crate::recompute::{Recomputed, WardEstimates, MIN_SEAT_COVERAGE};
 use geo::MultiPolygon;
 use rayon::prelude::*;

@@ -1,5 +1,5 @@
-//! Geometry, between reading and the crosswalk: coordinate systems and
-//! projection to British National Grid ([`project`]), validity checks and
+//! Geometry, between reading and the crosswalk: coordinate systems ([`crs`])
+//! and projection to British National Grid ([`project`]), validity checks and
 //! repair ([`repair`]), and the target index with the area kernels the
 //! crosswalk measures with ([`index`], [`overlap`], [`cells`], [`reach`]).
 //!
@@ -11,6 +11,7 @@
 pub mod bbox;
 pub mod cells;
 pub mod chain_tree;
+pub mod crs;
 pub mod index;
 pub mod overlap;
 pub mod project;
@@ -21,5 +22,6 @@ pub mod ring;
 pub use cells::Cells;
 pub use chain_tree::ChainTree;
 pub use index::{PreparedTarget, TargetIndex};
-pub use project::{Crs, Detected, Projector};
+pub use crs::{Crs, Detected};
+pub use project::Projector;
 pub use repair::{Prepared, Repair};

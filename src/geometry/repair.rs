@@ -9,7 +9,8 @@
 
 use crate::error::Result;
 use super::bbox::{greater, lesser};
-use super::project::{detect_stated, layer_to_bng_except, layer_to_bng_in_place, Crs, Detected, Projector};
+use super::project::{layer_to_bng_except, layer_to_bng_in_place, Projector};
+use super::crs::{detect_stated, Crs, Detected};
 use crate::read::Layer;
 use geo::line_intersection::{line_intersection, LineIntersection};
 use geo::coordinate_position::CoordPos;
