@@ -122,17 +122,79 @@ pub struct Estimates {
     pub notes: Vec<String>,
 }
 
-/// Builds ward-part estimates reconciled to every estimated old seat's result.
+/// Builds ward-part estimates reconciled to every estimated old seat's result:
+/// the parts ([`ward_parts`]: geometry, once), then each seat's estimate
+/// ([`SeatModel::estimate`]: electorate, turnout, prior, IPF, rounding).
 pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) -> Result<Estimates> {
     let results = inputs.results;
     let parties: Vec<String> = results.table.parties().to_vec();
-    let k = parties.len();
-    let keys: Vec<String> = parties.iter().map(|p| party_key(p)).collect();
-    let other_col = keys.iter().position(|key| key == "oth");
-    let seat_areas: Vec<f64> = inputs.seats_bng.iter().map(|g| g.unsigned_area()).collect();
-    let index = TargetIndex::new(inputs.seats_bng);
-    let cw = Crosswalk::build(inputs.wards_bng, &index, Method::Area, progress);
+    let WardParts { mut parts, coverage, skipped_seats, left_out } = ward_parts(&inputs, config, progress)?;
+    let seat_ids: Vec<&str> = inputs.seats.features.iter().map(|f| f.id.as_str()).collect();
+    let model = SeatModel::new(&inputs, config);
 
+    // 2–4. Per seat: electorate, prior, IPF, rounding.
+    let mut rows: Vec<Vec<u64>> = Vec::with_capacity(parts.len());
+    let mut fits = Vec::new();
+    let mut without_local = 0usize;
+    let mut unmatched: std::collections::BTreeSet<String> = Default::default();
+    let mut start = 0;
+    while start < parts.len() {
+        let seat = parts[start].seat;
+        let end = start + parts[start..].iter().take_while(|p| p.seat == seat).count();
+        let actual = results.get(seat_ids[seat]).expect("checked by ward_parts");
+        let estimate = model.estimate(&mut parts[start..end], actual, &mut unmatched);
+        fits.push(SeatFit { seat, parts: end - start, coverage: coverage[seat], iterations: estimate.iterations, max_row_residual: estimate.residual });
+        without_local += estimate.without_local;
+        rows.extend(estimate.rows);
+        start = end;
+    }
+
+    let mut notes = run_notes(&inputs, &fits, &seat_ids);
+    if inputs.local.is_some() {
+        notes.push(format!("{} of {} ward parts had no local-election result and use their seat's shares", without_local, parts.len()));
+        if !unmatched.is_empty() {
+            notes.push(format!(
+                "local parties with no general-election column and no \"other\" column to go to, left out of the pattern: {}",
+                unmatched.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if inputs.electorate.is_none() {
+        notes.push("no ward electorates given: ward area stands in for electorate".to_string());
+    }
+    if !results.table.has_electorate() {
+        notes.push("the results file has no electorate column: ward electorates are not scaled to the seats".to_string());
+    }
+    let has_e = results.table.has_electorate();
+    if !has_e {
+        for r in rows.iter_mut() {
+            r.pop();
+        }
+    }
+    Ok(Estimates { votes: VoteTable::new(parties.clone(), has_e, rows), parties, parts, fits, skipped_seats, left_out, notes })
+}
+
+/// Step 1's result: the ward parts of the seats estimated, grouped by seat
+/// in seat order, and what was left out.
+pub struct WardParts {
+    /// The parts.
+    pub parts: Vec<Part>,
+    /// Per old seat, the share of its area the ward parts cover.
+    pub coverage: Vec<f64>,
+    /// Seats with too little ward coverage, not estimated.
+    pub skipped_seats: Vec<(usize, f64)>,
+    /// Wards (or parts of wards) left out, with the reason.
+    pub left_out: Vec<(usize, String)>,
+}
+
+/// Step 1, **parts**: wards crossed with the old seats, slivers folded, each
+/// split ward's part cut out, seats covered too little left out. Every seat
+/// estimated must have a results row.
+pub fn ward_parts(inputs: &Inputs<'_>, config: &Config, progress: &dyn Progress) -> Result<WardParts> {
+    let results = inputs.results;
+    let seat_areas: Vec<f64> = inputs.seats_bng.iter().map(|g| g.unsigned_area()).collect();
+    let index = TargetIndex::new(inputs.seats_bng.clone());
+    let cw = Crosswalk::build(inputs.wards_bng, &index, Method::Area, progress);
     // 1. Parts, with sliver folding.
     let mut left_out = Vec::new();
     let mut raw: Vec<(usize, usize, f64)> = Vec::new();
@@ -185,22 +247,49 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
         }
     }
     parts.sort_by_key(|p| (p.seat, p.ward));
+    Ok(WardParts { parts, coverage, skipped_seats, left_out })
+}
 
-    // 2–4. Per seat: electorate, prior, IPF, rounding.
-    let mut rows: Vec<Vec<u64>> = Vec::with_capacity(parts.len());
-    let mut fits = Vec::new();
-    let mut without_local = 0usize;
-    let mut unmatched: std::collections::BTreeSet<String> = Default::default();
-    let mut start = 0;
-    while start < parts.len() {
-        let seat = parts[start].seat;
-        let end = start + parts[start..].iter().take_while(|p| p.seat == seat).count();
-        let actual = results.get(seat_ids[seat]).expect("checked above");
+/// Steps 2–4 for one seat at a time: what every seat's estimate shares.
+struct SeatModel<'a> {
+    inputs: &'a Inputs<'a>,
+    config: &'a Config,
+    /// Party columns.
+    k: usize,
+    /// Each column's party key, and the column of "other", if any.
+    keys: Vec<String>,
+    other_col: Option<usize>,
+}
+
+/// One seat's estimate.
+struct SeatEstimate {
+    /// Whole votes per part: parties, then electorate.
+    rows: Vec<Vec<u64>>,
+    iterations: usize,
+    residual: f64,
+    /// Parts with no local-election prior.
+    without_local: usize,
+}
+
+impl<'a> SeatModel<'a> {
+    fn new(inputs: &'a Inputs<'a>, config: &'a Config) -> Self {
+        let keys: Vec<String> = inputs.results.table.parties().iter().map(|p| party_key(p)).collect();
+        let other_col = keys.iter().position(|key| key == "oth");
+        SeatModel { inputs, config, k: keys.len(), keys, other_col }
+    }
+
+    /// Steps 2–4 for the parts of one seat, whose actual result is `actual`
+    /// (parties, then electorate if known). Marks the parts given a local
+    /// prior; local parties that match no column are added to `unmatched`.
+    fn estimate(&self, parts: &mut [Part], actual: &[u64], unmatched: &mut std::collections::BTreeSet<String>) -> SeatEstimate {
+        let (inputs, config, k) = (self.inputs, self.config, self.k);
+        let (keys, other_col) = (&self.keys, self.other_col);
         let votes = &actual[..k];
         let valid: u64 = votes.iter().sum();
         let seat_shares: Vec<f64> = votes.iter().map(|&v| if valid > 0 { v as f64 / valid as f64 } else { 0.0 }).collect();
-
-        let weight: Vec<f64> = parts[start..end]
+        let n = parts.len();
+        let mut without_local = 0usize;
+        let weight: Vec<f64> = parts
             .iter()
             .map(|p| {
                 let e = inputs.electorate.map_or_else(|| inputs.wards_bng[p.ward].unsigned_area(), |e| e[p.ward]);
@@ -209,7 +298,7 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
             .collect();
         let turnout: Vec<f64> = match inputs.turnout {
             Some(t) => {
-                let known: Vec<Option<f64>> = parts[start..end].iter().map(|p| t[p.ward].filter(|x| *x > 0.0)).collect();
+                let known: Vec<Option<f64>> = parts.iter().map(|p| t[p.ward].filter(|x| *x > 0.0)).collect();
                 let (num, den) = known.iter().zip(&weight).fold((0.0, 0.0), |(n, d), (t, w)| match t {
                     Some(t) => (n + t * w, d + w),
                     None => (n, d),
@@ -217,15 +306,15 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
                 let mean = if den > 0.0 { num / den } else { 1.0 };
                 known.iter().map(|t| t.map_or(1.0, |t| (t / mean).powf(config.turnout_damping))).collect()
             }
-            None => vec![1.0; end - start],
+            None => vec![1.0; n],
         };
         let raw_rows: Vec<f64> = weight.iter().zip(&turnout).map(|(w, t)| w * t).collect();
         let raw_sum: f64 = raw_rows.iter().sum();
         let row_target: Vec<f64> =
-            raw_rows.iter().map(|r| if raw_sum > 0.0 { r / raw_sum * valid as f64 } else { valid as f64 / (end - start) as f64 }).collect();
+            raw_rows.iter().map(|r| if raw_sum > 0.0 { r / raw_sum * valid as f64 } else { valid as f64 / (n) as f64 }).collect();
 
-        let mut x: Vec<Vec<f64>> = Vec::with_capacity(end - start);
-        for (i, p) in parts[start..end].iter_mut().enumerate() {
+        let mut x: Vec<Vec<f64>> = Vec::with_capacity(n);
+        for (i, p) in parts.iter_mut().enumerate() {
             let ward_id = &inputs.wards.features[p.ward].id;
             let local = inputs.local.and_then(|l| l.wards.get(ward_id));
             let prior = match local {
@@ -256,9 +345,8 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
             x.push((0..k).map(|c| if votes[c] > 0 { prior[c].max(1e-9) * row_target[i] } else { 0.0 }).collect());
         }
         let (iterations, residual) = ipf(&mut x, &row_target, votes, config);
-        fits.push(SeatFit { seat, parts: end - start, coverage: coverage[seat], iterations, max_row_residual: residual });
 
-        let mut seat_rows = vec![vec![0u64; k + 1]; end - start];
+        let mut seat_rows = vec![vec![0u64; k + 1]; n];
         for c in 0..k {
             if votes[c] == 0 {
                 continue;
@@ -270,15 +358,19 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
                 seat_rows[r][c] = v;
             }
         }
-        if results.table.has_electorate() {
+        if inputs.results.table.has_electorate() {
             for (r, v) in largest_remainder(actual[k], &weight).into_iter().enumerate() {
                 seat_rows[r][k] = v;
             }
         }
-        rows.extend(seat_rows);
-        start = end;
+        SeatEstimate { rows: seat_rows, iterations, residual, without_local }
     }
+}
 
+/// The note on which old seats were estimated, with their votes.
+fn run_notes(inputs: &Inputs<'_>, fits: &[SeatFit], seat_ids: &[&str]) -> Vec<String> {
+    let results = inputs.results;
+    let k = results.table.parties().len();
     let mut notes = Vec::new();
     let estimated: std::collections::HashSet<&str> = fits.iter().map(|f| seat_ids[f.seat]).collect();
     let (mut n_out, mut v_out, mut v_all) = (0usize, 0u64, 0u64);
@@ -298,28 +390,7 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
         v_all - v_out,
         v_all
     ));
-    if inputs.local.is_some() {
-        notes.push(format!("{} of {} ward parts had no local-election result and use their seat's shares", without_local, parts.len()));
-        if !unmatched.is_empty() {
-            notes.push(format!(
-                "local parties with no general-election column and no \"other\" column to go to, left out of the pattern: {}",
-                unmatched.into_iter().collect::<Vec<_>>().join(", ")
-            ));
-        }
-    }
-    if inputs.electorate.is_none() {
-        notes.push("no ward electorates given: ward area stands in for electorate".to_string());
-    }
-    if !results.table.has_electorate() {
-        notes.push("the results file has no electorate column: ward electorates are not scaled to the seats".to_string());
-    }
-    let has_e = results.table.has_electorate();
-    if !has_e {
-        for r in rows.iter_mut() {
-            r.pop();
-        }
-    }
-    Ok(Estimates { votes: VoteTable::new(parties.clone(), has_e, rows), parties, parts, fits, skipped_seats, left_out, notes })
+    notes
 }
 
 /// Iterative proportional fitting of `x` (rows × columns) to row and column
