@@ -144,6 +144,17 @@ pub fn estimate_wards(
                 if l.unkeyed.len() > 5 { ", …" } else { "" }
             ));
         }
+        if let Some(first) = l.unreadable.first() {
+            skipped_notes.push(format!(
+                "{}: {} ward row(s) with a party cell that is not a count not used as a pattern (their wards take the seat's shares), e.g. {} on line {}, field `{}`: {}",
+                input.name(),
+                l.unreadable.len(),
+                first.id,
+                first.line,
+                first.field,
+                first.message
+            ));
+        }
         if !l.skipped.is_empty() {
             let list: Vec<String> = l.skipped.iter().map(ToString::to_string).collect();
             skipped_notes.push(format!("{}: columns not read as parties: {}", input.name(), list.join(", ")));

@@ -293,8 +293,9 @@ fn wellingborough_swing_to_the_2024_by_election() {
 #[test]
 #[ignore = "real data: needs ../shared/data"]
 fn estimate_with_the_commons_library_ward_level_local_file() {
-    // Title row, CRLF, thousands separators, `NA` electorates, and two codes
-    // shared by different wards: those two are reported and not used.
+    // Title row, CRLF, thousands separators, `NA` electorates, two codes
+    // shared by different wards (reported and not used), and `TRUE` where
+    // counts should be.
     let dir = tempfile::tempdir().unwrap();
     let d = shared_data();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_notional"))
@@ -311,7 +312,11 @@ fn estimate_with_the_commons_library_ward_level_local_file() {
     assert!(report.contains("is on several lines (1036, 1038): ambiguous, not used as a pattern"), "{report}");
     assert!(report.contains("is on several lines (1093, 1094)"), "{report}");
     let wards = read_csv(&dir.path().join("wards.csv"));
-    assert_eq!(wards.iter().filter(|w| w["prior"] == "seat").count(), 4);
+    // `TRUE` stands for a count in 575 rows of the file (22 of them London
+    // wards, 22 parts; two rows are also duplicates): those rows are not used
+    // as a pattern, and said so.
+    assert!(report.contains("573 ward row(s) with a party cell that is not a count not used as a pattern"), "{report}");
+    assert_eq!(wards.iter().filter(|w| w["prior"] == "seat").count(), 26);
     let kensington: u64 = wards.iter().filter(|w| w["old_code"] == "E14000768").map(|w| w["Con"].parse::<u64>().unwrap()).sum();
     assert_eq!(kensington, 16_768);
 }

@@ -1,6 +1,6 @@
 //! Local-election results by ward, used as the pattern of ward estimates.
 
-use super::{Input, KeyedTable, SkippedColumn};
+use super::{Input, KeyedTable, SkippedColumn, Unreadable};
 use crate::error::{Error, Result};
 use crate::parties::party_key;
 use std::collections::{BTreeMap, HashMap};
@@ -61,6 +61,9 @@ pub struct LocalResults {
     pub skipped: Vec<SkippedColumn>,
     /// Lines of a candidate-level file with no ward id (not used; for the report).
     pub unkeyed: Vec<u64>,
+    /// Rows of a ward-level file with a party cell that is not a count (not
+    /// used as a pattern; for the report).
+    pub unreadable: Vec<Unreadable>,
 }
 
 impl LocalResults {
@@ -122,6 +125,7 @@ impl LocalResults {
             let table = KeyedTable::read_keeping_duplicates(input, ward_id, None)?;
             out.ambiguous = table.duplicates.clone();
             out.skipped = table.table.skipped().to_vec();
+            out.unreadable = table.unreadable.clone();
             let keys: Vec<String> = table.table.parties().iter().map(|p| aliases.key(p)).collect();
             for (label, key) in table.table.parties().iter().zip(&keys) {
                 out.labels.insert(label.clone(), key.clone());

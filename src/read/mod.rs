@@ -27,7 +27,7 @@ pub use number::{parse_count, MAX_COUNT};
 pub(crate) use number::json_count;
 pub(crate) use votes::column_sums;
 pub use vote_columns::{SkipReason, SkippedColumn};
-pub use votes::{KeyedTable, VoteTable};
+pub use votes::{KeyedTable, Unreadable, VoteTable};
 
 use crate::error::{Error, Result};
 use memmap2::Mmap;

@@ -255,6 +255,22 @@ pub struct KeyedTable {
     /// Ids found on more than one row, with those lines (only when read with
     /// [`KeyedTable::read_keeping_duplicates`]; their rows are dropped).
     pub duplicates: Vec<(String, Vec<u64>)>,
+    /// Rows left out because a cell of a party column is not a count (only
+    /// when read with [`KeyedTable::read_keeping_duplicates`]).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A row of a pattern left out: a cell of a party column is not a count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The row's id.
+    pub id: String,
+    /// Its line.
+    pub line: u64,
+    /// The first column whose cell is not a count.
+    pub field: String,
+    /// Why, e.g. "`TRUE` is not a number".
+    pub message: String,
 }
 
 impl KeyedTable {
@@ -278,10 +294,12 @@ impl KeyedTable {
     /// As [`KeyedTable::read`], but for inputs that only shape a pattern (local
     /// results), never for votes: an id on several rows is not an error (all
     /// its rows are dropped and listed in `duplicates`); an electorate column
-    /// is not read (it is not needed, and real files write `NA` there); and a
-    /// detected column with cells that are not counts (the Commons Library
-    /// 2022 file has `TRUE` in 21 cells of one party's zeros) is left out and
-    /// listed in [`VoteTable::skipped`] rather than stopping the run.
+    /// is not read (it is not needed, and real files write `NA` there); a row
+    /// with a party cell that is not a count (the Commons Library 2022 file
+    /// writes `TRUE` in 56 party columns, 343 times for Plaid Cymru) is left
+    /// out and listed in `unreadable` rather than stopping the run; and a
+    /// column mixing a minority of numbers with text is left out and listed
+    /// in [`VoteTable::skipped`].
     ///
     /// ```
     /// use notional::read::{Input, KeyedTable};
@@ -289,9 +307,9 @@ impl KeyedTable {
     /// let t = KeyedTable::read_keeping_duplicates(&Input::from_text("l.csv", csv), "code", None).unwrap();
     /// assert_eq!(t.ids, ["B"]);
     /// assert_eq!(t.duplicates, vec![("A".to_string(), vec![2, 4])]);
-    /// let odd = KeyedTable::read_keeping_duplicates(&Input::from_text("l.csv", "code,CON,ASP\nA,1,0\nB,2,TRUE\n"), "code", None).unwrap();
-    /// assert_eq!(odd.table.parties(), ["CON"]);
-    /// assert_eq!(odd.table.skipped()[0].to_string(), "ASP (1 cell(s) not counts; first line 3: `TRUE` is not a number)");
+    /// let odd = KeyedTable::read_keeping_duplicates(&Input::from_text("l.csv", "code,CON,ASP\nA,1,0\nB,2,TRUE\nC,3,4\n"), "code", None).unwrap();
+    /// assert_eq!((odd.table.parties(), &odd.ids[..]), (&["CON".to_string(), "ASP".to_string()][..], &["A".to_string(), "C".to_string()][..]));
+    /// assert_eq!((odd.unreadable[0].line, odd.unreadable[0].message.as_str()), (3, "`TRUE` is not a number"));
     /// ```
     pub fn read_keeping_duplicates(input: &Input, id_column: &str, parties: Option<&[String]>) -> Result<Self> {
         Self::read_inner(input, id_column, parties, true)
@@ -378,10 +396,6 @@ impl KeyedTable {
                     };
                     let failing = || (0..rows.len()).filter_map(|r| parse_count(cell(r)).err().map(|m| (r, m))).collect::<Vec<_>>();
                     match decide(h, &kinds) {
-                        Decision::Votes if pattern => match failing() {
-                            bad if bad.is_empty() => columns.push(h.clone()),
-                            bad => skipped.push(SkippedColumn { name: h.clone(), reason: unreadable(bad) }),
-                        },
                         Decision::Votes => columns.push(h.clone()),
                         Decision::Skip(reason) => skipped.push(SkippedColumn { name: h.clone(), reason }),
                         Decision::Ambiguous if pattern => skipped.push(SkippedColumn { name: h.clone(), reason: unreadable(failing()) }),
@@ -406,10 +420,10 @@ impl KeyedTable {
         indices.extend(electorate);
         let width = indices.len();
 
-        let mut ids = Vec::new();
-        let mut lines = Vec::new();
-        let mut counts = Vec::new();
-        let mut seen: HashMap<String, u64> = HashMap::new();
+        // Every row: its id, line, and counts (in a pattern, a row with a cell
+        // that is not a count is kept aside as unreadable, not an error).
+        let mut read: Vec<(&str, u64, std::result::Result<Vec<u64>, (String, String)>)> = Vec::new();
+        let mut seen: HashMap<&str, u64> = HashMap::new();
         for (line, rec) in rows {
             if rec.iter().all(|c| c.trim().is_empty()) {
                 continue;
@@ -418,7 +432,7 @@ impl KeyedTable {
             if id.is_empty() {
                 return Err(Error::field(src, format!("line {line}"), id_column, "is blank"));
             }
-            if let Some(first) = seen.insert(id.to_string(), *line) {
+            if let Some(first) = seen.insert(id, *line) {
                 if !keep_duplicates {
                     return Err(Error::field(
                         src,
@@ -428,6 +442,8 @@ impl KeyedTable {
                     ));
                 }
             }
+            let mut row = Vec::with_capacity(width);
+            let mut bad = None;
             for &c in &indices {
                 let cell = rec.get(c).ok_or_else(|| {
                     Error::field(
@@ -437,33 +453,47 @@ impl KeyedTable {
                         format!("is missing: the row has {} cells but the header has {}", rec.len(), header.len()),
                     )
                 })?;
-                let v = parse_count(cell).map_err(|m| Error::field(src, format!("line {line}"), &header[c], m))?;
-                counts.push(v);
-            }
-            ids.push(id.to_string());
-            lines.push(*line);
-        }
-        let mut table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts, skipped, rows_without_columns: 0 };
-        let mut duplicates: Vec<(String, Vec<u64>)> = Vec::new();
-        if ids.len() > seen.len() {
-            let mut by_id: HashMap<&str, Vec<u64>> = HashMap::new();
-            for (id, line) in ids.iter().zip(&lines) {
-                by_id.entry(id.as_str()).or_default().push(*line);
-            }
-            let keep: Vec<bool> = ids.iter().map(|id| by_id[id.as_str()].len() == 1).collect();
-            for (id, l) in ids.iter().zip(&lines) {
-                if by_id[id.as_str()].len() > 1 && by_id[id.as_str()][0] == *l {
-                    duplicates.push((id.clone(), by_id[id.as_str()].clone()));
+                match parse_count(cell) {
+                    Ok(v) => row.push(v),
+                    Err(m) if pattern => {
+                        bad = Some((header[c].clone(), m));
+                        break;
+                    }
+                    Err(m) => return Err(Error::field(src, format!("line {line}"), &header[c], m)),
                 }
             }
-            let mut k = keep.iter();
-            table.counts = table.counts.chunks_exact(width.max(1)).filter(|_| *k.next().unwrap()).flatten().copied().collect();
-            let mut k = keep.iter();
-            lines.retain(|_| *k.next().unwrap());
-            let mut k = keep.iter();
-            ids.retain(|_| *k.next().unwrap());
+            read.push((id, *line, bad.map_or(Ok(row), Err)));
         }
-        Ok(KeyedTable { source_name: src.to_string(), ids, lines, table, duplicates })
+        // An id on several rows (readable or not) is ambiguous: all its rows
+        // are dropped and listed; then the unreadable rows left are listed.
+        let mut by_id: HashMap<&str, Vec<u64>> = HashMap::new();
+        if read.len() > seen.len() {
+            for (id, line, _) in &read {
+                by_id.entry(id).or_default().push(*line);
+            }
+        }
+        let repeated = |id: &str| by_id.get(id).is_some_and(|l| l.len() > 1);
+        let mut duplicates: Vec<(String, Vec<u64>)> = Vec::new();
+        let mut unreadable = Vec::new();
+        let (mut ids, mut lines, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, line, row) in read {
+            if repeated(id) {
+                if by_id[id][0] == line {
+                    duplicates.push((id.to_string(), by_id[id].clone()));
+                }
+                continue;
+            }
+            match row {
+                Ok(row) => {
+                    counts.extend(row);
+                    ids.push(id.to_string());
+                    lines.push(line);
+                }
+                Err((field, message)) => unreadable.push(Unreadable { id: id.to_string(), line, field, message }),
+            }
+        }
+        let table = VoteTable { parties: columns, has_electorate: electorate.is_some(), width, counts, skipped, rows_without_columns: 0 };
+        Ok(KeyedTable { source_name: src.to_string(), ids, lines, table, duplicates, unreadable })
     }
 
     /// The counts of row `id`, if present.
@@ -624,7 +654,7 @@ fn check_distinct(src: &str, what: &str, columns: &[String]) -> Result<()> {
         if let Some(b) = columns[..i].iter().find(|b| b.trim().eq_ignore_ascii_case(a.trim())) {
             return Err(Error::Mismatch(format!(
                 "{src}: the {what} `{b}` and `{a}` differ only in case or spaces, so one party would be counted as two; \
-                 give them one spelling, or name the columns to count with --parties"
+                 give them one spelling, or name the party columns"
             )));
         }
     }
