@@ -10,7 +10,7 @@ use crate::geometry::reach::{self, unit_boxes, Reach};
 use crate::progress::Progress;
 use crate::geometry::project::{bounds_in_bng, layer_to_wgs84, projected_bounds, Projector};
 use crate::geometry::crs::{detect_bounded, feature_bounds, Crs, Detected};
-use crate::geometry::repair::{Prepared, Repair};
+use crate::geometry::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, SkippedColumn, VoteTable};
 use crate::results::Results;
 use geo::{MultiPolygon, Rect};

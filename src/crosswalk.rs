@@ -29,7 +29,7 @@ use crate::geometry::cells::Cells;
 use crate::geometry::index::{PreparedTarget, TargetIndex};
 use crate::progress::Progress;
 use crate::geometry::overlap::{area_within, shared_borders, Overlap, Scratch, Unit};
-use crate::geometry::repair::Prepared;
+use crate::geometry::prepare::Prepared;
 use crate::geometry::ring::is_oriented;
 use geo::coordinate_position::CoordPos;
 use geo::orient::{Direction, Orient};
@@ -221,7 +221,7 @@ impl Crosswalk {
     /// use notional::read::Layer;
     /// let square = MultiPolygon::new(vec![polygon![(x: 500_000., y: 200_000.), (x: 500_100., y: 200_000.), (x: 500_100., y: 200_100.), (x: 500_000., y: 200_100.)]]);
     /// let layer = Layer::from_parts("u", vec!["A".into()], None, vec![square.clone()], Some("EPSG:27700")).unwrap();
-    /// let mut units = Prepared::new(&layer, &Projector::new()).unwrap();
+    /// let mut units = Prepared::new(&layer, None, &Projector::new()).unwrap();
     /// let (cw, _) = Crosswalk::of_prepared(&units, &TargetIndex::new(vec![square.clone()]), Method::Area, &Silent);
     /// assert_eq!(cw.units[0].cause(), None);
     /// units.repairs.push(notional::geometry::Repair { feature: 0, problems: vec![], repaired: false, area_before: 1.0, area_after: 0.0 });

@@ -19,7 +19,7 @@ use crate::election::estimate::{estimate, Config, Estimates, Inputs};
 use crate::geometry::index::TargetIndex;
 use crate::progress::Progress;
 use crate::geometry::project::Projector;
-use crate::geometry::repair::Prepared;
+use crate::geometry::prepare::Prepared;
 use crate::read::{read_columns, read_layer, parse_count, Aliases, Input, KeyedTable, Layer, LocalResults, MultiMember, VoteTable};
 use crate::results::Results;
 use std::collections::HashMap;
@@ -121,9 +121,9 @@ pub fn estimate_wards(
     let projector = Projector::new();
     let old_layer = read_layer(old_seats, old_id, Some(old_name))?;
     let old = old_names(&old_layer, result_names);
-    let old_prepared = Prepared::new(&old_layer, &projector)?;
+    let old_prepared = Prepared::new(&old_layer, None, &projector)?;
     let wards = read_layer(&ws.wards, &ws.id, Some(&ws.name))?;
-    let wards_prepared = Prepared::new(&wards, &projector)?;
+    let wards_prepared = Prepared::new(&wards, None, &projector)?;
     let geometry_notes: Vec<String> = [old_prepared.describe(&old_layer), wards_prepared.describe(&wards)].into_iter().flatten().collect();
     let (old_bng, wards_bng) = (old_prepared.geometries, wards_prepared.geometries);
     let (electorate, turnout) = ward_electorates(ws, &wards)?;
@@ -267,7 +267,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         let old_input = spec.old_seats.as_ref().ok_or_else(|| {
             Error::Mismatch("a recompute needs the old seats, as polygons or through a weights table".into())
         })?;
-        let new_prepared = Prepared::new(&new_seats, &projector)?;
+        let new_prepared = Prepared::new(&new_seats, None, &projector)?;
         notes.extend(new_prepared.describe(&new_seats));
         let new_bng = new_prepared.geometries;
         let index = TargetIndex::new(new_bng);
@@ -284,7 +284,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             None => {
                 let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
                 let old = old_names(&old_layer, &result_names);
-                let old_prepared = Prepared::new(&old_layer, &projector)?;
+                let old_prepared = Prepared::new(&old_layer, None, &projector)?;
                 notes.extend(old_prepared.describe(&old_layer));
                 let ids: Vec<&str> = old_layer.features.iter().map(|f| f.id.as_str()).collect();
                 let votes = results.join(&ids, &old_layer.source_name)?;

@@ -6,7 +6,7 @@ use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use notional::geometry::project::Projector;
 use notional::read::{read_layer, Input};
-use notional::geometry::repair::Prepared;
+use notional::geometry::prepare::Prepared;
 use serde_json::{json, Value};
 
 fn topology(u: &mut Unstructured) -> Result<Value> {
@@ -49,6 +49,6 @@ fuzz_target!(|data: &[u8]| {
     let text = if data.first().is_some_and(|b| b & 1 == 1) { serde_json::to_string_pretty(&topo) } else { serde_json::to_string(&topo) };
     let input = Input::from_text("fuzz.topojson", text.expect("serialisable"));
     if let Ok(layer) = read_layer(&input, "code", None) {
-        let _ = Prepared::new(&layer, &Projector::new());
+        let _ = Prepared::new(&layer, None, &Projector::new());
     }
 });
