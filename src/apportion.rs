@@ -446,6 +446,30 @@ impl Outcome {
     }
 }
 
+/// The units not placed, as the summary's `unallocated:` line lists them
+/// after the count: ` from 2 unit(s) not placed in any target: W1 (33 votes,
+/// outside), …` (the first ten), or nothing when every unit was placed.
+///
+/// ```
+/// use notional::apportion::unplaced_list;
+/// use notional::crosswalk::Unplaced;
+/// assert_eq!(unplaced_list(&[("W1".into(), 33, Unplaced::Gap)]), " from 1 unit(s) not placed in any target: W1 (33 votes, gap)");
+/// assert_eq!(unplaced_list(&[]), "");
+/// ```
+pub fn unplaced_list(units: &[(String, u64, Unplaced)]) -> String {
+    if units.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = units.iter().take(10).map(|(id, v, cause)| format!("{id} ({v} votes, {})", cause.as_str())).collect();
+    let more = units.len().saturating_sub(10);
+    format!(
+        " from {} unit(s) not placed in any target: {}{}",
+        units.len(),
+        list.join(", "),
+        if more > 0 { format!(" and {more} more") } else { String::new() }
+    )
+}
+
 /// The run in figures; `Display` prints it for people.
 #[derive(Debug, Clone)]
 pub struct Summary {
@@ -525,21 +549,7 @@ impl fmt::Display for Summary {
         }
         writeln!(f, "votes in:     {}", self.votes_in)?;
         writeln!(f, "allocated:    {}", self.allocated)?;
-        write!(f, "unallocated:  {}", self.unallocated)?;
-        if self.outside.is_empty() {
-            writeln!(f)?;
-        } else {
-            let list: Vec<String> =
-                self.outside.iter().take(10).map(|(id, v, cause)| format!("{id} ({v} votes, {})", cause.as_str())).collect();
-            let more = self.outside.len().saturating_sub(10);
-            writeln!(
-                f,
-                " from {} unit(s) not placed in any target: {}{}",
-                self.outside.len(),
-                list.join(", "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
-            )?;
-        }
+        writeln!(f, "unallocated:  {}{}", self.unallocated, unplaced_list(&self.outside))?;
         if !self.partly_outside.is_empty() {
             let list: Vec<String> =
                 self.partly_outside.iter().take(5).map(|(id, x)| format!("{id} {:.1}%", x * 100.0)).collect();

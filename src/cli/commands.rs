@@ -191,7 +191,14 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     say!("ledger:       in {votes_in} = allocated {allocated} + unallocated {unallocated} (ledger.csv)");
     say!("votes in:     {votes_in}");
     say!("allocated:    {allocated}");
-    say!("unallocated:  {unallocated}");
+    let n = rec.votes.parties().len();
+    let unplaced: Vec<(String, u64, notional::crosswalk::Unplaced)> = rec
+        .allocation
+        .unallocated_units
+        .iter()
+        .filter_map(|&u| rec.crosswalk.units[u].cause().map(|c| (rec.unit_ids[u].clone(), rec.votes.row(u)[..n].iter().sum(), c)))
+        .collect();
+    say!("unallocated:  {unallocated}{}", notional::apportion::unplaced_list(&unplaced));
     let unit_ids: Vec<&str> = rec.unit_ids.iter().map(String::as_str).collect();
     let new_ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();
     let coverage = notional::check::coverage(&rec.votes, &rec.crosswalk, &unit_ids, &new_ids, &rec.allocation.received, DEFAULT_SLIVER);
