@@ -122,3 +122,16 @@ fn a_part_reaching_into_another_through_shared_corners_is_flagged() {
     assert_eq!(repairs.len(), 1);
     assert!(repairs[0].problems[0].contains("polygon 1 lies (at least partly) inside polygon 0"), "{:?}", repairs[0].problems);
 }
+
+#[test]
+fn a_part_repeated_in_a_multipolygon_is_repaired_and_said() {
+    let square = |x0: f64| Polygon::new(LineString::from(vec![(x0, 0.), (x0 + 10., 0.), (x0 + 10., 10.), (x0, 10.), (x0, 0.)]), vec![]);
+    // The same square twice, the second from another starting vertex: its
+    // area was counted twice.
+    let shifted = Polygon::new(LineString::from(vec![(10., 0.), (10., 10.), (0., 10.), (0., 0.), (10., 0.)]), vec![]);
+    let mut geoms = vec![MultiPolygon::new(vec![square(0.), shifted]), MultiPolygon::new(vec![square(0.), square(20.)])];
+    let repairs = repair_all(&mut geoms);
+    assert_eq!(repairs.len(), 1, "{repairs:?}");
+    assert_eq!((repairs[0].feature, repairs[0].problems[0].as_str()), (0, "polygon 1 repeats polygon 0"));
+    assert!((repairs[0].area_before - 200.0).abs() < 1e-9 && (repairs[0].area_after - 100.0).abs() < 1e-9, "{repairs:?}");
+}

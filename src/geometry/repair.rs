@@ -51,6 +51,16 @@ pub fn repair_all(geometries: &mut [MultiPolygon<f64>]) -> Vec<Repair> {
             let problem = first_problem(g, buffers)?;
             let problems = vec![problem];
             let area_before = g.unsigned_area();
+            // A part drawn twice is dropped (MakeValid cannot triangulate
+            // it); if that was all, the geometry is mended.
+            let mut repeats = false;
+            while let Some((i, _)) = first_repeated_part(g) {
+                g.0.remove(i);
+                repeats = true;
+            }
+            if repeats && first_problem(g, buffers).is_none() {
+                return Some(Repair { feature, problems, repaired: true, area_before, area_after: g.unsigned_area() });
+            }
             match g.make_valid() {
                 Ok(fixed) if !fixed.0.is_empty() => {
                     *g = fixed;
@@ -102,10 +112,44 @@ fn first_problem(g: &MultiPolygon<f64>, buffers: &mut Buffers) -> Option<String>
             return Some(format!("polygon {p}, hole {h} lies outside its exterior"));
         }
     }
+    if let Some((i, j)) = first_repeated_part(g) {
+        return Some(format!("polygon {i} repeats polygon {j}"));
+    }
     if let Some((i, j)) = first_nested(g) {
         return Some(format!("polygon {i} lies (at least partly) inside polygon {j}"));
     }
     None
+}
+
+/// The first part `i` whose exterior is that of an earlier part `j` (the
+/// same vertices, from any starting one): the nesting test below cannot see
+/// it, as every vertex of one lies on the other's boundary, not inside.
+/// Parts are compared only when their boxes are the same to the bit.
+fn first_repeated_part(g: &MultiPolygon<f64>) -> Option<(usize, usize)> {
+    if g.0.len() < 2 {
+        return None;
+    }
+    let mut seen: std::collections::HashMap<[u64; 4], Vec<usize>> = std::collections::HashMap::new();
+    for (i, p) in g.0.iter().enumerate() {
+        let Some(b) = super::bbox::bounds(&p.exterior().0) else { continue };
+        let key = [b.min().x.to_bits(), b.min().y.to_bits(), b.max().x.to_bits(), b.max().y.to_bits()];
+        let earlier = seen.entry(key).or_default();
+        if let Some(&j) = earlier.iter().find(|&&j| same_ring(&g.0[j].exterior().0, &p.exterior().0)) {
+            return Some((i, j));
+        }
+        earlier.push(i);
+    }
+    None
+}
+
+/// Whether two closed rings have the same vertices in the same order, from
+/// any starting vertex.
+fn same_ring(a: &[Coord<f64>], b: &[Coord<f64>]) -> bool {
+    let (a, b) = (&a[..a.len().saturating_sub(1)], &b[..b.len().saturating_sub(1)]);
+    if a.len() != b.len() || a.is_empty() {
+        return false;
+    }
+    b.iter().enumerate().filter(|(_, c)| **c == a[0]).any(|(k, _)| (0..a.len()).all(|i| a[i] == b[(k + i) % b.len()]))
 }
 
 /// The first pair `(i, j)` (in order of `i`, then `j`) of distinct parts such
