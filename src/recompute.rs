@@ -64,6 +64,25 @@ pub struct WardSpec {
     pub config: Config,
 }
 
+/// The three routes from old seats to new ones.
+#[derive(Debug, Clone)]
+pub enum Route {
+    /// Ward estimates reconciled to the old seats' results, apportioned by area.
+    Wards {
+        /// Old seat polygons.
+        old_seats: Input,
+        /// The wards and their patterns.
+        wards: WardSpec,
+    },
+    /// The old seats themselves, carrying their results, apportioned by area.
+    OldSeats {
+        /// Old seat polygons.
+        old_seats: Input,
+    },
+    /// A table of old-seat → new-seat weights instead of geometry.
+    Weights(WeightsSpec),
+}
+
 /// What to recompute.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -73,8 +92,6 @@ pub struct Spec {
     pub new_id: String,
     /// New seat name property.
     pub new_name: String,
-    /// Old seat polygons (wards and old-seat routes).
-    pub old_seats: Option<Input>,
     /// Old seat id property.
     pub old_id: String,
     /// Old seat name property.
@@ -87,10 +104,8 @@ pub struct Spec {
     pub results_name: String,
     /// Party columns (default: every numeric column).
     pub parties: Option<Vec<String>>,
-    /// The ward route, if any.
-    pub wards: Option<WardSpec>,
-    /// The weights route, if any.
-    pub weights: Option<WeightsSpec>,
+    /// How the old seats' votes reach the new seats.
+    pub route: Route,
     /// A later result to compare with, and its id column.
     pub later: Option<(Input, String)>,
 }
@@ -248,6 +263,27 @@ fn seat_coverage(units: &[geo::MultiPolygon<f64>], crosswalk: &Crosswalk, index:
     covered.iter().zip(index.targets()).map(|(c, t)| if t.area > 0.0 { (c / t.area).min(1.0) } else { 0.0 }).collect()
 }
 
+/// What a route gives the stages after it: the units (ward parts or old
+/// seats), their votes and their weights over the new seats.
+struct Units {
+    /// The route, in words.
+    route: &'static str,
+    /// Ward estimates (ward route only).
+    wards: Option<WardEstimates>,
+    /// Old seat ids and names.
+    old: Vec<(String, String)>,
+    /// Unit ids.
+    ids: Vec<String>,
+    /// Each unit's old seat (by index into `old`).
+    old_of: Vec<usize>,
+    /// Votes per unit.
+    votes: VoteTable,
+    /// Units → new seats.
+    crosswalk: Crosswalk,
+    /// Per new seat, the share of its area the units cover (polygon routes).
+    coverage: Option<Vec<f64>>,
+}
+
 /// Runs the recompute.
 pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let projector = Projector::new();
@@ -256,30 +292,20 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let result_names = result_names(&spec.old_results, &spec.results_id, &spec.results_name);
 
     let mut notes: Vec<String> = Vec::new();
-    let (route, wards, old, unit_ids, unit_old, votes, crosswalk, coverage) = if let Some(w) = &spec.weights {
-        let old: Vec<(String, String)> =
-            results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
-        let crosswalk = weights_crosswalk(w, &results, &new_seats)?;
-        let unit_ids = results.ids.clone();
-        let unit_old: Vec<usize> = (0..unit_ids.len()).collect();
-        ("weights table", None, old, unit_ids, unit_old, results.table.clone(), crosswalk, None)
-    } else {
-        let old_input = spec.old_seats.as_ref().ok_or_else(|| {
-            Error::Mismatch("a recompute needs the old seats, as polygons or through a weights table".into())
-        })?;
+    // The two routes through polygons: the old seats' own, or their wards'.
+    let mut by_polygons = |old_input: &Input, ward_spec: Option<&WardSpec>| -> Result<Units> {
         let new_prepared = Prepared::new(&new_seats, None, &projector)?;
         notes.extend(new_prepared.describe(&new_seats));
-        let new_bng = new_prepared.geometries;
-        let index = TargetIndex::new(new_bng);
-        match &spec.wards {
+        let index = TargetIndex::new(new_prepared.geometries);
+        Ok(match ward_spec {
             Some(ws) => {
                 let we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, progress)?;
                 let geoms: Vec<_> = we.estimates.parts.iter().map(|p| p.geometry.clone()).collect();
                 let crosswalk = Crosswalk::build(&geoms, &index, Method::Area, progress);
                 let coverage = seat_coverage(&geoms, &crosswalk, &index);
-                let unit_old = we.estimates.parts.iter().map(|p| p.seat).collect();
+                let old_of = we.estimates.parts.iter().map(|p| p.seat).collect();
                 let (votes, old, ids) = (we.estimates.votes.clone(), we.old.clone(), we.ids.clone());
-                ("ward estimates", Some(we), old, ids, unit_old, votes, crosswalk, Some(coverage))
+                Units { route: "ward estimates", wards: Some(we), old, ids, old_of, votes, crosswalk, coverage: Some(coverage) }
             }
             None => {
                 let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
@@ -290,11 +316,23 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
                 let votes = results.join(&ids, &old_layer.source_name)?;
                 let (crosswalk, _) = Crosswalk::of_prepared(&old_prepared, &index, Method::Area, progress);
                 let coverage = seat_coverage(&old_prepared.geometries, &crosswalk, &index);
-                let unit_ids = ids.iter().map(|s| s.to_string()).collect();
-                let unit_old = (0..ids.len()).collect();
-                ("old seats by area", None, old, unit_ids, unit_old, votes, crosswalk, Some(coverage))
+                let ids = ids.iter().map(|s| s.to_string()).collect();
+                let old_of = (0..old.len()).collect();
+                Units { route: "old seats by area", wards: None, old, ids, old_of, votes, crosswalk, coverage: Some(coverage) }
             }
+        })
+    };
+    let Units { route, wards, old, ids: unit_ids, old_of: unit_old, votes, crosswalk, coverage } = match &spec.route {
+        Route::Weights(w) => {
+            let old: Vec<(String, String)> =
+                results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
+            let crosswalk = weights_crosswalk(w, &results, &new_seats)?;
+            let ids = results.ids.clone();
+            let old_of = (0..ids.len()).collect();
+            Units { route: "weights table", wards: None, old, ids, old_of, votes: results.table.clone(), crosswalk, coverage: None }
         }
+        Route::Wards { old_seats, wards } => by_polygons(old_seats, Some(wards))?,
+        Route::OldSeats { old_seats } => by_polygons(old_seats, None)?,
     };
 
     let allocation = allocate(&votes, &crosswalk, new_seats.features.len());

@@ -131,6 +131,13 @@ fn cases() -> Vec<Case> {
             words: "recompute needs --old-seats (polygons) or --weights (a weights table)",
         },
         Case {
+            name: "recompute with both old seats and weights",
+            files: vec![("r.csv", b"ONS ID,Con\nE1,5\n".to_vec()), ("w.csv", b"from,to,weight\nE1,S1,1\n".to_vec()), ("targets.geojson", good_targets().into_bytes())],
+            args: vec!["recompute", "--new-seats", "{dir}/targets.geojson", "--old-results", "{dir}/r.csv", "--weights", "{dir}/w.csv", "--old-seats", "{dir}/targets.geojson", "-o", "{dir}/out"],
+            status: 1,
+            words: "--weights and --old-seats are alternative routes (a table or polygons); give one",
+        },
+        Case {
             name: "later results: a bad count of other winners",
             files: vec![
                 ("r.csv", b"ONS ID,Con\nE1,5\n".to_vec()),

@@ -7,7 +7,7 @@
 
 use crate::support::*;
 use notional::read::Input;
-use notional::recompute::{recompute, Spec, WardSpec, WeightsSpec};
+use notional::recompute::{recompute, Route, Spec, WardSpec, WeightsSpec};
 use notional::progress::Silent;
 use serde_json::json;
 
@@ -35,24 +35,25 @@ fn spec(local: Option<&str>) -> Spec {
         new_seats: Input::from_text("new.geojson", layer(&[("NA", 0.0, 1500.0), ("NB", 1500.0, 4000.0)], json!({}))),
         new_id: "code".into(),
         new_name: "name".into(),
-        old_seats: Some(Input::from_text("old.geojson", layer(&[("OA", 0.0, 2000.0), ("OB", 2000.0, 4000.0)], json!({})))),
         old_id: "code".into(),
         old_name: "name".into(),
         old_results: Input::from_text("results.csv", RESULTS),
         results_id: "ONS ID".into(),
         results_name: "Constituency name".into(),
         parties: None,
-        wards: Some(WardSpec {
-            wards: Input::from_text("wards.geojson", wards),
-            id: "code".into(),
-            name: "name".into(),
-            electorates: None,
-            local: local.map(|l| vec![(Input::from_text("local.csv", l), "ward".to_string())]).unwrap_or_default(),
-            rule: Default::default(),
-            aliases: Default::default(),
-            config: Default::default(),
-        }),
-        weights: None,
+        route: Route::Wards {
+            old_seats: Input::from_text("old.geojson", layer(&[("OA", 0.0, 2000.0), ("OB", 2000.0, 4000.0)], json!({}))),
+            wards: WardSpec {
+                wards: Input::from_text("wards.geojson", wards),
+                id: "code".into(),
+                name: "name".into(),
+                electorates: None,
+                local: local.map(|l| vec![(Input::from_text("local.csv", l), "ward".to_string())]).unwrap_or_default(),
+                rule: Default::default(),
+                aliases: Default::default(),
+                config: Default::default(),
+            },
+        },
         later: None,
     }
 }
@@ -126,25 +127,26 @@ fn composition_says_where_new_seats_come_from() {
 #[test]
 fn old_seats_as_units_and_weights_table_routes() {
     let mut s = spec(None);
-    s.wards = None;
+    let Route::Wards { old_seats, .. } = s.route.clone() else { panic!("the spec takes the ward route") };
+    s.route = Route::OldSeats { old_seats };
     let by_area = recompute(&s, &Silent).unwrap();
     assert_eq!(by_area.route, "old seats by area");
     assert_eq!(by_area.results.seat("NA").unwrap().total, 975); // 1300 × 0.75
     // A weights table with its own seat codes, a lookup, and a fallback column.
-    s.old_seats = None;
-    s.weights = Some(WeightsSpec {
+    let weights = WeightsSpec {
         input: Input::from_text("w.csv", "from,to,pop,area\nOA,x-na,3,1\nOA,x-nb,1,1\nOB,x-nb,0,5\n"),
         from: "from".into(),
         to: "to".into(),
         weight: "pop".into(),
         fallback: Some("area".into()),
         lookup: Some((Input::from_text("lookup.csv", "short,code\nx-na,NA\nx-nb,NB\n"), "short".into(), "code".into())),
-    });
+    };
+    s.route = Route::Weights(weights.clone());
     let by_pop = recompute(&s, &Silent).unwrap();
     assert_eq!(by_pop.results.seat("NA").unwrap().total, 975); // 1300 × 3/4
     assert_eq!(by_pop.results.seat("NB").unwrap().total, 325 + 1400); // OB falls back to area: all to NB
-    let bad = WeightsSpec { input: Input::from_text("w.csv", "from,to,pop,area\nOZ,x-na,1,1\n"), ..s.weights.clone().unwrap() };
-    s.weights = Some(bad);
+    let bad = WeightsSpec { input: Input::from_text("w.csv", "from,to,pop,area\nOZ,x-na,1,1\n"), ..weights };
+    s.route = Route::Weights(bad);
     let err = recompute(&s, &Silent).err().expect("unknown old seat");
     assert_eq!(err.to_string(), "w.csv: line 2, field `from`: `OZ` is not in results.csv");
 }

@@ -8,7 +8,7 @@ use notional::export::Durability;
 use notional::geometry::crs::Crs;
 use notional::election::estimate::Config;
 use notional::read::{Aliases, Input, KeyedTable, MultiMember};
-use notional::recompute::{result_names, Spec, WardSpec, WeightsSpec};
+use notional::recompute::{result_names, Route, Spec, WardSpec, WeightsSpec};
 use std::path::PathBuf;
 
 /// Recompute election results on new boundaries.
@@ -557,25 +557,27 @@ impl RecomputeArgs {
             None => None,
         };
         let o = &self.old;
-        if weights.is_none() && o.old_seats.is_none() {
-            anyhow::bail!("recompute needs --old-seats (polygons) or --weights (a weights table)");
-        }
-        if weights.is_some() && o.wards.wards.is_some() {
-            anyhow::bail!("--weights and --wards are alternative routes; give one");
-        }
+        let route = match (weights, &o.old_seats, o.ward_spec()?) {
+            (Some(_), _, Some(_)) => anyhow::bail!("--weights and --wards are alternative routes; give one"),
+            (Some(_), Some(_), None) => {
+                anyhow::bail!("--weights and --old-seats are alternative routes (a table or polygons); give one")
+            }
+            (Some(w), None, None) => Route::Weights(w),
+            (None, Some(p), Some(wards)) => Route::Wards { old_seats: input(p)?, wards },
+            (None, Some(p), None) => Route::OldSeats { old_seats: input(p)? },
+            (None, None, _) => anyhow::bail!("recompute needs --old-seats (polygons) or --weights (a weights table)"),
+        };
         Ok(Spec {
             new_seats: input(&self.new_seats)?,
             new_id: self.new_id.clone(),
             new_name: self.new_name.clone(),
-            old_seats: o.old_seats.as_deref().map(input).transpose()?,
             old_id: o.old_id.clone(),
             old_name: o.old_name.clone(),
             old_results: input(&o.old_results)?,
             results_id: o.results_id.clone(),
             results_name: o.results_name.clone(),
             parties: o.parties(),
-            wards: o.ward_spec()?,
-            weights,
+            route,
             later: match &self.later_results {
                 Some(p) => Some((input(p)?, self.later_id.clone())),
                 None => None,
