@@ -441,7 +441,7 @@ impl Outcome {
             partly_outside,
             units_crs: self.units_crs.clone(),
             targets_crs: self.targets_crs.clone(),
-            warnings: self.notes.iter().chain(&self.units.warnings).chain(&self.targets.warnings).cloned().collect(),
+            warnings: self.notes.iter().cloned().chain(self.units.warnings.iter().chain(&self.targets.warnings).map(ToString::to_string)).collect(),
         }
     }
 }

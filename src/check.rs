@@ -210,7 +210,7 @@ fn layer_report(role: &'static str, layer: &Layer, crs: &crate::geometry::crs::D
         features: layer.features.len(),
         crs: crs.crs.to_string(),
         crs_reason: crs.reason.clone(),
-        reader_warnings: layer.warnings.clone(),
+        reader_warnings: layer.warnings.iter().map(ToString::to_string).collect(),
         invalid: repairs
             .iter()
             .map(|r| FeatureRepair {

@@ -106,7 +106,12 @@ fn collapsed_rings_are_dropped_with_a_warning() {
     let l = layer(text);
     assert_eq!(l.features[0].geometry.0.len(), 1);
     assert_eq!(l.warnings.len(), 1);
-    assert!(l.warnings[0].contains("feature 0 (id A): polygon 1: collapsed exterior ring"), "{:?}", l.warnings);
+    assert!(l.warnings[0].to_string().contains("feature 0 (id A): polygon 1: collapsed exterior ring"), "{:?}", l.warnings);
+    // Typed: the place and the numbers.
+    assert_eq!(
+        l.warnings[0],
+        notional::read::ReadWarning::CollapsedRing { source: "w.geojson".into(), feature: 0, id: "A".into(), polygon: 1, hole: false, points: 2, on_one_line: false }
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! ([`super::fast`]) where it applies, else the reference reader through the
 //! `geojson` crate, which also hands TopoJSON to [`super::topojson`].
 
-use super::layer::{build_multipolygon, crs_name, Layer, LayerBuilder, Polygons};
+use super::layer::{build_multipolygon, crs_name, Layer, LayerBuilder, Polygons, ReadWarning};
 use super::Input;
 use crate::error::{Error, Result};
 use geo::{Coord, MultiPolygon};
@@ -109,10 +109,9 @@ fn read_with_reference(input: &Input, builder: LayerBuilder<'_>) -> Result<Layer
     for (index, feature) in collection.features.into_iter().enumerate() {
         let properties = builder.properties(feature.properties.unwrap_or_default());
         let id = builder.id(index, &properties)?;
-        let place = format!("feature {index} (id {id})");
         let geometry = match feature.geometry {
             None => None,
-            Some(g) => Some(convert_geometry(src, &place, &g.value, &mut builder.warnings)?),
+            Some(g) => Some(convert_geometry(src, (index, &id), &g.value, &mut builder.warnings)?),
         };
         builder.push(index, id, properties, geometry);
     }
@@ -121,10 +120,11 @@ fn read_with_reference(input: &Input, builder: LayerBuilder<'_>) -> Result<Layer
 
 fn convert_geometry(
     src: &str,
-    place: &str,
+    (index, id): (usize, &str),
     value: &GeometryValue,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<ReadWarning>,
 ) -> Result<MultiPolygon<f64>> {
+    let place = format!("feature {index} (id {id})");
     let polygons: Vec<&PolygonType> = match value {
         GeometryValue::Polygon { coordinates } => vec![coordinates],
         GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
@@ -159,7 +159,7 @@ fn convert_geometry(
         raw.push(poly);
     }
     let empty_input = polygons_empty(value);
-    build_multipolygon(src, &place, raw, !empty_input, warnings)
+    build_multipolygon(src, (index, id), raw, !empty_input, warnings)
 }
 
 fn polygons_empty(value: &GeometryValue) -> bool {

@@ -10,6 +10,72 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
+/// Something a reader dropped or noticed in a feature: its place (the
+/// input, the feature's index and id) and what, in numbers. `Display` says
+/// it in words.
+///
+/// ```
+/// use notional::read::ReadWarning;
+/// let w = ReadWarning::CollapsedRing { source: "w.geojson".into(), feature: 3, id: "A".into(), polygon: 0, hole: true, points: 2, on_one_line: false };
+/// assert_eq!(w.to_string(), "w.geojson: feature 3 (id A): polygon 0: collapsed hole with 2 distinct point(s) dropped");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadWarning {
+    /// The feature has no geometry (`null`, or no polygons): its votes
+    /// cannot be placed.
+    NoGeometry {
+        /// The input.
+        source: String,
+        /// The feature's index.
+        feature: usize,
+        /// Its id.
+        id: String,
+    },
+    /// A ring with fewer than three distinct points, or all on one line, was
+    /// dropped (an exterior takes its polygon with it).
+    CollapsedRing {
+        /// The input.
+        source: String,
+        /// The feature's index.
+        feature: usize,
+        /// Its id.
+        id: String,
+        /// The polygon, within the feature.
+        polygon: usize,
+        /// A hole, rather than the exterior.
+        hole: bool,
+        /// Its distinct points.
+        points: usize,
+        /// Three or more points, all on one line.
+        on_one_line: bool,
+    },
+    /// Every ring of the feature collapsed: it has no area.
+    NoArea {
+        /// The input.
+        source: String,
+        /// The feature's index.
+        feature: usize,
+        /// Its id.
+        id: String,
+    },
+}
+
+impl std::fmt::Display for ReadWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadWarning::NoGeometry { source, feature, id } => write!(f, "{source}: feature {feature} (id {id}) has no geometry"),
+            ReadWarning::CollapsedRing { source, feature, id, polygon, hole, points, on_one_line } => {
+                let what = if *hole { "hole" } else { "exterior ring (polygon dropped)" };
+                let how = if *on_one_line { "points all on one line (no area)" } else { "distinct point(s)" };
+                write!(f, "{source}: feature {feature} (id {id}): polygon {polygon}: collapsed {what} with {points} {how} dropped")
+            }
+            ReadWarning::NoArea { source, feature, id } => {
+                write!(f, "{source}: feature {feature} (id {id}): every ring collapsed; the feature has no area")
+            }
+        }
+    }
+}
+
 /// Polygons of rings of coordinates, as GeoJSON nests them.
 pub(crate) type Polygons = Vec<Vec<Vec<Coord<f64>>>>;
 
@@ -39,7 +105,7 @@ pub struct Layer {
     /// The features, in input order.
     pub features: Vec<LayerFeature>,
     /// Things a user should know: collapsed rings dropped, features without geometry.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ReadWarning>,
 }
 
 impl Layer {
@@ -86,7 +152,6 @@ impl Layer {
                 return Err(Error::field(&src, format!("feature {index}"), "id", "is blank"));
             }
             builder.check_unique(index, &id)?;
-            let place = format!("feature {index} (id {id})");
             let rings: Polygons = geometry
                 .0
                 .into_iter()
@@ -97,9 +162,9 @@ impl Layer {
                 .collect();
             let empty = rings.is_empty();
             if empty {
-                builder.warnings.push(format!("{src}: {place} has no geometry"));
+                builder.warnings.push(ReadWarning::NoGeometry { source: src.clone(), feature: index, id: id.clone() });
             }
-            let geometry = build_multipolygon(&src, &place, rings, !empty, &mut builder.warnings)?;
+            let geometry = build_multipolygon(&src, (index, &id), rings, !empty, &mut builder.warnings)?;
             let name = names.as_mut().and_then(Iterator::next);
             builder.features.push(LayerFeature { index, id, name, geometry, properties: Properties::new() });
         }
@@ -122,7 +187,7 @@ pub(crate) struct LayerBuilder<'a> {
     seen: HashMap<String, usize>,
     names: Names,
     features: Vec<LayerFeature>,
-    pub(crate) warnings: Vec<String>,
+    pub(crate) warnings: Vec<ReadWarning>,
 }
 
 impl<'a> LayerBuilder<'a> {
@@ -179,7 +244,7 @@ impl<'a> LayerBuilder<'a> {
             _ => None,
         });
         let geometry = geometry.unwrap_or_else(|| {
-            self.warnings.push(format!("{}: feature {index} (id {id}) has no geometry", self.src));
+            self.warnings.push(ReadWarning::NoGeometry { source: self.src.to_string(), feature: index, id: id.clone() });
             MultiPolygon::new(vec![])
         });
         self.features.push(LayerFeature { index, id, name, geometry, properties });
@@ -249,11 +314,12 @@ pub(crate) fn crs_name(crs: &Value) -> Option<String> {
 /// counter-clockwise; winding-number tests need exteriors CCW, holes CW).
 pub(crate) fn build_multipolygon(
     src: &str,
-    place: &dyn std::fmt::Display,
+    (feature, id): (usize, &str),
     polygons: Polygons,
     expect_area: bool,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<ReadWarning>,
 ) -> Result<MultiPolygon<f64>> {
+    let place = || format!("feature {feature} (id {id})");
     let mut out = Vec::with_capacity(polygons.len());
     for (p, rings) in polygons.into_iter().enumerate() {
         let mut converted = Vec::with_capacity(rings.len());
@@ -269,7 +335,7 @@ pub(crate) fn build_multipolygon(
                 if !(c.x.is_finite() && c.y.is_finite()) {
                     return Err(Error::field(
                         src,
-                        place.to_string(),
+                        place(),
                         "geometry",
                         format!("polygon {p}, ring {r}, vertex {v} is not finite ({}, {})", c.x, c.y),
                     ));
@@ -289,9 +355,15 @@ pub(crate) fn build_multipolygon(
             }
             let flat = coords.len() >= 3 && all_on_one_line(&coords, least);
             if coords.len() < 3 || flat {
-                let what = if r == 0 { "exterior ring (polygon dropped)" } else { "hole" };
-                let how = if flat { "points all on one line (no area)" } else { "distinct point(s)" };
-                warnings.push(format!("{src}: {place}: polygon {p}: collapsed {what} with {} {how} dropped", coords.len()));
+                warnings.push(ReadWarning::CollapsedRing {
+                    source: src.to_string(),
+                    feature,
+                    id: id.to_string(),
+                    polygon: p,
+                    hole: r > 0,
+                    points: coords.len(),
+                    on_one_line: flat,
+                });
                 if r == 0 {
                     break;
                 }
@@ -308,7 +380,7 @@ pub(crate) fn build_multipolygon(
         out.push(polygon);
     }
     if out.is_empty() && expect_area {
-        warnings.push(format!("{src}: {place}: every ring collapsed; the feature has no area"));
+        warnings.push(ReadWarning::NoArea { source: src.to_string(), feature, id: id.to_string() });
     }
     Ok(MultiPolygon::new(out))
 }
@@ -404,7 +476,7 @@ mod tests {
                 }).collect())
                 .collect();
             let want = reference(&polygons);
-            let got = build_multipolygon("t", &"feature 0", polygons, true, &mut Vec::new()).unwrap();
+            let got = build_multipolygon("t", (0, "A"), polygons, true, &mut Vec::new()).unwrap();
             prop_assert_eq!(got, want);
         }
     }

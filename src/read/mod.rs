@@ -19,7 +19,7 @@ mod vote_columns;
 mod votes;
 
 pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming};
-pub use layer::{Layer, LayerFeature};
+pub use layer::{Layer, LayerFeature, ReadWarning};
 pub use columns::read_columns;
 pub use properties::Properties;
 pub use local::{Aliases, LocalResults, MultiMember};

@@ -104,7 +104,7 @@ pub(crate) fn read_topology(input: &Input, mut builder: LayerBuilder<'_>) -> Res
                     .into_iter()
                     .map(|rings| polygon_rings(src, &place, rings, &arcs))
                     .collect::<Result<Vec<_>>>()?;
-                Some(build_multipolygon(src, &place, raw, true, &mut builder.warnings)?)
+                Some(build_multipolygon(src, (index, &id), raw, true, &mut builder.warnings)?)
             }
         };
         builder.push(index, id, properties, geometry);

@@ -18,13 +18,12 @@
 //! reference reader (the `geojson` crate), whose messages name what is
 //! wrong. The two give identical layers on what both accept (tested).
 
-use crate::read::layer::{build_multipolygon, crs_name, feature_id, Layer, LayerBuilder};
+use crate::read::layer::{build_multipolygon, crs_name, feature_id, Layer, LayerBuilder, ReadWarning};
 use crate::read::properties::Properties;
 use crate::error::Result;
 use rayon::prelude::*;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
-use std::fmt;
 
 /// Bytes below which the features are parsed in one piece.
 const MIN_CHUNK: usize = 1 << 18;
@@ -213,7 +212,7 @@ fn features_from(text: &str, from: usize, to: Option<usize>, builder: &LayerBuil
 /// for uniqueness in feature order.
 pub(crate) fn build(collection: Collection, mut builder: LayerBuilder<'_>) -> Result<Layer> {
     let src = builder.src();
-    let built: Vec<(RawFeature, Option<geo::MultiPolygon<f64>>, Vec<String>)> = collection
+    let built: Vec<(RawFeature, Option<geo::MultiPolygon<f64>>, Vec<ReadWarning>)> = collection
         .features
         .into_par_iter()
         .enumerate()
@@ -222,8 +221,7 @@ pub(crate) fn build(collection: Collection, mut builder: LayerBuilder<'_>) -> Re
             let geometry = match f.rings.take() {
                 None => None,
                 Some(rings) => {
-                    let place = Place { index, id: &f.id };
-                    Some(build_multipolygon(src, &place, rings, true, &mut warnings)?)
+                    Some(build_multipolygon(src, (index, &f.id), rings, true, &mut warnings)?)
                 }
             };
             Ok((f, geometry, warnings))
@@ -239,18 +237,6 @@ pub(crate) fn build(collection: Collection, mut builder: LayerBuilder<'_>) -> Re
         builder.push(index, f.id, f.properties, geometry);
     }
     builder.finish(collection.crs_member)
-}
-
-/// `feature 12 (id E05000026)`, written only when a message needs it.
-struct Place<'a> {
-    index: usize,
-    id: &'a str,
-}
-
-impl fmt::Display for Place<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "feature {} (id {})", self.index, self.id)
-    }
 }
 
 /// The first item (in order) equal to an earlier one, and that earlier one's
