@@ -22,30 +22,61 @@ pub const MAX_COUNT: u64 = 1_000_000_000_000;
 /// assert!(parse_count("18446744073709551615").unwrap_err().contains("too large"));
 /// ```
 pub fn parse_count(cell: &str) -> Result<u64, String> {
+    count(cell).map_err(|e| e.message(cell.trim()))
+}
+
+/// Why a cell is not a vote count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NotCount {
+    /// Not a number at all (text, a misplaced comma).
+    NotNumber,
+    /// `NaN`, `Infinity`, `1e400`.
+    NotFinite,
+    /// Below zero.
+    Negative,
+    /// Has a fractional part.
+    Fraction,
+    /// Above [`MAX_COUNT`].
+    TooLarge,
+}
+
+impl NotCount {
+    /// What [`parse_count`] says of `s`.
+    fn message(self, s: &str) -> String {
+        match self {
+            NotCount::NotNumber => format!("`{s}` is not a number"),
+            NotCount::NotFinite => format!("`{s}` is not a finite number"),
+            NotCount::Negative => format!("`{s}` is negative; vote counts cannot be"),
+            NotCount::Fraction => format!("`{s}` is not a whole number; round estimates to whole votes first"),
+            NotCount::TooLarge => format!("`{s}` is too large to be a vote count"),
+        }
+    }
+}
+
+/// [`parse_count`], saying why not as a value.
+pub(crate) fn count(cell: &str) -> Result<u64, NotCount> {
     let s = cell.trim();
     if s.is_empty() {
         return Ok(0);
     }
     let cleaned: String = if s.contains(',') {
         if !has_thousands_separators(s) {
-            return Err(format!("`{s}` is not a number"));
+            return Err(NotCount::NotNumber);
         }
         s.chars().filter(|&c| c != ',').collect()
     } else {
         s.to_string()
     };
     if let Ok(n) = cleaned.parse::<u64>() {
-        return if n > MAX_COUNT { Err(format!("`{s}` is too large to be a vote count")) } else { Ok(n) };
+        return if n > MAX_COUNT { Err(NotCount::TooLarge) } else { Ok(n) };
     }
     match cleaned.parse::<f64>() {
-        Ok(x) if !x.is_finite() => Err(format!("`{s}` is not a finite number")),
-        Ok(x) if x < 0.0 => Err(format!("`{s}` is negative; vote counts cannot be")),
-        Ok(x) if x.fract() != 0.0 => Err(format!(
-            "`{s}` is not a whole number; round estimates to whole votes first"
-        )),
-        Ok(x) if x > MAX_COUNT as f64 => Err(format!("`{s}` is too large to be a vote count")),
+        Ok(x) if !x.is_finite() => Err(NotCount::NotFinite),
+        Ok(x) if x < 0.0 => Err(NotCount::Negative),
+        Ok(x) if x.fract() != 0.0 => Err(NotCount::Fraction),
+        Ok(x) if x > MAX_COUNT as f64 => Err(NotCount::TooLarge),
         Ok(x) => Ok(x as u64),
-        Err(_) => Err(format!("`{s}` is not a number")),
+        Err(_) => Err(NotCount::NotNumber),
     }
 }
 

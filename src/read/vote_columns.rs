@@ -13,7 +13,7 @@
 //! - a column mixing a minority of numbers with text is refused: nobody can
 //!   tell whether it is votes.
 
-use super::number::parse_count;
+use super::number::{count, NotCount};
 use crate::parties;
 use serde_json::Value;
 use std::fmt;
@@ -96,17 +96,17 @@ pub(crate) enum Cell {
 }
 
 impl Cell {
-    /// The kind of a CSV cell (or a JSON string), by the rules of [`parse_count`].
+    /// The kind of a CSV cell (or a JSON string), by the rules of
+    /// [`super::parse_count`].
     pub(crate) fn of_text(cell: &str) -> Cell {
         let cell = cell.trim();
         if cell.is_empty() {
             return Cell::Blank;
         }
-        match parse_count(cell) {
-            Ok(_) => Cell::Number,
-            Err(m) if m.contains("whole") => Cell::Fraction,
-            Err(m) if m.contains("negative") || m.contains("large") || m.contains("finite") => Cell::Number,
-            Err(_) => Cell::Text,
+        match count(cell) {
+            Ok(_) | Err(NotCount::Negative | NotCount::TooLarge | NotCount::NotFinite) => Cell::Number,
+            Err(NotCount::Fraction) => Cell::Fraction,
+            Err(NotCount::NotNumber) => Cell::Text,
         }
     }
 
