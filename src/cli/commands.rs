@@ -65,7 +65,6 @@ const FLAGS: &[(&str, &str)] = &[
     ("name the party columns", "name the party columns with --parties"),
     ("give the votes in a CSV", "give the votes in a CSV with --votes"),
     ("the stated CRS", "the CRS is stated with --crs"),
-    ("as polygons or through a weights table", "the old seats are given with --old-seats (polygons) or --weights (a table)"),
     ("choose the layer's id property", "choose the id property with --from-id, --to-id, --old-id or --new-id"),
     ("the local results' ward id column", "the local results' ward id column is --local-id"),
 ];
