@@ -300,9 +300,9 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         Ok(match ward_spec {
             Some(ws) => {
                 let we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, progress)?;
-                let geoms: Vec<_> = we.estimates.parts.iter().map(|p| p.geometry.clone()).collect();
-                let crosswalk = Crosswalk::build(&geoms, &index, Method::Area, progress);
-                let coverage = seat_coverage(&geoms, &crosswalk, &index);
+                let parts = &we.estimates.geometries;
+                let crosswalk = Crosswalk::build(parts, &index, Method::Area, progress);
+                let coverage = seat_coverage(parts, &crosswalk, &index);
                 let old_of = we.estimates.parts.iter().map(|p| p.seat).collect();
                 let (votes, old, ids) = (we.estimates.votes.clone(), we.old.clone(), we.ids.clone());
                 Units { route: "ward estimates", wards: Some(we), old, ids, old_of, votes, crosswalk, coverage: Some(coverage) }

@@ -83,8 +83,6 @@ pub struct Part {
     pub seat: usize,
     /// The part's share of its ward's area.
     pub share: f64,
-    /// The part's geometry (BNG).
-    pub geometry: MultiPolygon<f64>,
     /// Whether its prior came from local-election results.
     pub local_prior: bool,
 }
@@ -110,6 +108,8 @@ pub struct Estimates {
     pub parties: Vec<String>,
     /// The parts, grouped by seat in seat order.
     pub parts: Vec<Part>,
+    /// Each part's geometry (BNG), by part: the units a route apportions.
+    pub geometries: Vec<MultiPolygon<f64>>,
     /// Integer estimates per part: parties, then electorate.
     pub votes: VoteTable,
     /// One per estimated seat.
@@ -128,7 +128,7 @@ pub struct Estimates {
 pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) -> Result<Estimates> {
     let results = inputs.results;
     let parties: Vec<String> = results.table.parties().to_vec();
-    let WardParts { mut parts, coverage, skipped_seats, left_out } = ward_parts(&inputs, config, progress)?;
+    let WardParts { mut parts, geometries, coverage, skipped_seats, left_out } = ward_parts(&inputs, config, progress)?;
     let seat_ids: Vec<&str> = inputs.seats.features.iter().map(|f| f.id.as_str()).collect();
     let model = SeatModel::new(&inputs, config);
 
@@ -171,7 +171,7 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
             r.pop();
         }
     }
-    Ok(Estimates { votes: VoteTable::new(parties.clone(), has_e, rows), parties, parts, fits, skipped_seats, left_out, notes })
+    Ok(Estimates { votes: VoteTable::new(parties.clone(), has_e, rows), parties, parts, geometries, fits, skipped_seats, left_out, notes })
 }
 
 /// Step 1's result: the ward parts of the seats estimated, grouped by seat
@@ -179,6 +179,8 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
 pub struct WardParts {
     /// The parts.
     pub parts: Vec<Part>,
+    /// Each part's geometry (BNG), by part.
+    pub geometries: Vec<MultiPolygon<f64>>,
     /// Per old seat, the share of its area the ward parts cover.
     pub coverage: Vec<f64>,
     /// Seats with too little ward coverage, not estimated.
@@ -238,16 +240,17 @@ pub fn ward_parts(inputs: &Inputs<'_>, config: &Config, progress: &dyn Progress)
             )));
         }
     }
-    let mut parts: Vec<Part> = Vec::new();
+    let mut kept: Vec<(Part, MultiPolygon<f64>)> = Vec::new();
     for ((w, s, share), geometry) in raw.into_iter().zip(geometries) {
         if in_scope[s] {
-            parts.push(Part { ward: w, seat: s, share, geometry, local_prior: false });
+            kept.push((Part { ward: w, seat: s, share, local_prior: false }, geometry));
         } else {
             left_out.push((w, format!("{:.1}% of it lies in {}, which wards cover too little to estimate", share * 100.0, seat_ids[s])));
         }
     }
-    parts.sort_by_key(|p| (p.seat, p.ward));
-    Ok(WardParts { parts, coverage, skipped_seats, left_out })
+    kept.sort_by_key(|(p, _)| (p.seat, p.ward));
+    let (parts, geometries) = kept.into_iter().unzip();
+    Ok(WardParts { parts, geometries, coverage, skipped_seats, left_out })
 }
 
 /// Steps 2–4 for one seat at a time: what every seat's estimate shares.

@@ -151,7 +151,7 @@ pub fn estimates_geojson(we: &WardEstimates, out: &mut Vec<u8>) -> Result<()> {
     let projector = Projector::new();
     let k = est.parties.len();
     let geometries: Vec<MultiPolygon<f64>> =
-        est.parts.par_iter().map(|p| projector.to_wgs84(&p.geometry)).collect::<Result<_>>()?;
+        est.geometries.par_iter().map(|g| projector.to_wgs84(g)).collect::<Result<_>>()?;
     feature_collection(est.parts.len(), out, |i| feature_size(&geometries[i]), |i, buf| {
         let p = &est.parts[i];
         let mut props = Map::new();
