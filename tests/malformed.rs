@@ -112,6 +112,7 @@ fn cases() -> Vec<Case> {
         with_votes("votes: unnamed column holding numbers", "code,lab,\nA,1,5\nB,2,6\n", &[], "votes.csv: line 2, field `(column 3)`: holds `5` but the column has no name"),
         with_votes("votes: short row", "code,con,lab\nA,1,2\nB,3\n", &[], "votes.csv: line 3, field `lab`: is missing: the row has 2 cells but the header has 3"),
         case("TopoJSON transform of scale zero", r#"{"type":"Topology","transform":{"scale":[0,0],"translate":[0,51]},"objects":{"w":{"type":"GeometryCollection","geometries":[{"type":"Polygon","arcs":[[0]],"properties":{"code":"A","lab":1}}]}},"arcs":[[[0,0],[1,0],[0,1],[-1,-1]]]}"#, &[], 1, "has a transform with scale [0.0, 0.0]"),
+        case("TopoJSON MultiPolygon whose arcs are not an array", r#"{"type":"Topology","objects":{"w":{"type":"GeometryCollection","geometries":[{"type":"MultiPolygon","arcs":7,"properties":{"code":"A","lab":1}}]}},"arcs":[]}"#, &[], 1, "feature 0 (id A), field `arcs`: is `7`; a MultiPolygon's arcs are an array of polygons"),
         case("latitude and longitude swapped", fc(&[feature(json!({"code": "A", "lab": 1}), r#"{"type":"Polygon","coordinates":[[[51.5,-0.2],[51.5,-0.1],[51.6,-0.1],[51.5,-0.2]]]}"#)]), &[], 1, "none of the 1 votes could be placed in any target"),
         case("--crs bng on lon/lat over Britain", good_units(), &["--crs", "bng"], 1, "are longitudes and latitudes over Great Britain, not metres"),
         case("crs member in the EPSG form", good_units().replacen(r#"{"type":"FeatureCollection","#, r#"{"type":"FeatureCollection","crs":{"type":"EPSG","properties":{"code":27700}},"#, 1), &[], 1, "declares crs `EPSG:27700` (British National Grid (EPSG:27700)) but every feature has coordinates in degrees"),
@@ -289,4 +290,24 @@ fn a_ring_with_all_its_points_on_one_line_is_dropped_and_said() {
     let stdout = apportion_ok(dir.path(), &units, &[]);
     assert!(stdout.contains("feature 1 (id B): polygon 0: collapsed exterior ring (polygon dropped) with 3 points all on one line (no area) dropped"), "{stdout}");
     assert!(stdout.contains("B (20 votes, no geometry)"), "{stdout}");
+}
+
+#[test]
+fn a_failed_write_leaves_no_directory_it_made() {
+    // No file may grow past 0 blocks (SIGXFSZ ignored, so a write fails with
+    // EFBIG instead of killing the process): the run makes its output
+    // directory, fails to write into it, and must take it away again.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("units.geojson"), good_units()).unwrap();
+    std::fs::write(dir.path().join("targets.geojson"), good_targets()).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 0; exec '{}' apportion '{d}/units.geojson' '{d}/targets.geojson' -o '{d}/new/out'",
+        env!("CARGO_BIN_EXE_notional")
+    );
+    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write outputs"), "{stderr}");
+    assert!(!dir.path().join("new/out").exists(), "the directory the run made is gone");
 }

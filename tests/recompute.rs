@@ -162,3 +162,12 @@ fn later_results_label_holds_and_gains() {
     assert_eq!(later[na].as_ref().unwrap().label, "Lab gain from Con");
     assert_eq!(later[nb].as_ref().unwrap().label, "Con hold");
 }
+
+#[test]
+fn local_rows_without_a_ward_id_are_counted_in_the_notes() {
+    // A mayoral row with no ward code (as LEAP files have) is not used, and said.
+    let local = "ward,surname,party,votes\nW1,a,Labour,900\n,m,Conservative,5000\nW2,c,Conservative,800\nW3,f,Labour,500\n";
+    let rec = recompute(&spec(Some(local)), &Silent).unwrap();
+    let notes = &rec.wards.as_ref().unwrap().estimates.notes;
+    assert!(notes.iter().any(|n| n == "local.csv: 1 row(s) with no ward id not used (lines 3)"), "{notes:?}");
+}
