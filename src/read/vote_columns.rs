@@ -58,15 +58,14 @@ pub enum SkipReason {
     Fractions,
     /// A well-known non-vote field (object id, area, coordinate, total).
     NotVotes,
-    /// Only in an input read as a pattern (local results), where a column is
-    /// left out rather than the run stopped: a column of counts with cells
-    /// that are not counts (`cells` of them; `first` says where and why), or
-    /// one mixing a minority of numbers with text.
-    Unreadable {
-        /// How many cells are not counts.
-        cells: usize,
-        /// The first, e.g. "line 1093: `TRUE` is not a number".
-        first: String,
+    /// Numbers in a minority of rows among text: only in an input read as a
+    /// pattern (local results), where such a column is left out rather than
+    /// the run stopped.
+    Mixed {
+        /// Rows holding a number.
+        numbers: usize,
+        /// Rows holding text.
+        texts: usize,
     },
 }
 
@@ -76,7 +75,7 @@ impl fmt::Display for SkippedColumn {
             SkipReason::Text => write!(f, "{} (text)", self.name),
             SkipReason::Fractions => write!(f, "{} (fractions)", self.name),
             SkipReason::NotVotes => write!(f, "{} (not a vote field)", self.name),
-            SkipReason::Unreadable { cells, first } => write!(f, "{} ({cells} cell(s) not counts; first {first})", self.name),
+            SkipReason::Mixed { numbers, texts } => write!(f, "{} (numbers in {numbers} row(s), text in {texts})", self.name),
         }
     }
 }
@@ -172,6 +171,29 @@ pub(crate) enum Decision {
     Ambiguous,
 }
 
+/// The candidate columns, each with what it holds, sorted by [`decide`]
+/// into those read as votes and those skipped, in input order. A column
+/// [`Decision::Ambiguous`] is skipped in a `pattern` ([`SkipReason::Mixed`])
+/// and otherwise returned as the error, for the caller to place.
+pub(crate) fn sort_columns<'a>(
+    candidates: impl IntoIterator<Item = (&'a str, &'a Kinds)>,
+    pattern: bool,
+) -> std::result::Result<(Vec<String>, Vec<SkippedColumn>), (&'a str, &'a Kinds)> {
+    let (mut votes, mut skipped) = (Vec::new(), Vec::new());
+    for (name, kinds) in candidates {
+        match decide(name, kinds) {
+            Decision::Votes => votes.push(name.to_string()),
+            Decision::Skip(reason) => skipped.push(SkippedColumn { name: name.to_string(), reason }),
+            Decision::Ambiguous if pattern => {
+                let reason = SkipReason::Mixed { numbers: kinds.numbers + kinds.fractions, texts: kinds.texts };
+                skipped.push(SkippedColumn { name: name.to_string(), reason });
+            }
+            Decision::Ambiguous => return Err((name, kinds)),
+        }
+    }
+    Ok((votes, skipped))
+}
+
 /// Decides what column `name`, holding `kinds`, is (the rule of the module docs).
 pub(crate) fn decide(name: &str, kinds: &Kinds) -> Decision {
     let numeric = kinds.numbers + kinds.fractions;
@@ -226,6 +248,16 @@ mod tests {
         assert_eq!(decide("ward", &kinds(&["Abbey", "", "Brompton"])), Decision::Skip(SkipReason::Text));
         assert_eq!(decide("ward", &kinds(&["Abbey", "12", "Brompton"])), Decision::Ambiguous);
         assert_eq!(kinds(&["Abbey", "12", "Brompton"]).first_text, Some(0));
+    }
+
+    #[test]
+    fn a_mixed_column_is_refused_in_votes_and_listed_in_a_pattern() {
+        let (lab, ward) = (kinds(&["1", "2"]), kinds(&["Abbey", "12", "Brompton"]));
+        let columns = [("lab", &lab), ("ward", &ward)];
+        assert_eq!(sort_columns(columns, false).unwrap_err().0, "ward");
+        let (votes, skipped) = sort_columns(columns, true).unwrap();
+        assert_eq!(votes, ["lab"]);
+        assert_eq!(skipped[0].to_string(), "ward (numbers in 1 row(s), text in 2)");
     }
 
     #[test]

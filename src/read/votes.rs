@@ -2,7 +2,7 @@
 
 use super::number::{json_count, parse_count};
 use super::properties::Columns;
-use super::vote_columns::{ambiguous_message, decide, Cell, Decision, Kinds, SkipReason, SkippedColumn};
+use super::vote_columns::{ambiguous_message, sort_columns, Cell, Kinds, SkipReason, SkippedColumn};
 use super::{Input, Layer};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -157,30 +157,22 @@ impl VoteTable {
         let src = &layer.source_name;
         let keys = property_keys(layer);
         let electorate = keys.iter().copied().find(|k| k.eq_ignore_ascii_case("electorate"));
-        let mut skipped = Vec::new();
-        let columns: Vec<String> = match parties {
+        let (columns, skipped): (Vec<String>, Vec<SkippedColumn>) = match parties {
             Some(list) => {
                 let mut reserved = vec![id_field];
                 reserved.extend(electorate);
                 check_known(src, "property", list, &keys, &reserved)?;
-                list.to_vec()
+                (list.to_vec(), Vec::new())
             }
             None => {
                 let candidates: Vec<&str> = keys.iter().copied().filter(|k| *k != id_field && Some(*k) != electorate).collect();
                 let kinds = cell_kinds(layer, &candidates);
-                let mut columns = Vec::new();
-                for (name, kinds) in candidates.iter().zip(&kinds) {
-                    match decide(name, kinds) {
-                        Decision::Votes => columns.push(name.to_string()),
-                        Decision::Skip(reason) => skipped.push(SkippedColumn { name: name.to_string(), reason }),
-                        Decision::Ambiguous => {
-                            let at = kinds.first_text.expect("an ambiguous column holds text");
-                            return Err(Error::field(src, layer.place(at), *name, ambiguous_message(kinds)));
-                        }
-                    }
-                }
+                let (columns, skipped) = sort_columns(candidates.iter().copied().zip(&kinds), false).map_err(|(name, kinds)| {
+                    let at = kinds.first_text.expect("an ambiguous column holds text");
+                    Error::field(src, layer.place(at), name, ambiguous_message(kinds))
+                })?;
                 check_distinct(src, "properties", &columns)?;
-                columns
+                (columns, skipped)
             }
         };
         if columns.is_empty() {
@@ -368,45 +360,33 @@ impl KeyedTable {
         let is_electorate = |h: &str| h.eq_ignore_ascii_case("electorate");
         let electorate = header.iter().position(|h| is_electorate(h)).filter(|_| read_electorate);
 
-        let mut skipped = Vec::new();
-        let columns: Vec<String> = match parties {
+        let (columns, skipped): (Vec<String>, Vec<SkippedColumn>) = match parties {
             Some(list) => {
                 let keys: Vec<&str> = header.iter().map(String::as_str).collect();
                 let mut reserved = vec![id_column];
                 reserved.extend(electorate.map(|c| header[c].as_str()));
                 check_known(src, "column", list, &keys, &reserved)?;
-                list.to_vec()
+                (list.to_vec(), Vec::new())
             }
             None => {
-                let mut columns = Vec::new();
-                for (c, h) in header.iter().enumerate() {
-                    if c == id_col || is_electorate(h) || h.is_empty() {
-                        continue;
-                    }
-                    let cell = |r: usize| rows[r].1.get(c).unwrap_or("");
-                    let mut kinds = Kinds::default();
-                    for r in 0..rows.len() {
-                        kinds.add(Cell::of_text(cell(r)), r);
-                    }
-                    // A pattern's column that is not all counts is left out
-                    // and listed, rather than stopping the run.
-                    let unreadable = |rows_failing: Vec<(usize, String)>| {
-                        let (r, m) = &rows_failing[0];
-                        SkipReason::Unreadable { cells: rows_failing.len(), first: format!("line {}: {m}", rows[*r].0) }
-                    };
-                    let failing = || (0..rows.len()).filter_map(|r| parse_count(cell(r)).err().map(|m| (r, m))).collect::<Vec<_>>();
-                    match decide(h, &kinds) {
-                        Decision::Votes => columns.push(h.clone()),
-                        Decision::Skip(reason) => skipped.push(SkippedColumn { name: h.clone(), reason }),
-                        Decision::Ambiguous if pattern => skipped.push(SkippedColumn { name: h.clone(), reason: unreadable(failing()) }),
-                        Decision::Ambiguous => {
-                            let line = rows[kinds.first_text.expect("an ambiguous column holds text")].0;
-                            return Err(Error::field(src, format!("line {line}"), h, ambiguous_message(&kinds)));
+                let candidates: Vec<(&str, Kinds)> = header
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, h)| *c != id_col && !is_electorate(h) && !h.is_empty())
+                    .map(|(c, h)| {
+                        let mut kinds = Kinds::default();
+                        for (r, (_, rec)) in rows.iter().enumerate() {
+                            kinds.add(Cell::of_text(rec.get(c).unwrap_or("")), r);
                         }
-                    }
-                }
+                        (h.as_str(), kinds)
+                    })
+                    .collect();
+                let (columns, skipped) = sort_columns(candidates.iter().map(|(h, k)| (*h, k)), pattern).map_err(|(h, kinds)| {
+                    let line = rows[kinds.first_text.expect("an ambiguous column holds text")].0;
+                    Error::field(src, format!("line {line}"), h, ambiguous_message(kinds))
+                })?;
                 check_distinct(src, "columns", &columns)?;
-                columns
+                (columns, skipped)
             }
         };
         if columns.is_empty() {
