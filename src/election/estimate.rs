@@ -123,12 +123,14 @@ pub struct Estimates {
 }
 
 /// Builds ward-part estimates reconciled to every estimated old seat's result:
-/// the parts ([`ward_parts`]: geometry, once), then each seat's estimate
-/// ([`SeatModel::estimate`]: electorate, turnout, prior, IPF, rounding).
-pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) -> Result<Estimates> {
+/// the parts (`ward_parts`: geometry, once), then each seat's estimate
+/// (`SeatModel::estimate`: electorate, turnout, prior, IPF, rounding).
+pub fn estimate(mut inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) -> Result<Estimates> {
     let results = inputs.results;
     let parties: Vec<String> = results.table.parties().to_vec();
-    let WardParts { mut parts, geometries, coverage, skipped_seats, left_out } = ward_parts(&inputs, config, progress)?;
+    // The old seats' geometries go into the index (moved, not copied).
+    let seats = std::mem::take(&mut inputs.seats_bng);
+    let WardParts { mut parts, geometries, coverage, skipped_seats, left_out } = ward_parts(&inputs, seats, config, progress)?;
     let seat_ids: Vec<&str> = inputs.seats.features.iter().map(|f| f.id.as_str()).collect();
     let model = SeatModel::new(&inputs, config);
 
@@ -176,26 +178,27 @@ pub fn estimate(inputs: Inputs<'_>, config: &Config, progress: &dyn Progress) ->
 
 /// Step 1's result: the ward parts of the seats estimated, grouped by seat
 /// in seat order, and what was left out.
-pub struct WardParts {
+struct WardParts {
     /// The parts.
-    pub parts: Vec<Part>,
+    parts: Vec<Part>,
     /// Each part's geometry (BNG), by part.
-    pub geometries: Vec<MultiPolygon<f64>>,
+    geometries: Vec<MultiPolygon<f64>>,
     /// Per old seat, the share of its area the ward parts cover.
-    pub coverage: Vec<f64>,
+    coverage: Vec<f64>,
     /// Seats with too little ward coverage, not estimated.
-    pub skipped_seats: Vec<(usize, f64)>,
+    skipped_seats: Vec<(usize, f64)>,
     /// Wards (or parts of wards) left out, with the reason.
-    pub left_out: Vec<(usize, String)>,
+    left_out: Vec<(usize, String)>,
 }
 
-/// Step 1, **parts**: wards crossed with the old seats, slivers folded, each
-/// split ward's part cut out, seats covered too little left out. Every seat
-/// estimated must have a results row.
-pub fn ward_parts(inputs: &Inputs<'_>, config: &Config, progress: &dyn Progress) -> Result<WardParts> {
+/// Step 1, **parts**: wards crossed with the old seats (`seats`, BNG, taken
+/// from `inputs` by the caller), slivers folded, each split ward's part cut
+/// out, seats covered too little left out. Every seat estimated must have a
+/// results row.
+fn ward_parts(inputs: &Inputs<'_>, seats: Vec<MultiPolygon<f64>>, config: &Config, progress: &dyn Progress) -> Result<WardParts> {
     let results = inputs.results;
-    let seat_areas: Vec<f64> = inputs.seats_bng.iter().map(|g| g.unsigned_area()).collect();
-    let index = TargetIndex::new(inputs.seats_bng.clone());
+    let seat_areas: Vec<f64> = seats.iter().map(|g| g.unsigned_area()).collect();
+    let index = TargetIndex::new(seats);
     let cw = Crosswalk::build(inputs.wards_bng, &index, Method::Area, progress);
     // 1. Parts, with sliver folding.
     let mut left_out = Vec::new();
