@@ -133,6 +133,30 @@ impl Allocation {
     pub fn allocated_totals(&self) -> Vec<u64> {
         column_sums(&self.per_target, self.width)
     }
+
+    /// The units placed nowhere, in unit order, each with its votes (all
+    /// parties) and its cause, as the ledger gives it: what the summaries and
+    /// the report list.
+    ///
+    /// ```
+    /// use notional::aggregate::allocate;
+    /// use notional::crosswalk::{Crosswalk, Method, UnitWeights, Unplaced};
+    /// use notional::read::VoteTable;
+    /// let votes = VoteTable::new(vec!["lab".into()], true, vec![vec![7, 100], vec![3, 50]]);
+    /// let cw = Crosswalk { method: Method::Area, units: vec![
+    ///     UnitWeights::placed(vec![(0, 1.0)], 1.0), UnitWeights::unplaced(Unplaced::Gap)] };
+    /// assert_eq!(allocate(&votes, &cw, 1).unplaced(&votes, &cw), vec![(1, 3, Unplaced::Gap)]);
+    /// ```
+    pub fn unplaced(&self, votes: &VoteTable, crosswalk: &Crosswalk) -> Vec<(usize, u64, Unplaced)> {
+        let parties = votes.parties().len();
+        self.unallocated_units.iter().map(|&u| (u, votes.row(u)[..parties].iter().sum(), cause(crosswalk, u))).collect()
+    }
+}
+
+/// The cause of unit `u`'s votes staying unallocated (a unit with no weights
+/// always has one: [`crate::crosswalk::UnitWeights::cause`]).
+fn cause(crosswalk: &Crosswalk, u: usize) -> Unplaced {
+    crosswalk.units[u].cause().unwrap_or(Unplaced::ZeroWeight)
 }
 
 /// The ledger's party totals: votes in, allocated, unallocated (the
@@ -232,8 +256,7 @@ pub fn allocate(votes: &VoteTable, crosswalk: &Crosswalk, n_targets: usize) -> A
     let mut unallocated = vec![0u64; width];
     let mut unallocated_by_cause: BTreeMap<Unplaced, Vec<u64>> = BTreeMap::new();
     for &u in &unallocated_units {
-        let cause = crosswalk.units[u].cause().unwrap_or(Unplaced::ZeroWeight);
-        let by_cause = unallocated_by_cause.entry(cause).or_insert_with(|| vec![0; width]);
+        let by_cause = unallocated_by_cause.entry(cause(crosswalk, u)).or_insert_with(|| vec![0; width]);
         for ((t, c), v) in unallocated.iter_mut().zip(by_cause.iter_mut()).zip(votes.row(u)) {
             *t += v;
             *c += v;

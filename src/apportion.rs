@@ -402,14 +402,11 @@ impl Outcome {
     pub fn summary(&self) -> Summary {
         let parties = self.votes.parties().len();
         let (votes_in, allocated, unallocated) = ledger_totals(&self.votes, &self.allocation);
-        let outside = self
+        let unplaced = self
             .allocation
-            .unallocated_units
-            .iter()
-            .map(|&u| {
-                let cause = self.crosswalk.units[u].cause().expect("an unallocated unit has a cause");
-                (self.units.features[u].id.clone(), self.votes.row(u)[..parties].iter().sum(), cause)
-            })
+            .unplaced(&self.votes, &self.crosswalk)
+            .into_iter()
+            .map(|(u, votes, cause)| (self.units.features[u].id.clone(), votes, cause))
             .collect();
         let partly_outside = self
             .crosswalk
@@ -437,7 +434,7 @@ impl Outcome {
                 .iter()
                 .map(|(c, v)| (*c, v[..parties].iter().sum()))
                 .collect(),
-            outside,
+            unplaced,
             partly_outside,
             units_crs: self.units_crs.clone(),
             targets_crs: self.targets_crs.clone(),
@@ -503,7 +500,7 @@ pub struct Summary {
     pub unallocated_by_cause: Vec<(Unplaced, u64)>,
     /// Units whose votes could not be placed, with their votes and the cause
     /// (the ledger's).
-    pub outside: Vec<(String, u64, Unplaced)>,
+    pub unplaced: Vec<(String, u64, Unplaced)>,
     /// Units partly outside every target (renormalised), with the uncovered fraction.
     pub partly_outside: Vec<(String, f64)>,
     /// The units' CRS.
@@ -549,7 +546,7 @@ impl fmt::Display for Summary {
         }
         writeln!(f, "votes in:     {}", self.votes_in)?;
         writeln!(f, "allocated:    {}", self.allocated)?;
-        writeln!(f, "unallocated:  {}{}", self.unallocated, unplaced_list(&self.outside))?;
+        writeln!(f, "unallocated:  {}{}", self.unallocated, unplaced_list(&self.unplaced))?;
         if !self.partly_outside.is_empty() {
             let list: Vec<String> =
                 self.partly_outside.iter().take(5).map(|(id, x)| format!("{id} {:.1}%", x * 100.0)).collect();

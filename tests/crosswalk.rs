@@ -55,7 +55,7 @@ fn unit_wholly_outside_keeps_votes_unallocated() {
     assert!(out.crosswalk.units[1].is_outside());
     let s = out.summary();
     assert_eq!((s.votes_in, s.allocated, s.unallocated), (43, 10, 33));
-    assert_eq!(s.outside, vec![("W1".to_string(), 33, notional::crosswalk::Unplaced::Outside)]);
+    assert_eq!(s.unplaced, vec![("W1".to_string(), 33, notional::crosswalk::Unplaced::Outside)]);
     assert!(s.to_string().contains("W1 (33 votes, outside)"), "{s}");
 }
 

@@ -190,13 +190,8 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     say!("ledger:       in {votes_in} = allocated {allocated} + unallocated {unallocated} (ledger.csv)");
     say!("votes in:     {votes_in}");
     say!("allocated:    {allocated}");
-    let n = rec.votes.parties().len();
-    let unplaced: Vec<(String, u64, notional::crosswalk::Unplaced)> = rec
-        .allocation
-        .unallocated_units
-        .iter()
-        .filter_map(|&u| rec.crosswalk.units[u].cause().map(|c| (rec.unit_ids[u].clone(), rec.votes.row(u)[..n].iter().sum(), c)))
-        .collect();
+    let unplaced: Vec<_> =
+        rec.allocation.unplaced(&rec.votes, &rec.crosswalk).into_iter().map(|(u, votes, cause)| (rec.unit_ids[u].clone(), votes, cause)).collect();
     say!("unallocated:  {unallocated}{}", notional::apportion::unplaced_list(&unplaced));
     let unit_ids: Vec<&str> = rec.unit_ids.iter().map(String::as_str).collect();
     let new_ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();

@@ -216,15 +216,10 @@ pub fn seat_report(rec: &Recomputed) -> String {
         out.push('\n');
     }
     let unplaced: Vec<String> = rec
-        .crosswalk
-        .units
-        .iter()
-        .enumerate()
-        .filter_map(|(u, w)| w.cause().map(|c| (u, c)))
-        .map(|(u, c)| {
-            let n = rec.votes.parties().len();
-            format!("{} ({} votes: {})", rec.unit_ids[u], rec.votes.row(u)[..n].iter().sum::<u64>(), c.as_str())
-        })
+        .allocation
+        .unplaced(&rec.votes, &rec.crosswalk)
+        .into_iter()
+        .map(|(u, votes, cause)| format!("{} ({votes} votes: {})", rec.unit_ids[u], cause.as_str()))
         .collect();
     if !unplaced.is_empty() {
         let _ = writeln!(out, "\nunits whose votes could not be placed (see ledger.csv): {}", unplaced.join(", "));
