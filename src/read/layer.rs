@@ -160,13 +160,12 @@ impl Layer {
                     std::iter::once(exterior).chain(holes).map(|r| r.0).collect()
                 })
                 .collect();
-            let empty = rings.is_empty();
-            if empty {
-                builder.warnings.push(ReadWarning::NoGeometry { source: src.clone(), feature: index, id: id.clone() });
-            }
-            let geometry = build_multipolygon(&src, (index, &id), rings, !empty, &mut builder.warnings)?;
+            let geometry = match rings.is_empty() {
+                true => None,
+                false => Some(build_multipolygon(&src, (index, &id), rings, true, &mut builder.warnings)?),
+            };
             let name = names.as_mut().and_then(Iterator::next);
-            builder.features.push(LayerFeature { index, id, name, geometry, properties: Properties::new() });
+            builder.push_named(index, id, name, Properties::new(), geometry);
         }
         builder.finish(crs.map(str::to_string))
     }
@@ -243,6 +242,12 @@ impl<'a> LayerBuilder<'a> {
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         });
+        self.push_named(index, id, name, properties, geometry);
+    }
+
+    /// As [`LayerBuilder::push`], with the name given rather than read
+    /// from the properties.
+    fn push_named(&mut self, index: usize, id: String, name: Option<String>, properties: Properties, geometry: Option<MultiPolygon<f64>>) {
         let geometry = geometry.unwrap_or_else(|| {
             self.warnings.push(ReadWarning::NoGeometry { source: self.src.to_string(), feature: index, id: id.clone() });
             MultiPolygon::new(vec![])
