@@ -145,10 +145,12 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
         None => return run_parse_only(&args.inputs),
     };
     let outcome = run_inputs(&args.inputs, args.common.quiet, false)?;
-    let (votes_in, allocated, _) = notional::aggregate::ledger_totals(&outcome.votes, &outcome.allocation);
+    // The summary's totals decide whether anything was placed; it is printed
+    // after the outputs are written.
+    let summary = outcome.summary();
     refuse_if_nothing_placed(
-        votes_in,
-        allocated,
+        summary.votes_in,
+        summary.allocated,
         &format!(
             "units {}: {}; targets {}: {}",
             args.inputs.from.display(),
@@ -161,7 +163,7 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
     let start = std::time::Instant::now();
     let written = write(output, &outcome, args.common.durability())?;
     let write_time = start.elapsed();
-    say_raw!("{}", outcome.summary());
+    say_raw!("{summary}");
     say!("check:        {}", check(&outcome, DEFAULT_SLIVER).one_line());
     list(&written)?;
     if args.timings {
