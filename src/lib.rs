@@ -14,7 +14,8 @@
 //! [`election::estimate`] builds them from old seats' results (reconciled by
 //! iterative proportional fitting); [`election::composition`] and
 //! [`election::compare`] describe the new seats. [`recompute::recompute`] runs
-//! the whole route from public inputs to notional results on new seats.
+//! the whole route from public inputs to notional results on new seats;
+//! [`recipe`] reads its inputs from one declarative file.
 //!
 //! ```
 //! use notional::apportion::{apportion, Options};
@@ -41,6 +42,7 @@ pub mod parties;
 pub mod apportion;
 pub mod check;
 pub mod recompute;
+pub mod recipe;
 
 // Inputs made here: the embedded demo and synthetic tessellations.
 pub mod demo;

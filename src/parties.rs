@@ -13,6 +13,7 @@
 /// assert_eq!(party_key("Lab"), "lab");
 /// assert_eq!(party_key("Labour Party Candiate"), "lab");
 /// assert_eq!(party_key("Local Conservatives"), "con");
+/// assert_eq!(party_key("C"), "con"); // the Local Elections Archive Project's code
 /// assert_eq!(party_key("Liberal Democrats"), "ld");
 /// assert_eq!(party_key("BRX"), party_key("RUK"));
 /// assert_eq!(party_key("Conservative and Unionist Party"), "con");
@@ -45,7 +46,7 @@ fn squash(label: &str) -> String {
 
 /// The canonical key of a squashed label, if the alias table knows it.
 fn known_key(k: &str) -> Option<&'static str> {
-    let canonical = if k.contains("conservative") || matches!(k, "con" | "tory" | "cons") {
+    let canonical = if k.contains("conservative") || matches!(k, "con" | "tory" | "cons" | "c") {
         "con"
     } else if k.contains("labour") || matches!(k, "lab" | "labcoop") {
         "lab"

@@ -20,7 +20,8 @@ use crate::geometry::index::TargetIndex;
 use crate::progress::Progress;
 use crate::geometry::project::Projector;
 use crate::geometry::prepare::Prepared;
-use crate::read::{read_columns, read_layer, parse_count, Aliases, Input, KeyedTable, Layer, LocalResults, MultiMember, VoteTable};
+use crate::election::patterns::{CodeHistory, PatternFile, Patterns};
+use crate::read::{read_columns, read_layer, read_layers, parse_count, Aliases, ElectorateSpec, Input, KeyedTable, Layer, LocalLayout, LocalResults, MultiMember, VoteTable};
 use crate::results::Results;
 use std::collections::HashMap;
 
@@ -42,26 +43,68 @@ pub struct WeightsSpec {
     pub lookup: Option<(Input, String, String)>,
 }
 
+/// A file of local-election results and where its fields are.
+#[derive(Debug, Clone)]
+pub struct LocalSpec {
+    /// The file.
+    pub input: Input,
+    /// Its layout (a header naming the ward id column, or fixed positions).
+    pub layout: LocalLayout,
+}
+
+/// A table of ward codes of every vintage with each ward's name and council,
+/// to match local results on older codes to the wards.
+#[derive(Debug, Clone)]
+pub struct HistorySpec {
+    /// The table (CSV).
+    pub input: Input,
+    /// Its ward code column.
+    pub code: String,
+    /// Its ward name column.
+    pub name: String,
+    /// Its council code column.
+    pub council: String,
+}
+
+/// What becomes of old seats that wards cover too little to estimate (such
+/// as Northern Ireland's, in a run on Great Britain's wards).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Others {
+    /// They are left out of the run (reported).
+    #[default]
+    Leave,
+    /// They are carried whole, with their actual result, onto the new seats
+    /// by area (the old-seat route for them).
+    Whole,
+}
+
 /// Ward-route inputs.
 #[derive(Debug, Clone)]
 pub struct WardSpec {
-    /// Ward polygons.
-    pub wards: Input,
+    /// Ward polygons: one file, or several (a council's per file) read as one layer.
+    pub wards: Vec<Input>,
     /// Ward id property.
     pub id: String,
     /// Ward name property.
     pub name: String,
-    /// Ward electorates: CSV keyed by ward id, with the electorate column, and
-    /// optionally a column of local ballots cast (turnout = ballots / electorate).
-    pub electorates: Option<(Input, String, String, Option<String>)>,
-    /// Local-election results (long or wide) and their ward id column.
-    pub local: Vec<(Input, String)>,
+    /// Council code property of the wards, for matching local results by
+    /// council and ward name.
+    pub council: Option<String>,
+    /// Ward electorates [default: the wards' own `electorate` property, else area].
+    pub electorates: Option<ElectorateSpec>,
+    /// Local-election results, oldest first: each ward takes the most recent
+    /// contested result.
+    pub local: Vec<LocalSpec>,
+    /// Ward code history, for results on older codes.
+    pub history: Option<HistorySpec>,
     /// Multi-member rule.
     pub rule: MultiMember,
     /// Party label aliases.
     pub aliases: Aliases,
     /// Model constants.
     pub config: Config,
+    /// Old seats the wards do not cover.
+    pub others: Others,
 }
 
 /// The three routes from old seats to new ones.
@@ -137,22 +180,80 @@ pub fn estimate_wards(
     let old_layer = read_layer(old_seats, old_id, Some(old_name))?;
     let old = old_names(&old_layer, result_names);
     let old_prepared = Prepared::new(&old_layer, None, &projector)?;
-    let wards = read_layer(&ws.wards, &ws.id, Some(&ws.name))?;
+    let wards = read_layers(&layer_name(&ws.wards), &ws.wards, &ws.id, Some(&ws.name))?;
     let wards_prepared = Prepared::new(&wards, None, &projector)?;
-    let geometry_notes: Vec<String> = [old_prepared.describe(&old_layer), wards_prepared.describe(&wards)].into_iter().flatten().collect();
+    let mut notes: Vec<String> = [old_prepared.describe(&old_layer), wards_prepared.describe(&wards)].into_iter().flatten().collect();
+    if ws.wards.len() > 1 {
+        notes.push(format!("{}: {} wards read from {} files", wards.source_name, wards.features.len(), ws.wards.len()));
+    }
     let (old_bng, wards_bng) = (old_prepared.geometries, wards_prepared.geometries);
-    let (electorate, turnout) = ward_electorates(ws, &wards)?;
-    let mut local = LocalResults::default();
-    let mut skipped_notes = Vec::new();
-    for (input, id) in &ws.local {
-        let l = LocalResults::read(input, id, ws.rule, &ws.aliases)?;
-        local.labels.extend(l.labels);
-        local.wards.extend(l.wards);
-        local.ambiguous.extend(l.ambiguous.into_iter().map(|(id, lines)| (format!("{} in {}", id, input.name()), lines)));
+    let (electorate, turnout) = ward_electorates(ws, &wards, &mut notes)?;
+    let patterns = ward_patterns(ws, &wards, &mut notes)?;
+    let estimates = estimate(
+        Inputs {
+            wards: &wards,
+            wards_bng: &wards_bng,
+            seats: &old_layer,
+            seats_bng: old_bng,
+            results,
+            electorate: electorate.as_deref(),
+            turnout: turnout.as_deref(),
+            local: patterns.as_ref().map(|p| &p.local),
+        },
+        &ws.config,
+        progress,
+    )?;
+    let ids = part_ids(&estimates, &wards, &old_layer);
+    let mut estimates = estimates;
+    if ws.others == Others::Leave && !estimates.whole_seats.is_empty() {
+        notes.push(format!("the {} old seat(s) with results not estimated are not part of this run", estimates.whole_seats.len()));
+    }
+    estimates.notes.extend(notes);
+    Ok(WardEstimates { estimates, wards, old, ids })
+}
+
+/// A name for a layer read from `inputs`: the file's, or the folder of several.
+fn layer_name(inputs: &[Input]) -> String {
+    match inputs {
+        [one] => one.name().to_string(),
+        _ => {
+            let dirs: std::collections::BTreeSet<String> = inputs
+                .iter()
+                .map(|i| std::path::Path::new(i.name()).parent().map(|p| p.display().to_string()).unwrap_or_default())
+                .collect();
+            match dirs.len() {
+                1 => format!("{}/", dirs.into_iter().next().unwrap_or_default()),
+                _ => format!("{} files", inputs.len()),
+            }
+        }
+    }
+}
+
+/// Each ward's local-election pattern from the local files (most recent
+/// contested result), with notes on what each file gave and what it did not.
+fn ward_patterns(ws: &WardSpec, wards: &Layer, notes: &mut Vec<String>) -> Result<Option<Patterns>> {
+    if ws.local.is_empty() {
+        return Ok(None);
+    }
+    let history: Option<CodeHistory> = match &ws.history {
+        Some(h) => Some(
+            read_columns(&h.input, &[&h.code, &h.name, &h.council])?
+                .into_iter()
+                .map(|(_, r)| (r[0].trim().to_string(), (r[1].trim().to_string(), r[2].trim().to_string())))
+                .collect(),
+        ),
+        None => None,
+    };
+    let mut files = Vec::with_capacity(ws.local.len());
+    let mut ambiguous = Vec::new();
+    for spec in &ws.local {
+        let input = &spec.input;
+        let l = LocalResults::read_layout(input, &spec.layout, ws.rule, &ws.aliases)?;
+        ambiguous.extend(l.ambiguous.iter().map(|(id, lines)| (format!("{} in {}", id, input.name()), lines.clone())));
         if !l.unkeyed.is_empty() {
             let first: Vec<String> = l.unkeyed.iter().take(5).map(u64::to_string).collect();
-            skipped_notes.push(format!(
-                "{}: {} row(s) with no ward id not used (lines {}{})",
+            notes.push(format!(
+                "{}: {} row(s) with no ward id (blank or NULL) not used (lines {}{})",
                 input.name(),
                 l.unkeyed.len(),
                 first.join(", "),
@@ -160,7 +261,7 @@ pub fn estimate_wards(
             ));
         }
         if let Some(first) = l.unreadable.first() {
-            skipped_notes.push(format!(
+            notes.push(format!(
                 "{}: {} ward row(s) with a party cell that is not a count not used as a pattern (their wards take the seat's shares), e.g. {} on line {}, field `{}`: {}",
                 input.name(),
                 l.unreadable.len(),
@@ -172,32 +273,58 @@ pub fn estimate_wards(
         }
         if !l.skipped.is_empty() {
             let list: Vec<String> = l.skipped.iter().map(ToString::to_string).collect();
-            skipped_notes.push(format!("{}: columns not read as parties: {}", input.name(), list.join(", ")));
+            notes.push(format!("{}: columns not read as parties: {}", input.name(), list.join(", ")));
+        }
+        files.push(PatternFile { name: input.name().to_string(), results: l });
+    }
+    for (id, lines) in &ambiguous {
+        let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+        notes.push(format!("ward {id} is on several lines ({}): ambiguous, not used as a pattern", lines.join(", ")));
+    }
+    let patterns = Patterns::assemble(wards, ws.council.as_deref(), &files, history.as_ref());
+    if files.len() > 1 || ws.history.is_some() {
+        for f in &patterns.files {
+            let matched: Vec<String> = f.matched.iter().map(|(how, n)| format!("{n} by {how}")).collect();
+            let mut line = format!(
+                "{}: pattern of {} ward(s); results matched to wards: {}",
+                f.name,
+                f.used,
+                if matched.is_empty() { "none".to_string() } else { matched.join(", ") }
+            );
+            if f.uncontested > 0 {
+                line.push_str(&format!("; {} uncontested (not a pattern)", f.uncontested));
+            }
+            if f.unmatched.0 > 0 {
+                line.push_str(&format!(
+                    "; {} result(s) for no ward of {} (other vintages or divisions), e.g. {}",
+                    f.unmatched.0,
+                    wards.source_name,
+                    f.unmatched.1.join(", ")
+                ));
+            }
+            notes.push(line);
         }
     }
-    let estimates = estimate(
-        Inputs {
-            wards: &wards,
-            wards_bng: &wards_bng,
-            seats: &old_layer,
-            seats_bng: old_bng,
-            results,
-            electorate: electorate.as_deref(),
-            turnout: turnout.as_deref(),
-            local: (!ws.local.is_empty()).then_some(&local),
-        },
-        &ws.config,
-        progress,
-    )?;
-    let ids = part_ids(&estimates, &wards, &old_layer);
-    let mut estimates = estimates;
-    estimates.notes.extend(geometry_notes);
-    estimates.notes.extend(skipped_notes);
-    for (id, lines) in &local.ambiguous {
-        let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
-        estimates.notes.push(format!("ward {id} is on several lines ({}): ambiguous, not used as a pattern", lines.join(", ")));
+    let without: Vec<usize> = (0..wards.features.len()).filter(|&w| patterns.source[w].is_none()).collect();
+    if !without.is_empty() {
+        let mut by_council: HashMap<String, usize> = HashMap::new();
+        if let Some(c) = &ws.council {
+            for &w in &without {
+                let v = wards.features[w].properties.get(c).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+                *by_council.entry(v.unwrap_or_default()).or_default() += 1;
+            }
+        }
+        let mut councils: Vec<(String, usize)> = by_council.into_iter().collect();
+        councils.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let listed: Vec<String> = councils.iter().take(12).map(|(c, n)| format!("{c} {n}")).collect();
+        notes.push(format!(
+            "{} of {} wards have no contested local result and take their old seat's shares{}",
+            without.len(),
+            wards.features.len(),
+            if listed.is_empty() { String::new() } else { format!(" (by council: {}{})", listed.join(", "), if councils.len() > 12 { ", …" } else { "" }) }
+        ));
     }
-    Ok(WardEstimates { estimates, wards, old, ids })
+    Ok(Some(patterns))
 }
 
 fn old_names(layer: &Layer, result_names: &HashMap<String, String>) -> Vec<(String, String)> {
@@ -237,6 +364,9 @@ pub struct Recomputed {
     pub results: Results,
     /// Old → new composition.
     pub composition: Composition,
+    /// Per new seat (by index), its electorate (or, without one, its votes)
+    /// by what it rests on: local patterns, old seats' shares, whole old seats.
+    pub sources: Vec<[f64; 3]>,
     /// Comparison with the later result, by result row.
     pub later: Option<Vec<Option<Comparison>>>,
     /// Per new seat (by index), the share of its area the units cover
@@ -244,6 +374,28 @@ pub struct Recomputed {
     pub coverage: Option<Vec<f64>>,
     /// Geometry repairs of the seat layers, in words.
     pub notes: Vec<String>,
+}
+
+/// What a unit's votes rest on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A ward part whose split of its old seat's votes follows local-election results.
+    Pattern,
+    /// A ward part with no local result: its old seat's own shares.
+    SeatShares,
+    /// A whole old seat (old-seat or weights route, or an old seat the wards do not cover).
+    OldSeat,
+}
+
+impl Source {
+    /// In words, for reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Pattern => "local pattern",
+            Source::SeatShares => "old seat's shares",
+            Source::OldSeat => "whole old seat",
+        }
+    }
 }
 
 /// New seats less covered than this by the units are partial: their totals
@@ -276,6 +428,8 @@ struct Units {
     ids: Vec<String>,
     /// Each unit's old seat (by index into `old`).
     old_of: Vec<usize>,
+    /// What each unit's votes rest on.
+    source: Vec<Source>,
     /// Votes per unit.
     votes: VoteTable,
     /// Units → new seats.
@@ -299,13 +453,36 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         let index = TargetIndex::new(new_prepared.geometries);
         Ok(match ward_spec {
             Some(ws) => {
-                let we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, progress)?;
-                let parts = &we.estimates.geometries;
-                let crosswalk = Crosswalk::build(parts, &index, Method::Area, progress);
-                let coverage = seat_coverage(parts, &crosswalk, &index);
-                let old_of = we.estimates.parts.iter().map(|p| p.seat).collect();
-                let (votes, old, ids) = (we.estimates.votes.clone(), we.old.clone(), we.ids.clone());
-                Units { route: "ward estimates", wards: Some(we), old, ids, old_of, votes, crosswalk, coverage: Some(coverage) }
+                let mut we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, progress)?;
+                let mut parts = std::mem::take(&mut we.estimates.geometries);
+                let mut old_of: Vec<usize> = we.estimates.parts.iter().map(|p| p.seat).collect();
+                let mut source: Vec<Source> =
+                    we.estimates.parts.iter().map(|p| if p.local_prior { Source::Pattern } else { Source::SeatShares }).collect();
+                let (mut votes, old, mut ids) = (we.estimates.votes.clone(), we.old.clone(), we.ids.clone());
+                let whole = std::mem::take(&mut we.estimates.whole_seats);
+                if ws.others == Others::Whole && !whole.is_empty() {
+                    let seat_ids: Vec<&str> = whole.iter().map(|(s, _)| old[*s].0.as_str()).collect();
+                    let seat_votes = results.rows_for(&seat_ids, "old seats not estimated")?;
+                    votes = votes.append(&seat_votes)?;
+                    we.estimates.notes.push(format!(
+                        "{} old seat(s) not covered by wards carried whole by area, with their actual result: {}{}",
+                        whole.len(),
+                        seat_ids.iter().take(8).copied().collect::<Vec<_>>().join(", "),
+                        if whole.len() > 8 { ", …" } else { "" }
+                    ));
+                    for (s, g) in whole {
+                        ids.push(old[s].0.clone());
+                        old_of.push(s);
+                        source.push(Source::OldSeat);
+                        parts.push(g);
+                    }
+                }
+                let crosswalk = Crosswalk::build(&parts, &index, Method::Area, progress);
+                let coverage = seat_coverage(&parts, &crosswalk, &index);
+                // The whole seats' geometries are not ward estimates: only the parts go back.
+                parts.truncate(we.estimates.parts.len());
+                we.estimates.geometries = parts;
+                Units { route: "ward estimates", wards: Some(we), old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) }
             }
             None => {
                 let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
@@ -316,20 +493,22 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
                 let votes = results.join(&ids, &old_layer.source_name)?;
                 let (crosswalk, _) = Crosswalk::of_prepared(&old_prepared, &index, Method::Area, progress);
                 let coverage = seat_coverage(&old_prepared.geometries, &crosswalk, &index);
-                let ids = ids.iter().map(|s| s.to_string()).collect();
+                let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
                 let old_of = (0..old.len()).collect();
-                Units { route: "old seats by area", wards: None, old, ids, old_of, votes, crosswalk, coverage: Some(coverage) }
+                let source = vec![Source::OldSeat; ids.len()];
+                Units { route: "old seats by area", wards: None, old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) }
             }
         })
     };
-    let Units { route, wards, old, ids: unit_ids, old_of: unit_old, votes, crosswalk, coverage } = match &spec.route {
+    let Units { route, wards, old, ids: unit_ids, old_of: unit_old, source, votes, crosswalk, coverage } = match &spec.route {
         Route::Weights(w) => {
             let old: Vec<(String, String)> =
                 results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
             let crosswalk = weights_crosswalk(w, &results, &new_seats)?;
             let ids = results.ids.clone();
             let old_of = (0..ids.len()).collect();
-            Units { route: "weights table", wards: None, old, ids, old_of, votes: results.table.clone(), crosswalk, coverage: None }
+            let source = vec![Source::OldSeat; ids.len()];
+            Units { route: "weights table", wards: None, old, ids, old_of, source, votes: results.table.clone(), crosswalk, coverage: None }
         }
         Route::Wards { old_seats, wards } => by_polygons(old_seats, Some(wards))?,
         Route::OldSeats { old_seats } => by_polygons(old_seats, None)?,
@@ -347,6 +526,12 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         })
         .collect();
     let composition = Composition::new(&unit_old, &crosswalk, &measure, old.len(), ids.len(), votes.has_electorate());
+    let mut sources = vec![[0.0; 3]; ids.len()];
+    for ((row, m), s) in crosswalk.units.iter().zip(&measure).zip(&source) {
+        for &(t, w) in &row.weights {
+            sources[t][*s as usize] += m * w;
+        }
+    }
     let mut later = match &spec.later {
         Some((input, id)) => {
             // The Commons Library's `Of which other winner`: which seats an "other" candidate won.
@@ -387,6 +572,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         allocation,
         results: results_new,
         composition,
+        sources,
         later,
         coverage,
         notes,
@@ -406,10 +592,10 @@ fn part_ids(est: &Estimates, wards: &Layer, old: &Layer) -> Vec<String> {
 
 type WardColumns = (Option<Vec<f64>>, Option<Vec<Option<f64>>>);
 
-/// Ward electorates (and local turnout) from the electorates CSV, or the
-/// wards' own `electorate` property.
-fn ward_electorates(ws: &WardSpec, wards: &Layer) -> Result<WardColumns> {
-    let Some((input, id, column, ballots)) = &ws.electorates else {
+/// Ward electorates (and local turnout) from the electorate files, or the
+/// wards' own `electorate` property; what was not used goes to `notes`.
+fn ward_electorates(ws: &WardSpec, wards: &Layer, notes: &mut Vec<String>) -> Result<WardColumns> {
+    let Some(spec) = &ws.electorates else {
         let mut from_props = Vec::with_capacity(wards.features.len());
         for (i, f) in wards.features.iter().enumerate() {
             match f.properties.iter().find(|(k, _)| k.eq_ignore_ascii_case("electorate")) {
@@ -422,34 +608,25 @@ fn ward_electorates(ws: &WardSpec, wards: &Layer) -> Result<WardColumns> {
         }
         return Ok((Some(from_props), None));
     };
-    let mut names = vec![id.as_str(), column.as_str()];
-    names.extend(ballots.as_deref());
-    let rows = read_columns(input, &names)?;
-    let mut by_id: HashMap<String, (f64, Option<f64>)> = HashMap::new();
-    for (line, r) in rows {
-        let e = parse_count(&r[1]).map_err(|m| Error::field(input.name(), format!("line {line}"), column, m))? as f64;
-        let t = match (ballots, r.get(2)) {
-            (Some(b), Some(cell)) => {
-                let v = parse_count(cell).map_err(|m| Error::field(input.name(), format!("line {line}"), b, m))? as f64;
-                (e > 0.0).then(|| v / e)
-            }
-            _ => None,
-        };
-        by_id.insert(r[0].clone(), (e, t));
+    let ids: Vec<&str> = wards.features.iter().map(|f| f.id.as_str()).collect();
+    let e = spec.read(&ids)?;
+    if !e.missing.is_empty() {
+        let list: Vec<&str> = e.missing.iter().take(8).map(|&w| ids[w]).collect();
+        notes.push(format!(
+            "{} ward(s) have no electorate row and count as no electorate: {}{}",
+            e.missing.len(),
+            list.join(", "),
+            if e.missing.len() > 8 { ", …" } else { "" }
+        ));
     }
-    let missing: Vec<&str> = wards.features.iter().map(|f| f.id.as_str()).filter(|id| !by_id.contains_key(*id)).collect();
-    if !missing.is_empty() {
-        return Err(Error::Mismatch(format!(
-            "{}: {} of {} wards have no electorate row, e.g. {}",
-            input.name(),
-            missing.len(),
-            wards.features.len(),
-            missing.iter().take(5).copied().collect::<Vec<_>>().join(", ")
-        )));
+    if e.repeats > 0 {
+        notes.push(format!("{} electorate row(s) repeating a ward's earlier row not used (the first row is)", e.repeats));
     }
-    let electorate = wards.features.iter().map(|f| by_id[&f.id].0).collect();
-    let turnout = ballots.as_ref().map(|_| wards.features.iter().map(|f| by_id[&f.id].1).collect());
-    Ok((Some(electorate), turnout))
+    for (file, n, examples) in &e.unused {
+        let ex: Vec<String> = examples.iter().map(|(line, id)| format!("line {line} `{id}`")).collect();
+        notes.push(format!("{file}: {n} row(s) for no ward of {} not used, e.g. {}", wards.source_name, ex.join(", ")));
+    }
+    Ok((Some(e.electorate), e.turnout))
 }
 
 /// The crosswalk of old seats (rows of `results`) to new seats from a weights table.

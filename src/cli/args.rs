@@ -7,8 +7,10 @@ use notional::crosswalk::Method;
 use notional::export::Durability;
 use notional::geometry::crs::Crs;
 use notional::election::estimate::Config;
-use notional::read::{Aliases, Input, KeyedTable, MultiMember};
-use notional::recompute::{result_names, Route, Spec, WardSpec, WeightsSpec};
+use anyhow::Context as _;
+use notional::read::{Aliases, ElectorateColumns, ElectorateSpec, Input, KeyedTable, LocalLayout, Missing, MultiMember, Repeated};
+use notional::recipe::Recipe;
+use notional::recompute::{result_names, HistorySpec, LocalSpec, Others, Route, Spec, WardSpec, WeightsSpec};
 use std::path::PathBuf;
 
 /// Recompute election results on new boundaries.
@@ -233,6 +235,17 @@ Writes wards.csv, wards.geojson (ready for `notional apportion`) and report.txt.
 /// Inputs shared by `recompute` and `estimate`.
 #[derive(Debug, Args)]
 pub struct OldArgs {
+    /// A recipe (TOML) naming every input, its columns and its role, instead
+    /// of the input flags: for runs with many inputs. See
+    /// examples/gb_2019.toml and docs/reference.md. Paths in it are relative
+    /// to --data, or else to the recipe's folder.
+    #[arg(long, value_name = "TOML")]
+    pub recipe: Option<PathBuf>,
+
+    /// The folder a recipe's paths are relative to.
+    #[arg(long, value_name = "DIR", requires = "recipe")]
+    pub data: Option<PathBuf>,
+
     /// Old seat polygons (GeoJSON), e.g. the 2019 boundaries.
     #[arg(long, value_name = "GEOJSON")]
     pub old_seats: Option<PathBuf>,
@@ -240,8 +253,8 @@ pub struct OldArgs {
     /// Old seats' actual results: a CSV with an id column and one column per
     /// party (such as the House of Commons Library file); an `Electorate`
     /// column scales ward electorates to the parliamentary register.
-    #[arg(long, value_name = "CSV")]
-    pub old_results: PathBuf,
+    #[arg(long, value_name = "CSV", required_unless_present = "recipe")]
+    pub old_results: Option<PathBuf>,
 
     /// Id property of the old seats.
     #[arg(long, value_name = "FIELD", default_value = "code")]
@@ -278,10 +291,12 @@ pub struct OldArgs {
 /// The ward route's inputs.
 #[derive(Debug, Args)]
 pub struct WardArgs {
-    /// Ward polygons (GeoJSON). Without it, `recompute` uses the old seats
+    /// Ward polygons (GeoJSON): a file, or a folder whose .geojson, .json
+    /// and .topojson files (a council's wards each, say) are read as one
+    /// layer; repeatable. Without it, `recompute` uses the old seats
     /// themselves (or --weights) as units.
-    #[arg(long, value_name = "GEOJSON")]
-    pub wards: Option<PathBuf>,
+    #[arg(long, value_name = "GEOJSON|DIR")]
+    pub wards: Vec<PathBuf>,
 
     /// Id property of the wards.
     #[arg(long, value_name = "FIELD", default_value = "code")]
@@ -291,32 +306,75 @@ pub struct WardArgs {
     #[arg(long, value_name = "FIELD", default_value = "name")]
     pub ward_name: String,
 
-    /// Ward electorates (CSV keyed by ward id) [default: the wards' own
-    /// `electorate` property, else ward area].
+    /// Ward electorates (CSV keyed by ward id; repeatable, read as one
+    /// table) [default: the wards' own `electorate` property, else ward area].
     #[arg(long, value_name = "CSV")]
-    pub electorates: Option<PathBuf>,
+    pub electorates: Vec<PathBuf>,
 
     /// Ward id column of --electorates [default: --ward-id].
     #[arg(long, value_name = "COLUMN")]
     pub electorates_id: Option<String>,
 
-    /// Electorate column of --electorates.
+    /// Electorate column of --electorates, or a range `A..B` of columns
+    /// summed (`18..90` of a population table by single year of age).
     #[arg(long, value_name = "COLUMN", default_value = "electorate")]
     pub electorate_column: String,
+
+    /// A ward on several rows of --electorates: refuse, or use its first row
+    /// (a file of several blocks, persons first).
+    #[arg(long, value_enum, default_value_t = RepeatedArg::Refuse)]
+    pub electorates_repeated: RepeatedArg,
+
+    /// A ward on no row of --electorates: refuse, or count it as no
+    /// electorate (its people counted in a neighbour's row).
+    #[arg(long, value_enum, default_value_t = MissingArg::Refuse)]
+    pub electorates_missing: MissingArg,
 
     /// Column of --electorates with local ballots cast: gives each ward's
     /// local turnout for the turnout model.
     #[arg(long, value_name = "COLUMN")]
     pub ballots_column: Option<String>,
 
-    /// Local-election results by ward (repeatable): candidate-level files with
-    /// `party` and `votes` columns, or ward-level files with a column per party.
+    /// Local-election results by ward (repeatable, oldest first: a ward takes
+    /// its most recent contested result): candidate-level files with `party`
+    /// and `votes` columns, or ward-level files with a column per party.
     #[arg(long, value_name = "CSV")]
     pub local: Vec<PathBuf>,
 
     /// Ward id column of the --local files [default: --ward-id].
-    #[arg(long, value_name = "COLUMN")]
+    #[arg(long, value_name = "COLUMN", conflicts_with = "local_layout")]
     pub local_id: Option<String>,
+
+    /// A preset layout of headerless --local files: `leap` (the Local
+    /// Elections Archive Project: council, council code, ward, ward code,
+    /// candidate, party, votes, elected).
+    #[arg(long, value_name = "PRESET")]
+    pub local_layout: Option<String>,
+
+    /// Council code property of the wards: local results on a code not in
+    /// the wards are matched by council code and ward name.
+    #[arg(long, value_name = "FIELD")]
+    pub ward_council: Option<String>,
+
+    /// A ward code history (CSV of codes of every vintage with names and
+    /// councils), to match local results on older codes.
+    #[arg(long, value_name = "CSV", requires = "code_history_columns")]
+    pub code_history: Option<PathBuf>,
+
+    /// The code, name and council columns of --code-history.
+    #[arg(long, value_name = "CODE,NAME,COUNCIL", value_delimiter = ',', num_args = 3)]
+    pub code_history_columns: Option<Vec<String>>,
+
+    /// Old seats the wards cover too little to estimate (Northern Ireland's,
+    /// in a run on Great Britain's wards): leave them out, or carry them
+    /// whole onto the new seats by area with their actual result.
+    #[arg(long, value_enum, default_value_t = OthersArg::Leave)]
+    pub others: OthersArg,
+
+    /// How far local patterns are trusted (0: the seat's own shares; 1: the
+    /// local shares as they are): prior = local^w × seat^(1−w).
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub pattern_weight: f64,
 
     /// How a party's strength is read from multi-member wards: the mean of its
     /// candidates' votes, or its best candidate's.
@@ -334,11 +392,29 @@ pub enum RuleArg {
     Top,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RepeatedArg {
+    Refuse,
+    First,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MissingArg {
+    Refuse,
+    Zero,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OthersArg {
+    Leave,
+    OldSeats,
+}
+
 #[derive(Debug, Args)]
 pub struct RecomputeArgs {
     /// New seat polygons (GeoJSON).
-    #[arg(long, value_name = "GEOJSON")]
-    pub new_seats: PathBuf,
+    #[arg(long, value_name = "GEOJSON", required_unless_present = "recipe")]
+    pub new_seats: Option<PathBuf>,
 
     /// Id property of the new seats.
     #[arg(long, value_name = "FIELD", default_value = "code")]
@@ -500,38 +576,81 @@ fn input(path: &std::path::Path) -> anyhow::Result<Input> {
 }
 
 impl OldArgs {
-    /// The ward route's inputs, when --wards is given.
-    pub fn ward_spec(&self) -> anyhow::Result<Option<WardSpec>> {
+    /// The ward route's inputs, when --wards is given, and the files in
+    /// ward folders not read (to tell the user).
+    pub fn ward_spec(&self) -> anyhow::Result<Option<(WardSpec, Vec<String>)>> {
         let w = &self.wards;
-        let Some(wards) = &w.wards else { return Ok(None) };
-        let electorates = match &w.electorates {
-            Some(p) => Some((
-                input(p)?,
-                w.electorates_id.clone().unwrap_or_else(|| w.ward_id.clone()),
-                w.electorate_column.clone(),
-                w.ballots_column.clone(),
-            )),
-            None => None,
+        if w.wards.is_empty() {
+            return Ok(None);
+        }
+        let mut layer = Vec::new();
+        let mut not_read = Vec::new();
+        for p in &w.wards {
+            let (files, other) = notional::recipe::layer_files(p)?;
+            not_read.extend(other.into_iter().map(|o| format!("{}/{o}", p.display())));
+            for f in files {
+                layer.push(input(&f)?);
+            }
+        }
+        let electorates = match w.electorates.as_slice() {
+            [] => None,
+            files => Some(ElectorateSpec {
+                inputs: files.iter().map(|p| input(p)).collect::<anyhow::Result<_>>()?,
+                id: w.electorates_id.clone().unwrap_or_else(|| w.ward_id.clone()),
+                columns: ElectorateColumns::parse(&w.electorate_column),
+                ballots: w.ballots_column.clone(),
+                repeated: match w.electorates_repeated {
+                    RepeatedArg::Refuse => Repeated::Refuse,
+                    RepeatedArg::First => Repeated::First,
+                },
+                missing: match w.electorates_missing {
+                    MissingArg::Refuse => Missing::Refuse,
+                    MissingArg::Zero => Missing::Zero,
+                },
+            }),
         };
-        let local_id = w.local_id.clone().unwrap_or_else(|| w.ward_id.clone());
-        let local = w.local.iter().map(|p| Ok((input(p)?, local_id.clone()))).collect::<anyhow::Result<Vec<_>>>()?;
+        let layout = match &w.local_layout {
+            Some(p) => LocalLayout::preset(p).ok_or_else(|| anyhow::anyhow!("--local-layout: unknown preset `{p}` (known: leap)"))?,
+            None => LocalLayout::Header { ward_id: w.local_id.clone().unwrap_or_else(|| w.ward_id.clone()) },
+        };
+        let local = w.local.iter().map(|p| Ok(LocalSpec { input: input(p)?, layout: layout.clone() })).collect::<anyhow::Result<Vec<_>>>()?;
         let aliases = match &w.party_aliases {
             Some(p) => Aliases::read(&input(p)?)?,
             None => Aliases::default(),
         };
-        Ok(Some(WardSpec {
-            wards: input(wards)?,
-            id: w.ward_id.clone(),
-            name: w.ward_name.clone(),
-            electorates,
-            local,
-            rule: match w.local_rule {
-                RuleArg::Mean => MultiMember::Mean,
-                RuleArg::Top => MultiMember::Top,
+        let history = match (&w.code_history, &w.code_history_columns) {
+            (Some(p), Some(c)) => Some(HistorySpec { input: input(p)?, code: c[0].clone(), name: c[1].clone(), council: c[2].clone() }),
+            _ => None,
+        };
+        let config = Config { pattern_weight: w.pattern_weight, ..Config::default() };
+        config.validate().context("--pattern-weight")?;
+        Ok(Some((
+            WardSpec {
+                wards: layer,
+                id: w.ward_id.clone(),
+                name: w.ward_name.clone(),
+                council: w.ward_council.clone(),
+                electorates,
+                local,
+                history,
+                rule: match w.local_rule {
+                    RuleArg::Mean => MultiMember::Mean,
+                    RuleArg::Top => MultiMember::Top,
+                },
+                aliases,
+                config,
+                others: match w.others {
+                    OthersArg::Leave => Others::Leave,
+                    OthersArg::OldSeats => Others::Whole,
+                },
             },
-            aliases,
-            config: Config::default(),
-        }))
+            not_read,
+        )))
+    }
+
+    /// Whether any input flag is given (they and --recipe are alternatives).
+    fn any_input_flag(&self) -> bool {
+        self.old_seats.is_some() || self.old_results.is_some() || !self.wards.wards.is_empty() || !self.wards.local.is_empty() || !self.wards.electorates.is_empty()
     }
 
     fn parties(&self) -> Option<Vec<String>> {
@@ -540,8 +659,17 @@ impl OldArgs {
 }
 
 impl RecomputeArgs {
-    /// The library specification these arguments stand for, with files read.
-    pub fn spec(&self) -> anyhow::Result<Spec> {
+    /// The library specification these arguments stand for, with files read,
+    /// and the files in ward folders not read.
+    pub fn spec(&self) -> anyhow::Result<(Spec, Vec<String>)> {
+        let o = &self.old;
+        if let Some(recipe) = &o.recipe {
+            if o.any_input_flag() || self.new_seats.is_some() || self.weights.is_some() || self.later_results.is_some() {
+                anyhow::bail!("--recipe names every input; give the inputs there or as flags, not both");
+            }
+            let loaded = Recipe::load(recipe, o.data.as_deref())?;
+            return Ok((loaded.spec, loaded.not_read));
+        }
         let weights = match &self.weights {
             Some(p) => Some(WeightsSpec {
                 input: input(p)?,
@@ -556,8 +684,12 @@ impl RecomputeArgs {
             }),
             None => None,
         };
-        let o = &self.old;
-        let route = match (weights, &o.old_seats, o.ward_spec()?) {
+        let mut not_read = Vec::new();
+        let ward_spec = o.ward_spec()?.map(|(w, n)| {
+            not_read = n;
+            w
+        });
+        let route = match (weights, &o.old_seats, ward_spec) {
             (Some(_), _, Some(_)) => anyhow::bail!("--weights and --wards are alternative routes; give one"),
             (Some(_), Some(_), None) => {
                 anyhow::bail!("--weights and --old-seats are alternative routes (a table or polygons); give one")
@@ -567,22 +699,26 @@ impl RecomputeArgs {
             (None, Some(p), None) => Route::OldSeats { old_seats: input(p)? },
             (None, None, _) => anyhow::bail!("recompute needs --old-seats (polygons) or --weights (a weights table)"),
         };
-        Ok(Spec {
-            new_seats: input(&self.new_seats)?,
-            new_id: self.new_id.clone(),
-            new_name: self.new_name.clone(),
-            old_id: o.old_id.clone(),
-            old_name: o.old_name.clone(),
-            old_results: input(&o.old_results)?,
-            results_id: o.results_id.clone(),
-            results_name: o.results_name.clone(),
-            parties: o.parties(),
-            route,
-            later: match &self.later_results {
-                Some(p) => Some((input(p)?, self.later_id.clone())),
-                None => None,
+        let required = |p: &Option<PathBuf>, flag: &str| p.clone().ok_or_else(|| anyhow::anyhow!("recompute needs {flag} (or --recipe)"));
+        Ok((
+            Spec {
+                new_seats: input(&required(&self.new_seats, "--new-seats")?)?,
+                new_id: self.new_id.clone(),
+                new_name: self.new_name.clone(),
+                old_id: o.old_id.clone(),
+                old_name: o.old_name.clone(),
+                old_results: input(&required(&o.old_results, "--old-results")?)?,
+                results_id: o.results_id.clone(),
+                results_name: o.results_name.clone(),
+                parties: o.parties(),
+                route,
+                later: match &self.later_results {
+                    Some(p) => Some((input(p)?, self.later_id.clone())),
+                    None => None,
+                },
             },
-        })
+            not_read,
+        ))
     }
 }
 
@@ -590,9 +726,12 @@ impl EstimateArgs {
     /// Everything `estimate` needs, with files read.
     pub fn resolve(&self) -> anyhow::Result<(WardSpec, Input, KeyedTable, std::collections::HashMap<String, String>)> {
         let o = &self.old;
-        let ws = o.ward_spec()?.ok_or_else(|| anyhow::anyhow!("estimate needs --wards"))?;
+        if o.recipe.is_some() {
+            anyhow::bail!("estimate takes its inputs as flags; run `recompute --recipe` for a recipe (it writes wards.csv too)");
+        }
+        let (ws, _) = o.ward_spec()?.ok_or_else(|| anyhow::anyhow!("estimate needs --wards"))?;
         let old = input(o.old_seats.as_deref().ok_or_else(|| anyhow::anyhow!("estimate needs --old-seats"))?)?;
-        let results_input = input(&o.old_results)?;
+        let results_input = input(o.old_results.as_deref().ok_or_else(|| anyhow::anyhow!("estimate needs --old-results"))?)?;
         let results = KeyedTable::read(&results_input, &o.results_id, o.parties().as_deref())?;
         let names = result_names(&results_input, &o.results_id, &o.results_name);
         Ok((ws, old, results, names))

@@ -176,14 +176,17 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
 }
 
 fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
-    let spec = args.spec()?;
+    let (spec, not_read) = args.spec()?;
     let bar = Bar::new(args.old.common.quiet);
     let rec = recompute(&spec, &bar).context("cannot recompute")?;
     let (votes_in, allocated, _) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
-    refuse_if_nothing_placed(votes_in, allocated, &format!("route {}; new seats {}", rec.route, args.new_seats.display()))?;
+    refuse_if_nothing_placed(votes_in, allocated, &format!("route {}; new seats {}", rec.route, spec.new_seats.name()))?;
     let written = write_recomputed(&args.old.output, &rec, args.old.common.durability()).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
     let (votes_in, allocated, unallocated) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     say!("route:        {}", rec.route);
+    if !not_read.is_empty() {
+        say!("not read:     {} (not a layer file: .geojson, .json or .topojson)", not_read.join(", "));
+    }
     for n in &rec.notes {
         say!("geometry:     {n}");
     }

@@ -42,6 +42,11 @@ pub struct Config {
     pub min_coverage: f64,
     /// Exponent applied to relative local turnout in the turnout model.
     pub turnout_damping: f64,
+    /// How far a ward's local pattern is trusted, from 0 (the seat's own
+    /// shares) to 1 (the local shares as they are): the prior is
+    /// `local^w × seat^(1−w)`, normalised. Local elections exaggerate how
+    /// differently wards vote in a general election.
+    pub pattern_weight: f64,
     /// Largest number of IPF sweeps.
     pub max_iterations: usize,
     /// Stop when every row is within this relative distance of its target.
@@ -50,7 +55,33 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { sliver: 0.01, min_coverage: 0.5, turnout_damping: 0.5, max_iterations: 10_000, tolerance: 1e-9 }
+        Config { sliver: 0.01, min_coverage: 0.5, turnout_damping: 0.5, pattern_weight: 1.0, max_iterations: 10_000, tolerance: 1e-9 }
+    }
+}
+
+impl Config {
+    /// Checks every constant is in its range.
+    ///
+    /// ```
+    /// use notional::election::estimate::Config;
+    /// assert!(Config::default().validate().is_ok());
+    /// let bad = Config { pattern_weight: 1.5, ..Config::default() };
+    /// assert!(bad.validate().unwrap_err().to_string().contains("pattern_weight"));
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        let checks = [
+            ("sliver", self.sliver, 0.0, 0.5),
+            ("min_coverage", self.min_coverage, 0.0, 1.0),
+            ("turnout_damping", self.turnout_damping, 0.0, 1.0),
+            ("pattern_weight", self.pattern_weight, 0.0, 1.0),
+            ("tolerance", self.tolerance, 0.0, 1.0),
+        ];
+        for (name, v, lo, hi) in checks {
+            if !(lo..=hi).contains(&v) {
+                return Err(Error::Mismatch(format!("model constant {name} = {v} is outside {lo}..={hi}")));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -116,6 +147,9 @@ pub struct Estimates {
     pub fits: Vec<SeatFit>,
     /// Seats with results but too little ward coverage, not estimated.
     pub skipped_seats: Vec<(usize, f64)>,
+    /// Every old seat not estimated that has a results row, with its
+    /// geometry (BNG): for a caller that carries such seats whole.
+    pub whole_seats: Vec<(usize, MultiPolygon<f64>)>,
     /// Wards (or parts of wards) left out, with the reason.
     pub left_out: Vec<(usize, String)>,
     /// Notes for the report (how parties were matched, missing local data).
@@ -130,7 +164,7 @@ pub fn estimate(mut inputs: Inputs<'_>, config: &Config, progress: &dyn Progress
     let parties: Vec<String> = results.table.parties().to_vec();
     // The old seats' geometries go into the index (moved, not copied).
     let seats = std::mem::take(&mut inputs.seats_bng);
-    let WardParts { mut parts, geometries, coverage, skipped_seats, left_out } = ward_parts(&inputs, seats, config, progress)?;
+    let WardParts { mut parts, geometries, coverage, skipped_seats, whole_seats, left_out } = ward_parts(&inputs, seats, config, progress)?;
     let seat_ids: Vec<&str> = inputs.seats.features.iter().map(|f| f.id.as_str()).collect();
     let model = SeatModel::new(&inputs, config);
 
@@ -173,7 +207,7 @@ pub fn estimate(mut inputs: Inputs<'_>, config: &Config, progress: &dyn Progress
             r.pop();
         }
     }
-    Ok(Estimates { votes: VoteTable::new(parties.clone(), has_e, rows), parties, parts, geometries, fits, skipped_seats, left_out, notes })
+    Ok(Estimates { votes: VoteTable::new(parties.clone(), has_e, rows), parties, parts, geometries, fits, skipped_seats, whole_seats, left_out, notes })
 }
 
 /// Step 1's result: the ward parts of the seats estimated, grouped by seat
@@ -187,6 +221,8 @@ struct WardParts {
     coverage: Vec<f64>,
     /// Seats with too little ward coverage, not estimated.
     skipped_seats: Vec<(usize, f64)>,
+    /// Seats not estimated that have results, with their geometries.
+    whole_seats: Vec<(usize, MultiPolygon<f64>)>,
     /// Wards (or parts of wards) left out, with the reason.
     left_out: Vec<(usize, String)>,
 }
@@ -253,7 +289,13 @@ fn ward_parts(inputs: &Inputs<'_>, seats: Vec<MultiPolygon<f64>>, config: &Confi
     }
     kept.sort_by_key(|(p, _)| (p.seat, p.ward));
     let (parts, geometries) = kept.into_iter().unzip();
-    Ok(WardParts { parts, geometries, coverage, skipped_seats, left_out })
+    let whole_seats = index
+        .into_geometries()
+        .into_iter()
+        .enumerate()
+        .filter(|&(s, _)| !in_scope[s] && results.get(seat_ids[s]).is_some())
+        .collect();
+    Ok(WardParts { parts, geometries, coverage, skipped_seats, whole_seats, left_out })
 }
 
 /// Steps 2–4 for one seat at a time: what every seat's estimate shares.
@@ -338,7 +380,9 @@ impl<'a> SeatModel<'a> {
                     if total > 0.0 {
                         p.local_prior = true;
                         let absent: f64 = (0..k).filter(|&c| mapped[c] == 0.0).map(|c| seat_shares[c]).sum();
-                        (0..k).map(|c| if mapped[c] > 0.0 { mapped[c] / total * (1.0 - absent) } else { seat_shares[c] }).collect()
+                        let local: Vec<f64> =
+                            (0..k).map(|c| if mapped[c] > 0.0 { mapped[c] / total * (1.0 - absent) } else { seat_shares[c] }).collect();
+                        damp(local, &seat_shares, config.pattern_weight)
                     } else {
                         seat_shares.clone()
                     }
@@ -373,6 +417,25 @@ impl<'a> SeatModel<'a> {
     }
 }
 
+/// `local^w × seat^(1−w)`, normalised to the local shares' total: the
+/// local pattern pulled toward the seat's shares (`w` = 1 leaves it as it is).
+///
+/// ```
+/// use notional::election::estimate::damp;
+/// assert_eq!(damp(vec![0.8, 0.2], &[0.5, 0.5], 1.0), [0.8, 0.2]);
+/// let half = damp(vec![0.8, 0.2], &[0.5, 0.5], 0.5);
+/// assert!((half[0] - 0.8f64.sqrt() * 0.5f64.sqrt() / (0.4f64.sqrt() + 0.1f64.sqrt())).abs() < 1e-12);
+/// ```
+pub fn damp(local: Vec<f64>, seat: &[f64], w: f64) -> Vec<f64> {
+    if w >= 1.0 {
+        return local;
+    }
+    let total: f64 = local.iter().sum();
+    let mixed: Vec<f64> = local.iter().zip(seat).map(|(l, s)| if *l > 0.0 && *s > 0.0 { l.powf(w) * s.powf(1.0 - w) } else { 0.0 }).collect();
+    let sum: f64 = mixed.iter().sum();
+    if sum > 0.0 { mixed.iter().map(|m| m / sum * total).collect() } else { local }
+}
+
 /// The note on which old seats were estimated, with their votes.
 fn run_notes(inputs: &Inputs<'_>, fits: &[SeatFit], seat_ids: &[&str]) -> Vec<String> {
     let results = inputs.results;
@@ -389,7 +452,7 @@ fn run_notes(inputs: &Inputs<'_>, fits: &[SeatFit], seat_ids: &[&str]) -> Vec<St
         }
     }
     notes.push(format!(
-        "{} of {} old seats in {} estimated ({} of {} votes); the other {n_out} ({v_out} votes) have too few wards and are not part of this run",
+        "{} of {} old seats in {} estimated ({} of {} votes); the other {n_out} ({v_out} votes) have too few wards to estimate",
         fits.len(),
         results.ids.len(),
         results.source_name,

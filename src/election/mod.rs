@@ -1,8 +1,10 @@
-//! The election logic beside the pipeline: ward estimates reconciled to the
-//! old seats' results ([`estimate`]), the make-up of each new seat from the
+//! The election logic beside the pipeline: each ward's local-election
+//! pattern from several files ([`patterns`]), ward estimates reconciled to
+//! the old seats' results ([`estimate`]), the make-up of each new seat from the
 //! old ones ([`composition`]), and comparison with a later result: hold or
 //! gain, and swing ([`compare`]).
 
 pub mod compare;
 pub mod composition;
 pub mod estimate;
+pub mod patterns;

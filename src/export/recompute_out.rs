@@ -58,12 +58,42 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) ->
 /// sentences; `composition.csv` has them all.
 const REPORT_MIN_SHARE: f64 = 0.0005;
 
+/// What a new seat's estimate rests on, e.g. `estimated 93.2% from local
+/// patterns, 6.8% from old seats' shares`, from its measure by source
+/// ([`Recomputed::sources`]).
+fn rests_on(by_source: &[f64; 3]) -> String {
+    let total: f64 = by_source.iter().sum();
+    if total <= 0.0 {
+        return "nothing to estimate from".to_string();
+    }
+    let parts: Vec<String> = [(0, "local patterns"), (1, "old seats' shares (no local result)"), (2, "whole old seats (not covered by wards)")]
+        .iter()
+        .filter(|(i, _)| by_source[*i] / total >= 0.0005)
+        .map(|(i, what)| format!("{:.1}% from {what}", by_source[*i] / total * 100.0))
+        .collect();
+    format!("estimated {}", parts.join(", "))
+}
+
 /// Predecessor and later-result columns, one value per result row.
 fn extras(rec: &Recomputed) -> Vec<Extra> {
     let seats = &rec.results.seats;
     let mut out: Vec<Extra> = Vec::new();
     if let Some(cov) = &rec.coverage {
         out.push(("coverage".into(), seats.iter().map(|s| format!("{:.2}", cov[s.target] * 100.0)).collect()));
+    }
+    if rec.wards.is_some() {
+        let pct = |i: usize| -> Vec<String> {
+            seats
+                .iter()
+                .map(|s| {
+                    let by = &rec.sources[s.target];
+                    let total: f64 = by.iter().sum();
+                    if total > 0.0 { format!("{:.2}", by[i] / total * 100.0) } else { String::new() }
+                })
+                .collect()
+        };
+        out.push(("from_local_pattern".into(), pct(0)));
+        out.push(("from_whole_old_seats".into(), pct(2)));
     }
     out.extend([
         ("predecessor".into(), seats.iter().map(|s| rec.composition.predecessor(s.target).map_or(String::new(), |l| rec.old[l.old].0.clone())).collect()),
@@ -201,6 +231,9 @@ pub fn seat_report(rec: &Recomputed) -> String {
             .map(|l| format!("{:.1}% from {}", l.share_of_new * 100.0, display(&rec.old[l.old])))
             .collect();
         let _ = write!(out, "; {} of its {measure}", parts.join(", "));
+        if rec.wards.is_some() {
+            let _ = write!(out, "; {}", rests_on(&rec.sources[s.target]));
+        }
         if let Some(cov) = rec.coverage.as_ref().map(|c| c[s.target]).filter(|&c| c < MIN_SEAT_COVERAGE) {
             let _ = write!(out, "; PARTIAL: the units cover only {:.1}% of this seat, so this is not a notional result for it", cov * 100.0);
         }

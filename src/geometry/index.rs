@@ -164,6 +164,18 @@ impl TargetIndex {
         self
     }
 
+    /// The targets' geometries, by index, the index given up.
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// use notional::geometry::index::TargetIndex;
+    /// let a = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.)]]);
+    /// assert_eq!(TargetIndex::new(vec![a.clone()]).into_geometries(), vec![a]);
+    /// ```
+    pub fn into_geometries(self) -> Vec<MultiPolygon<f64>> {
+        self.targets.into_iter().map(|t| t.geometry).collect()
+    }
+
     /// The prepared targets, by index.
     pub fn targets(&self) -> &[PreparedTarget] {
         &self.targets

@@ -36,6 +36,26 @@ pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Re
         .unwrap_or_else(|| read_layer_reference(input, id_field, name_field))
 }
 
+/// Several files read as one layer ([`Layer::concat`]), in the order given,
+/// each read in parallel; `name` stands for the whole in messages. One file
+/// is read as [`read_layer`] reads it.
+///
+/// ```
+/// use notional::read::{read_layers, Input};
+/// let file = |id: &str| Input::from_text(format!("{id}.geojson"), format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature",
+///   "properties":{{"code":"{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}}}]}}"#));
+/// let layer = read_layers("wards/", &[file("A"), file("B")], "code", None).unwrap();
+/// assert_eq!(layer.features.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+/// ```
+pub fn read_layers(name: &str, inputs: &[Input], id_field: &str, name_field: Option<&str>) -> Result<Layer> {
+    use rayon::prelude::*;
+    if let [one] = inputs {
+        return read_layer(one, id_field, name_field);
+    }
+    let layers = inputs.par_iter().map(|i| read_layer(i, id_field, name_field)).collect::<Result<Vec<_>>>()?;
+    Layer::concat(name, layers)
+}
+
 /// The fast path of [`read_layer`] alone: `None` where it does not apply
 /// (not a FeatureCollection of Polygons and MultiPolygons, or anything wrong
 /// in it), else what `read_layer` returns.

@@ -106,6 +106,9 @@ pub struct Layer {
     pub features: Vec<LayerFeature>,
     /// Things a user should know: collapsed rings dropped, features without geometry.
     pub warnings: Vec<ReadWarning>,
+    /// For a layer read from several files ([`Layer::concat`]): each file's
+    /// name and the index in `features` of its first feature. Empty for one file.
+    pub sources: Vec<(String, usize)>,
 }
 
 impl Layer {
@@ -170,10 +173,69 @@ impl Layer {
         builder.finish(crs.map(str::to_string))
     }
 
-    /// Human-readable place of feature `i`, used in messages.
+    /// Human-readable place of feature `i`, used in messages: its index in
+    /// its file, and the file where the layer has several.
     pub fn place(&self, i: usize) -> String {
         let f = &self.features[i];
-        format!("feature {} (id {})", f.index, f.id)
+        match self.sources.iter().rev().find(|(_, first)| *first <= i) {
+            Some((file, _)) => format!("{file}, feature {} (id {})", f.index, f.id),
+            None => format!("feature {} (id {})", f.index, f.id),
+        }
+    }
+
+    /// One layer from several (a council's wards per file, say), read as one:
+    /// features in the order given, ids unique across all of them, one
+    /// coordinate system. `name` stands for the whole in messages (a folder,
+    /// say); [`Layer::place`] names each feature's own file.
+    ///
+    /// ```
+    /// use geo::{polygon, MultiPolygon};
+    /// use notional::read::Layer;
+    /// let sq = || MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 0., y: 1.), (x: 1., y: 1.), (x: 1., y: 0.)]]);
+    /// let a = Layer::from_parts("a.geojson", vec!["A".into()], None, vec![sq()], None).unwrap();
+    /// let b = Layer::from_parts("b.geojson", vec!["B".into()], None, vec![sq()], None).unwrap();
+    /// let both = Layer::concat("wards/", vec![a.clone(), b]).unwrap();
+    /// assert_eq!(both.features.len(), 2);
+    /// assert_eq!(both.place(1), "b.geojson, feature 0 (id B)");
+    /// let err = Layer::concat("wards/", vec![a.clone(), a]).unwrap_err();
+    /// assert!(err.to_string().contains("duplicate id `A` (also a.geojson, feature 0)"), "{err}");
+    /// ```
+    pub fn concat(name: impl Into<String>, layers: Vec<Layer>) -> Result<Layer> {
+        let name = name.into();
+        if layers.is_empty() {
+            return Err(Error::format(&name, "has no layers to read"));
+        }
+        let crs: Vec<&Option<String>> = layers.iter().map(|l| &l.crs_member).collect();
+        if let Some(i) = crs.iter().position(|c| c != &crs[0]) {
+            return Err(Error::Mismatch(format!(
+                "{name}: {} states crs {} but {} states {}; give layers in one coordinate system",
+                layers[i].source_name,
+                crs[i].as_deref().unwrap_or("none"),
+                layers[0].source_name,
+                crs[0].as_deref().unwrap_or("none"),
+            )));
+        }
+        let crs_member = layers[0].crs_member.clone();
+        let total = layers.iter().map(|l| l.features.len()).sum();
+        let mut seen: HashMap<String, (usize, usize)> = HashMap::with_capacity(total);
+        let (mut features, mut warnings, mut sources) = (Vec::with_capacity(total), Vec::new(), Vec::with_capacity(layers.len()));
+        for (l, layer) in layers.into_iter().enumerate() {
+            sources.push((layer.source_name.clone(), features.len()));
+            for f in &layer.features {
+                if let Some((first_layer, first)) = seen.insert(f.id.clone(), (l, f.index)) {
+                    let first_file = &sources[first_layer].0;
+                    return Err(Error::field(
+                        &name,
+                        format!("{}, feature {}", layer.source_name, f.index),
+                        "id",
+                        format!("duplicate id `{}` (also {first_file}, feature {first}); ids must be unique", f.id),
+                    ));
+                }
+            }
+            features.extend(layer.features);
+            warnings.extend(layer.warnings);
+        }
+        Ok(Layer { source_name: name, crs_member, features, warnings, sources })
     }
 }
 
@@ -259,7 +321,7 @@ impl<'a> LayerBuilder<'a> {
         if self.features.is_empty() {
             return Err(Error::format(self.src, "has no features"));
         }
-        Ok(Layer { source_name: self.src.to_string(), crs_member, features: self.features, warnings: self.warnings })
+        Ok(Layer { source_name: self.src.to_string(), crs_member, features: self.features, warnings: self.warnings, sources: Vec::new() })
     }
 }
 

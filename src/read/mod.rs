@@ -8,6 +8,7 @@
 
 mod columns;
 mod duplicate_keys;
+mod electorates;
 mod fast;
 mod geojson;
 mod layer;
@@ -18,11 +19,12 @@ mod topojson;
 mod vote_columns;
 mod votes;
 
-pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming};
+pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming, read_layers};
 pub use layer::{Layer, LayerFeature, ReadWarning};
 pub use columns::read_columns;
+pub use electorates::{ElectorateColumns, ElectorateSpec, Missing, Repeated, WardElectorates};
 pub use properties::Properties;
-pub use local::{Aliases, LocalResults, MultiMember};
+pub use local::{Aliases, LocalLayout, LocalResults, MultiMember};
 pub use number::{parse_count, MAX_COUNT};
 pub(crate) use number::json_count;
 pub(crate) use votes::column_sums;

@@ -138,6 +138,29 @@ impl VoteTable {
         self.len() == 0
     }
 
+    /// This table's rows followed by `other`'s, which must have the same
+    /// columns.
+    ///
+    /// ```
+    /// use notional::read::VoteTable;
+    /// let a = VoteTable::new(vec!["lab".into()], false, vec![vec![1]]);
+    /// let b = VoteTable::new(vec!["lab".into()], false, vec![vec![2]]);
+    /// assert_eq!(a.append(&b).unwrap().totals(), [3]);
+    /// assert!(a.append(&VoteTable::new(vec!["con".into()], false, vec![vec![2]])).is_err());
+    /// ```
+    pub fn append(&self, other: &VoteTable) -> Result<VoteTable> {
+        if self.parties != other.parties || self.has_electorate != other.has_electorate {
+            return Err(Error::Mismatch(format!(
+                "cannot join vote tables with columns {} and {}",
+                self.parties.join(","),
+                other.parties.join(",")
+            )));
+        }
+        let mut counts = self.counts.clone();
+        counts.extend_from_slice(&other.counts);
+        Ok(VoteTable { counts, ..self.clone() })
+    }
+
     /// Counts of unit `i`: parties, then the electorate if present.
     pub fn row(&self, i: usize) -> &[u64] {
         &self.counts[i * self.width..(i + 1) * self.width]
@@ -485,16 +508,6 @@ impl KeyedTable {
     /// row an id (`what` names the other side in messages).
     pub fn join(&self, ids: &[&str], what: &str) -> Result<VoteTable> {
         let src = &self.source_name;
-        let by_id: HashMap<&str, usize> = self.ids.iter().enumerate().map(|(r, id)| (id.as_str(), r)).collect();
-        let missing: Vec<&str> = ids.iter().copied().filter(|id| !by_id.contains_key(id)).collect();
-        if !missing.is_empty() {
-            return Err(Error::Mismatch(format!(
-                "{src}: {} of {} units in {what} have no votes row, e.g. {}",
-                missing.len(),
-                ids.len(),
-                first_few(&missing)
-            )));
-        }
         let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
         let orphans: Vec<String> = self
             .ids
@@ -503,12 +516,37 @@ impl KeyedTable {
             .filter(|(id, _)| !wanted.contains(id.as_str()))
             .map(|(id, l)| format!("{id} (line {l})"))
             .collect();
+        let table = self.rows_for(ids, what)?;
         if !orphans.is_empty() {
             let names: Vec<&str> = orphans.iter().map(String::as_str).collect();
             return Err(Error::Mismatch(format!(
                 "{src}: {} votes rows match no unit in {what}, e.g. {}; their votes could not be placed",
                 orphans.len(),
                 first_few(&names)
+            )));
+        }
+        Ok(table)
+    }
+
+    /// The rows for `ids`, in that order; every id must have a row (`what`
+    /// names the ids' side in messages). Other rows are not looked at.
+    ///
+    /// ```
+    /// use notional::read::{Input, KeyedTable};
+    /// let t = KeyedTable::read(&Input::from_text("r.csv", "id,lab\nA,1\nB,2\n"), "id", None).unwrap();
+    /// assert_eq!(t.rows_for(&["B"], "seats").unwrap().row(0), [2]);
+    /// assert!(t.rows_for(&["C"], "seats").is_err());
+    /// ```
+    pub fn rows_for(&self, ids: &[&str], what: &str) -> Result<VoteTable> {
+        let src = &self.source_name;
+        let by_id: HashMap<&str, usize> = self.ids.iter().enumerate().map(|(r, id)| (id.as_str(), r)).collect();
+        let missing: Vec<&str> = ids.iter().copied().filter(|id| !by_id.contains_key(id)).collect();
+        if !missing.is_empty() {
+            return Err(Error::Mismatch(format!(
+                "{src}: {} of {} units in {what} have no votes row, e.g. {}",
+                missing.len(),
+                ids.len(),
+                first_few(&missing)
             )));
         }
         let t = &self.table;
