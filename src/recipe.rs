@@ -40,12 +40,28 @@ pub struct Recipe {
     pub old: OldPart,
     /// The new seats, and a later result to compare with.
     pub new: NewPart,
-    /// The ward route (omit for old seats by area, or give `weights`).
-    pub wards: Option<WardsPart>,
+    /// The ward route (omit for old seats by area, or give `weights`): one
+    /// `[wards]` table, or several `[[wards]]` in order of precedence (a
+    /// region with better data first: each old seat is estimated from the
+    /// first set whose wards cover it).
+    pub wards: Option<OneOrMany<WardsPart>>,
+    /// `leave` (default) or `old-seats`: old seats no set of wards covers.
+    #[serde(default)]
+    pub others: OthersName,
     /// A weights table instead of geometry.
     pub weights: Option<WeightsPart>,
     /// Party columns of the old results [default: every numeric column].
     pub parties: Option<Vec<String>>,
+}
+
+/// One table, or an array of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    /// `[name]`.
+    One(T),
+    /// `[[name]]`.
+    Many(Vec<T>),
 }
 
 /// `[old]`.
@@ -107,9 +123,6 @@ pub struct WardsPart {
     /// `mean` (default) or `top`: a party's strength in a multi-member ward.
     #[serde(default)]
     pub rule: RuleName,
-    /// `leave` (default) or `old-seats`: old seats the wards do not cover.
-    #[serde(default)]
-    pub others: OthersName,
     /// Party label aliases (CSV `label,party`).
     pub aliases: Option<String>,
     /// Ward electorates.
@@ -200,6 +213,19 @@ pub struct ModelPart {
     pub min_coverage: Option<f64>,
     /// [`Config::sliver`].
     pub sliver: Option<f64>,
+    /// `local`: without a ballots column, relative turnout from local votes
+    /// per elector ([`WardSpec::turnout_from_local`]).
+    pub turnout: Option<TurnoutName>,
+}
+
+/// `local`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TurnoutName {
+    /// [`WardSpec::turnout_from_local`].
+    Local,
+    /// Uniform within each old seat (as without the key).
+    Uniform,
 }
 
 /// `[weights]`.
@@ -308,7 +334,10 @@ pub fn layer_files(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
     let mut other = Vec::new();
     for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
         let p = entry.map_err(|e| Error::io(path, e))?.path();
-        let layer = p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "geojson" | "json" | "topojson"));
+        let layer = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "geojson" | "json" | "topojson"));
         if layer && p.is_file() {
             files.push(p);
         } else {
@@ -316,7 +345,10 @@ pub fn layer_files(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
         }
     }
     if files.is_empty() {
-        return Err(Error::format(&path.display().to_string(), "is a folder with no .geojson, .json or .topojson file"));
+        return Err(Error::format(
+            &path.display().to_string(),
+            "is a folder with no .geojson, .json or .topojson file",
+        ));
     }
     files.sort();
     other.sort();
@@ -365,7 +397,9 @@ impl Recipe {
         let route = match (self.wards, self.weights, &self.old.seats) {
             (Some(_), Some(_), _) => return Err(Error::Mismatch("recipe: [wards] and [weights] are alternative routes; give one".into())),
             (None, Some(_), Some(_)) => {
-                return Err(Error::Mismatch("recipe: [weights] and old seats' polygons are alternative routes; give one".into()))
+                return Err(Error::Mismatch(
+                    "recipe: [weights] and old seats' polygons are alternative routes; give one".into(),
+                ))
             }
             (None, Some(w), None) => Route::Weights(WeightsSpec {
                 input: open(&w.file)?,
@@ -378,88 +412,22 @@ impl Recipe {
             (_, None, None) => return Err(Error::Mismatch("recipe: [old] needs `seats` (polygons), or give [weights]".into())),
             (None, None, Some(seats)) => Route::OldSeats { old_seats: open(seats)? },
             (Some(w), None, Some(seats)) => {
-                let mut layer = Vec::new();
-                for l in &w.layer {
-                    let (files, other) = layer_files(&base.join(l))?;
-                    not_read.extend(other.into_iter().map(|o| format!("{l}/{o}")));
-                    for f in files {
-                        layer.push(Input::from_path(&f)?);
-                    }
+                let parts = match w {
+                    OneOrMany::One(one) => vec![one],
+                    OneOrMany::Many(many) => many,
+                };
+                if parts.is_empty() {
+                    return Err(Error::Mismatch("recipe: [[wards]] is empty; give at least one set of wards".into()));
                 }
-                let electorates = match w.electorates {
-                    Some(e) => Some(ElectorateSpec {
-                        inputs: e.files.iter().map(|f| open(f)).collect::<Result<_>>()?,
-                        id: e.id,
-                        columns: ElectorateColumns::parse(&e.columns),
-                        ballots: e.ballots,
-                        repeated: match e.repeated {
-                            RepeatedName::Refuse => Repeated::Refuse,
-                            RepeatedName::First => Repeated::First,
-                        },
-                        missing: match e.missing {
-                            MissingName::Refuse => Missing::Refuse,
-                            MissingName::Zero => Missing::Zero,
-                        },
-                    }),
-                    None => None,
+                let wards = parts.into_iter().map(|w| ward_set(w, base, &mut not_read)).collect::<Result<Vec<_>>>()?;
+                let others = match self.others {
+                    OthersName::Leave => Others::Leave,
+                    OthersName::OldSeats => Others::Whole,
                 };
-                let mut local = Vec::with_capacity(w.local.len());
-                for l in w.local {
-                    let layout = match (l.layout, l.id, l.columns) {
-                        (Some(p), None, None) => LocalLayout::preset(&p).ok_or_else(|| {
-                            Error::Mismatch(format!("recipe: local file {}: unknown layout `{p}` (known: leap)", l.file))
-                        })?,
-                        (None, Some(id), None) => LocalLayout::Header { ward_id: id },
-                        (None, None, Some(c)) => {
-                            LocalLayout::Positions { ward: c.ward, party: c.party, votes: c.votes, council: c.council, name: c.name }
-                        }
-                        _ => {
-                            return Err(Error::Mismatch(format!(
-                                "recipe: local file {}: give one of `layout`, `id` (a file with a header) or `columns` (positions)",
-                                l.file
-                            )))
-                        }
-                    };
-                    local.push(LocalSpec { input: open(&l.file)?, layout });
-                }
-                let history = match w.history {
-                    Some(h) => Some(HistorySpec { input: open(&h.file)?, code: h.code, name: h.name, council: h.council }),
-                    None => None,
-                };
-                let defaults = Config::default();
-                let m = w.model;
-                let config = Config {
-                    turnout_damping: m.turnout_damping.unwrap_or(defaults.turnout_damping),
-                    pattern_weight: m.pattern_weight.unwrap_or(defaults.pattern_weight),
-                    min_coverage: m.min_coverage.unwrap_or(defaults.min_coverage),
-                    sliver: m.sliver.unwrap_or(defaults.sliver),
-                    ..defaults
-                };
-                config.validate()?;
                 Route::Wards {
                     old_seats: open(seats)?,
-                    wards: WardSpec {
-                        wards: layer,
-                        id: w.id,
-                        name: w.name,
-                        council: w.council,
-                        electorates,
-                        local,
-                        history,
-                        rule: match w.rule {
-                            RuleName::Mean => MultiMember::Mean,
-                            RuleName::Top => MultiMember::Top,
-                        },
-                        aliases: match &w.aliases {
-                            Some(a) => Aliases::read(&open(a)?)?,
-                            None => Aliases::default(),
-                        },
-                        config,
-                        others: match w.others {
-                            OthersName::Leave => Others::Leave,
-                            OthersName::OldSeats => Others::Whole,
-                        },
-                    },
+                    wards,
+                    others,
                 }
             }
         };
@@ -481,4 +449,98 @@ impl Recipe {
         };
         Ok(Loaded { spec, not_read })
     }
+}
+
+/// One set of wards from its recipe table, its files read from under `base`
+/// (files in its folders that are not layers go to `not_read`).
+fn ward_set(w: WardsPart, base: &Path, not_read: &mut Vec<String>) -> Result<WardSpec> {
+    let open = |p: &str| Input::from_path(&base.join(p));
+    let mut layer = Vec::new();
+    for l in &w.layer {
+        let (files, other) = layer_files(&base.join(l))?;
+        not_read.extend(other.into_iter().map(|o| format!("{l}/{o}")));
+        for f in files {
+            layer.push(Input::from_path(&f)?);
+        }
+    }
+    let electorates = match w.electorates {
+        Some(e) => Some(ElectorateSpec {
+            inputs: e.files.iter().map(|f| open(f)).collect::<Result<_>>()?,
+            id: e.id,
+            columns: ElectorateColumns::parse(&e.columns),
+            ballots: e.ballots,
+            repeated: match e.repeated {
+                RepeatedName::Refuse => Repeated::Refuse,
+                RepeatedName::First => Repeated::First,
+            },
+            missing: match e.missing {
+                MissingName::Refuse => Missing::Refuse,
+                MissingName::Zero => Missing::Zero,
+            },
+        }),
+        None => None,
+    };
+    let mut local = Vec::with_capacity(w.local.len());
+    for l in w.local {
+        let layout = match (l.layout, l.id, l.columns) {
+            (Some(p), None, None) => LocalLayout::preset(&p)
+                .ok_or_else(|| Error::Mismatch(format!("recipe: local file {}: unknown layout `{p}` (known: leap)", l.file)))?,
+            (None, Some(id), None) => LocalLayout::Header { ward_id: id },
+            (None, None, Some(c)) => LocalLayout::Positions {
+                ward: c.ward,
+                party: c.party,
+                votes: c.votes,
+                council: c.council,
+                name: c.name,
+            },
+            _ => {
+                return Err(Error::Mismatch(format!(
+                    "recipe: local file {}: give one of `layout`, `id` (a file with a header) or `columns` (positions)",
+                    l.file
+                )))
+            }
+        };
+        local.push(LocalSpec {
+            input: open(&l.file)?,
+            layout,
+        });
+    }
+    let history = match w.history {
+        Some(h) => Some(HistorySpec {
+            input: open(&h.file)?,
+            code: h.code,
+            name: h.name,
+            council: h.council,
+        }),
+        None => None,
+    };
+    let defaults = Config::default();
+    let m = w.model;
+    let config = Config {
+        turnout_damping: m.turnout_damping.unwrap_or(defaults.turnout_damping),
+        pattern_weight: m.pattern_weight.unwrap_or(defaults.pattern_weight),
+        min_coverage: m.min_coverage.unwrap_or(defaults.min_coverage),
+        sliver: m.sliver.unwrap_or(defaults.sliver),
+        ..defaults
+    };
+    config.validate()?;
+    Ok(WardSpec {
+        wards: layer,
+        id: w.id,
+        name: w.name,
+        council: w.council,
+        electorates,
+        local,
+        history,
+        rule: match w.rule {
+            RuleName::Mean => MultiMember::Mean,
+            RuleName::Top => MultiMember::Top,
+        },
+        aliases: match &w.aliases {
+            Some(a) => Aliases::read(&open(a)?)?,
+            None => Aliases::default(),
+        },
+        config,
+        turnout_from_local: matches!(m.turnout, Some(TurnoutName::Local)),
+    })
 }

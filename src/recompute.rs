@@ -103,8 +103,9 @@ pub struct WardSpec {
     pub aliases: Aliases,
     /// Model constants.
     pub config: Config,
-    /// Old seats the wards do not cover.
-    pub others: Others,
+    /// Without a ballots column, take each ward's relative turnout from its
+    /// local votes (under the multi-member rule) per elector.
+    pub turnout_from_local: bool,
 }
 
 /// The three routes from old seats to new ones.
@@ -114,8 +115,12 @@ pub enum Route {
     Wards {
         /// Old seat polygons.
         old_seats: Input,
-        /// The wards and their patterns.
-        wards: WardSpec,
+        /// The wards and their patterns: one set, or several in order of
+        /// precedence (a region with better data first): each old seat is
+        /// estimated from the first set whose wards cover it.
+        wards: Vec<WardSpec>,
+        /// Old seats no set covers.
+        others: Others,
     },
     /// The old seats themselves, carrying their results, apportioned by area.
     OldSeats {
@@ -174,6 +179,7 @@ pub fn estimate_wards(
     old_name: &str,
     results: &KeyedTable,
     result_names: &HashMap<String, String>,
+    claimed: Option<&[bool]>,
     progress: &dyn Progress,
 ) -> Result<WardEstimates> {
     let projector = Projector::new();
@@ -187,8 +193,21 @@ pub fn estimate_wards(
         notes.push(format!("{}: {} wards read from {} files", wards.source_name, wards.features.len(), ws.wards.len()));
     }
     let (old_bng, wards_bng) = (old_prepared.geometries, wards_prepared.geometries);
-    let (electorate, turnout) = ward_electorates(ws, &wards, &mut notes)?;
+    let (electorate, mut turnout) = ward_electorates(ws, &wards, &mut notes)?;
     let patterns = ward_patterns(ws, &wards, &mut notes)?;
+    if let (true, None, Some(e), Some(p)) = (ws.turnout_from_local, &turnout, &electorate, &patterns) {
+        // Local votes (under the multi-member rule) per elector: a relative
+        // turnout, comparable within a seat, damped in the turnout model.
+        turnout = Some(
+            wards
+                .features
+                .iter()
+                .zip(e)
+                .map(|(f, &e)| p.local.wards.get(&f.id).map(|r| r.values().sum::<f64>()).filter(|_| e > 0.0).map(|v| v / e))
+                .collect(),
+        );
+        notes.push("relative turnout from local votes per elector (no ballots column given)".to_string());
+    }
     let estimates = estimate(
         Inputs {
             wards: &wards,
@@ -199,15 +218,13 @@ pub fn estimate_wards(
             electorate: electorate.as_deref(),
             turnout: turnout.as_deref(),
             local: patterns.as_ref().map(|p| &p.local),
+            claimed,
         },
         &ws.config,
         progress,
     )?;
     let ids = part_ids(&estimates, &wards, &old_layer);
     let mut estimates = estimates;
-    if ws.others == Others::Leave && !estimates.whole_seats.is_empty() {
-        notes.push(format!("the {} old seat(s) with results not estimated are not part of this run", estimates.whole_seats.len()));
-    }
     estimates.notes.extend(notes);
     Ok(WardEstimates { estimates, wards, old, ids })
 }
@@ -346,8 +363,8 @@ pub fn result_names(spec_results: &Input, id: &str, name: &str) -> HashMap<Strin
 pub struct Recomputed {
     /// Which route was taken, in words.
     pub route: &'static str,
-    /// Ward estimates (ward route only).
-    pub wards: Option<WardEstimates>,
+    /// Ward estimates, a set per ward layer in order of precedence (ward route only).
+    pub wards: Vec<WardEstimates>,
     /// Old seat ids and names.
     pub old: Vec<(String, String)>,
     /// The new seats.
@@ -420,8 +437,8 @@ fn seat_coverage(units: &[geo::MultiPolygon<f64>], crosswalk: &Crosswalk, index:
 struct Units {
     /// The route, in words.
     route: &'static str,
-    /// Ward estimates (ward route only).
-    wards: Option<WardEstimates>,
+    /// Ward estimates, a set per ward layer (ward route only).
+    wards: Vec<WardEstimates>,
     /// Old seat ids and names.
     old: Vec<(String, String)>,
     /// Unit ids.
@@ -447,29 +464,61 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
 
     let mut notes: Vec<String> = Vec::new();
     // The two routes through polygons: the old seats' own, or their wards'.
-    let mut by_polygons = |old_input: &Input, ward_spec: Option<&WardSpec>| -> Result<Units> {
+    let mut by_polygons = |old_input: &Input, ward_sets: &[WardSpec], others: Others| -> Result<Units> {
         let new_prepared = Prepared::new(&new_seats, None, &projector)?;
         notes.extend(new_prepared.describe(&new_seats));
         let index = TargetIndex::new(new_prepared.geometries);
-        Ok(match ward_spec {
-            Some(ws) => {
-                let mut we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, progress)?;
-                let mut parts = std::mem::take(&mut we.estimates.geometries);
-                let mut old_of: Vec<usize> = we.estimates.parts.iter().map(|p| p.seat).collect();
-                let mut source: Vec<Source> =
-                    we.estimates.parts.iter().map(|p| if p.local_prior { Source::Pattern } else { Source::SeatShares }).collect();
-                let (mut votes, old, mut ids) = (we.estimates.votes.clone(), we.old.clone(), we.ids.clone());
-                let whole = std::mem::take(&mut we.estimates.whole_seats);
-                if ws.others == Others::Whole && !whole.is_empty() {
-                    let seat_ids: Vec<&str> = whole.iter().map(|(s, _)| old[*s].0.as_str()).collect();
-                    let seat_votes = results.rows_for(&seat_ids, "old seats not estimated")?;
-                    votes = votes.append(&seat_votes)?;
-                    we.estimates.notes.push(format!(
-                        "{} old seat(s) not covered by wards carried whole by area, with their actual result: {}{}",
-                        whole.len(),
-                        seat_ids.iter().take(8).copied().collect::<Vec<_>>().join(", "),
-                        if whole.len() > 8 { ", …" } else { "" }
-                    ));
+        if ward_sets.is_empty() {
+            let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
+            let old = old_names(&old_layer, &result_names);
+            let old_prepared = Prepared::new(&old_layer, None, &projector)?;
+            notes.extend(old_prepared.describe(&old_layer));
+            let ids: Vec<&str> = old_layer.features.iter().map(|f| f.id.as_str()).collect();
+            let votes = results.join(&ids, &old_layer.source_name)?;
+            let (crosswalk, _) = Crosswalk::of_prepared(&old_prepared, &index, Method::Area, progress);
+            let coverage = seat_coverage(&old_prepared.geometries, &crosswalk, &index);
+            let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+            let old_of = (0..old.len()).collect();
+            let source = vec![Source::OldSeat; ids.len()];
+            return Ok(Units { route: "old seats by area", wards: Vec::new(), old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) });
+        }
+        // Each set of wards estimates the old seats it covers that no earlier set has.
+        let mut sets: Vec<WardEstimates> = Vec::with_capacity(ward_sets.len());
+        let mut claimed: Option<Vec<bool>> = None;
+        for ws in ward_sets {
+            let we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, claimed.as_deref(), progress)?;
+            let c = claimed.get_or_insert_with(|| vec![false; we.old.len()]);
+            for f in &we.estimates.fits {
+                c[f.seat] = true;
+            }
+            sets.push(we);
+        }
+        let old = sets[0].old.clone();
+        let mut parts: Vec<geo::MultiPolygon<f64>> = Vec::new();
+        let (mut old_of, mut source, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+        let mut votes: Option<VoteTable> = None;
+        for we in &mut sets {
+            parts.append(&mut we.estimates.geometries);
+            old_of.extend(we.estimates.parts.iter().map(|p| p.seat));
+            source.extend(we.estimates.parts.iter().map(|p| if p.local_prior { Source::Pattern } else { Source::SeatShares }));
+            ids.extend(we.ids.iter().cloned());
+            votes = Some(match votes {
+                None => we.estimates.votes.clone(),
+                Some(v) => v.append(&we.estimates.votes)?,
+            });
+        }
+        let mut votes = votes.expect("at least one set");
+        // The last set has seen every claim: its whole seats are those no set estimated.
+        let last = sets.len() - 1;
+        let whole = std::mem::take(&mut sets[last].estimates.whole_seats);
+        if !whole.is_empty() {
+            let seat_ids: Vec<&str> = whole.iter().map(|(s, _)| old[*s].0.as_str()).collect();
+            let listed = format!("{}{}", seat_ids.iter().take(8).copied().collect::<Vec<_>>().join(", "), if whole.len() > 8 { ", …" } else { "" });
+            match others {
+                Others::Leave => notes.push(format!("{} old seat(s) with results no ward covers are not part of this run: {listed}", whole.len())),
+                Others::Whole => {
+                    votes = votes.append(&results.rows_for(&seat_ids, "old seats not estimated")?)?;
+                    notes.push(format!("{} old seat(s) no ward covers carried whole by area, with their actual result: {listed}", whole.len()));
                     for (s, g) in whole {
                         ids.push(old[s].0.clone());
                         old_of.push(s);
@@ -477,28 +526,16 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
                         parts.push(g);
                     }
                 }
-                let crosswalk = Crosswalk::build(&parts, &index, Method::Area, progress);
-                let coverage = seat_coverage(&parts, &crosswalk, &index);
-                // The whole seats' geometries are not ward estimates: only the parts go back.
-                parts.truncate(we.estimates.parts.len());
-                we.estimates.geometries = parts;
-                Units { route: "ward estimates", wards: Some(we), old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) }
             }
-            None => {
-                let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
-                let old = old_names(&old_layer, &result_names);
-                let old_prepared = Prepared::new(&old_layer, None, &projector)?;
-                notes.extend(old_prepared.describe(&old_layer));
-                let ids: Vec<&str> = old_layer.features.iter().map(|f| f.id.as_str()).collect();
-                let votes = results.join(&ids, &old_layer.source_name)?;
-                let (crosswalk, _) = Crosswalk::of_prepared(&old_prepared, &index, Method::Area, progress);
-                let coverage = seat_coverage(&old_prepared.geometries, &crosswalk, &index);
-                let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-                let old_of = (0..old.len()).collect();
-                let source = vec![Source::OldSeat; ids.len()];
-                Units { route: "old seats by area", wards: None, old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) }
-            }
-        })
+        }
+        let crosswalk = Crosswalk::build(&parts, &index, Method::Area, progress);
+        let coverage = seat_coverage(&parts, &crosswalk, &index);
+        // Each set's part geometries go back to it (for wards.geojson); whole seats are not estimates.
+        let mut rest = parts.into_iter();
+        for we in &mut sets {
+            we.estimates.geometries = rest.by_ref().take(we.estimates.parts.len()).collect();
+        }
+        Ok(Units { route: "ward estimates", wards: sets, old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) })
     };
     let Units { route, wards, old, ids: unit_ids, old_of: unit_old, source, votes, crosswalk, coverage } = match &spec.route {
         Route::Weights(w) => {
@@ -508,10 +545,10 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             let ids = results.ids.clone();
             let old_of = (0..ids.len()).collect();
             let source = vec![Source::OldSeat; ids.len()];
-            Units { route: "weights table", wards: None, old, ids, old_of, source, votes: results.table.clone(), crosswalk, coverage: None }
+            Units { route: "weights table", wards: Vec::new(), old, ids, old_of, source, votes: results.table.clone(), crosswalk, coverage: None }
         }
-        Route::Wards { old_seats, wards } => by_polygons(old_seats, Some(wards))?,
-        Route::OldSeats { old_seats } => by_polygons(old_seats, None)?,
+        Route::Wards { old_seats, wards, others } => by_polygons(old_seats, wards, *others)?,
+        Route::OldSeats { old_seats } => by_polygons(old_seats, &[], Others::Leave)?,
     };
 
     let allocation = allocate(&votes, &crosswalk, new_seats.features.len());

@@ -6,8 +6,8 @@
 //! new seats: NA = x 0..1500, NB = x 1500..4000
 
 use crate::support::*;
-use notional::read::Input;
-use notional::recompute::{recompute, Route, Spec, WardSpec, WeightsSpec};
+use notional::read::{Input, LocalLayout};
+use notional::recompute::{recompute, LocalSpec, Others, Route, Spec, WardSpec, WeightsSpec};
 use notional::progress::Silent;
 use serde_json::json;
 
@@ -43,16 +43,22 @@ fn spec(local: Option<&str>) -> Spec {
         parties: None,
         route: Route::Wards {
             old_seats: Input::from_text("old.geojson", layer(&[("OA", 0.0, 2000.0), ("OB", 2000.0, 4000.0)], json!({}))),
-            wards: WardSpec {
-                wards: Input::from_text("wards.geojson", wards),
+            wards: vec![WardSpec {
+                wards: vec![Input::from_text("wards.geojson", wards)],
                 id: "code".into(),
                 name: "name".into(),
+                council: None,
                 electorates: None,
-                local: local.map(|l| vec![(Input::from_text("local.csv", l), "ward".to_string())]).unwrap_or_default(),
+                local: local
+                    .map(|l| vec![LocalSpec { input: Input::from_text("local.csv", l), layout: LocalLayout::Header { ward_id: "ward".into() } }])
+                    .unwrap_or_default(),
+                history: None,
                 rule: Default::default(),
                 aliases: Default::default(),
                 config: Default::default(),
-            },
+                turnout_from_local: false,
+            }],
+            others: Others::Leave,
         },
         later: None,
     }
@@ -60,7 +66,7 @@ fn spec(local: Option<&str>) -> Spec {
 
 /// Per old seat, the sum of its parts' estimates (parties, then electorate).
 fn seat_sums(rec: &notional::recompute::Recomputed) -> Vec<Vec<u64>> {
-    let we = rec.wards.as_ref().unwrap();
+    let we = rec.wards.first().unwrap();
     let mut sums = vec![vec![0u64; we.estimates.votes.width()]; 2];
     for (i, p) in we.estimates.parts.iter().enumerate() {
         for (s, v) in sums[p.seat].iter_mut().zip(we.estimates.votes.row(i)) {
@@ -73,7 +79,7 @@ fn seat_sums(rec: &notional::recompute::Recomputed) -> Vec<Vec<u64>> {
 #[test]
 fn estimates_reproduce_every_old_seat_exactly() {
     let rec = recompute(&spec(None), &Silent).unwrap();
-    let we = rec.wards.as_ref().unwrap();
+    let we = rec.wards.first().unwrap();
     assert_eq!(we.estimates.parties, ["Con", "Lab", "Green", "All other candidates"]);
     assert_eq!(seat_sums(&rec), vec![vec![600, 500, 100, 100, 2000], vec![700, 600, 0, 100, 2000]]);
     // W2 is split: a part in each old seat, ids say so.
@@ -95,7 +101,7 @@ fn local_pattern_moves_votes_between_wards_but_not_seat_totals() {
     let local = "ward,surname,party,votes\nW1,a,Labour Party Candiate,900\nW1,b,Local Conservatives,100\nW2,c,Conservative Party,800\nW2,d,Labour,200\nW2,e,Aspire,50\nW3,f,Labour,500\nW3,g,Conservatives,500\n";
     let rec = recompute(&spec(Some(local)), &Silent).unwrap();
     assert_eq!(seat_sums(&rec), vec![vec![600, 500, 100, 100, 2000], vec![700, 600, 0, 100, 2000]]);
-    let we = rec.wards.as_ref().unwrap();
+    let we = rec.wards.first().unwrap();
     let row = |i: usize| we.estimates.votes.row(i).to_vec();
     let (w1, w2a) = (row(0), row(1));
     assert!(w1[1] > w1[0], "W1 leans Labour: {w1:?}");
@@ -168,6 +174,6 @@ fn local_rows_without_a_ward_id_are_counted_in_the_notes() {
     // A mayoral row with no ward code (as LEAP files have) is not used, and said.
     let local = "ward,surname,party,votes\nW1,a,Labour,900\n,m,Conservative,5000\nW2,c,Conservative,800\nW3,f,Labour,500\n";
     let rec = recompute(&spec(Some(local)), &Silent).unwrap();
-    let notes = &rec.wards.as_ref().unwrap().estimates.notes;
-    assert!(notes.iter().any(|n| n == "local.csv: 1 row(s) with no ward id not used (lines 3)"), "{notes:?}");
+    let notes = &rec.wards.first().unwrap().estimates.notes;
+    assert!(notes.iter().any(|n| n == "local.csv: 1 row(s) with no ward id (blank or NULL) not used (lines 3)"), "{notes:?}");
 }

@@ -376,6 +376,11 @@ pub struct WardArgs {
     #[arg(long, value_name = "W", default_value_t = 1.0)]
     pub pattern_weight: f64,
 
+    /// Without --ballots-column, take each ward's relative turnout from its
+    /// local votes per elector (damped in the turnout model).
+    #[arg(long)]
+    pub turnout_from_local: bool,
+
     /// How a party's strength is read from multi-member wards: the mean of its
     /// candidates' votes, or its best candidate's.
     #[arg(long, value_enum, default_value_t = RuleArg::Mean)]
@@ -639,10 +644,7 @@ impl OldArgs {
                 },
                 aliases,
                 config,
-                others: match w.others {
-                    OthersArg::Leave => Others::Leave,
-                    OthersArg::OldSeats => Others::Whole,
-                },
+                turnout_from_local: w.turnout_from_local,
             },
             not_read,
         )))
@@ -695,7 +697,14 @@ impl RecomputeArgs {
                 anyhow::bail!("--weights and --old-seats are alternative routes (a table or polygons); give one")
             }
             (Some(w), None, None) => Route::Weights(w),
-            (None, Some(p), Some(wards)) => Route::Wards { old_seats: input(p)?, wards },
+            (None, Some(p), Some(wards)) => Route::Wards {
+                old_seats: input(p)?,
+                wards: vec![wards],
+                others: match o.wards.others {
+                    OthersArg::Leave => Others::Leave,
+                    OthersArg::OldSeats => Others::Whole,
+                },
+            },
             (None, Some(p), None) => Route::OldSeats { old_seats: input(p)? },
             (None, None, _) => anyhow::bail!("recompute needs --old-seats (polygons) or --weights (a weights table)"),
         };

@@ -188,7 +188,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
         say!("not read:     {} (not a layer file: .geojson, .json or .topojson)", not_read.join(", "));
     }
     for n in &rec.notes {
-        say!("geometry:     {n}");
+        say!("note:         {n}");
     }
     say!("units:        {}", rec.unit_ids.len());
     say!("new seats:    {} with votes", rec.results.seats.len());
@@ -202,7 +202,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let new_ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();
     let coverage = notional::check::coverage(&rec.votes, &rec.crosswalk, &unit_ids, &new_ids, &rec.allocation.received, DEFAULT_SLIVER);
     say!("check:        {}", coverage.one_line());
-    if let Some(we) = &rec.wards {
+    for we in &rec.wards {
         say_raw!("{}", estimate_report(we).lines().take(3).map(|l| format!("{l}\n")).collect::<String>());
     }
     list(&written)?;
@@ -227,12 +227,12 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     let (ws, old, results, names) = args.resolve()?;
     let o = &args.old;
     let bar = Bar::new(o.common.quiet);
-    let we = estimate_wards(&ws, &old, &o.old_id, &o.old_name, &results, &names, &bar).context("cannot estimate")?;
+    let we = estimate_wards(&ws, &old, &o.old_id, &o.old_name, &results, &names, None, &bar).context("cannot estimate")?;
     let report = estimate_report(&we);
     let mut csv = Vec::new();
-    estimates_csv(&we, &mut csv)?;
+    estimates_csv(std::slice::from_ref(&we), &mut csv)?;
     let mut geojson = Vec::new();
-    estimates_geojson(&we, &mut geojson)?;
+    estimates_geojson(std::slice::from_ref(&we), &mut geojson)?;
     let files: [(&str, &[u8]); 3] = [("wards.csv", &csv), ("wards.geojson", &geojson), ("report.txt", report.as_bytes())];
     let stale = notional::export::stale_outputs(&files.map(|(n, _)| n));
     let written = notional::export::write_files_removing(&o.output, &files, &stale, o.common.durability())

@@ -103,6 +103,9 @@ pub struct Inputs<'a> {
     pub turnout: Option<&'a [Option<f64>]>,
     /// Local-election results by ward id.
     pub local: Option<&'a LocalResults>,
+    /// Old seats (by index) already estimated from other wards: not
+    /// estimated here, their ward parts not used.
+    pub claimed: Option<&'a [bool]>,
 }
 
 /// One ward part: the piece of a ward inside one old seat.
@@ -164,7 +167,7 @@ pub fn estimate(mut inputs: Inputs<'_>, config: &Config, progress: &dyn Progress
     let parties: Vec<String> = results.table.parties().to_vec();
     // The old seats' geometries go into the index (moved, not copied).
     let seats = std::mem::take(&mut inputs.seats_bng);
-    let WardParts { mut parts, geometries, coverage, skipped_seats, whole_seats, left_out } = ward_parts(&inputs, seats, config, progress)?;
+    let WardParts { mut parts, geometries, coverage, skipped_seats, whole_seats, left_out, in_claimed } = ward_parts(&inputs, seats, config, progress)?;
     let seat_ids: Vec<&str> = inputs.seats.features.iter().map(|f| f.id.as_str()).collect();
     let model = SeatModel::new(&inputs, config);
 
@@ -186,6 +189,12 @@ pub fn estimate(mut inputs: Inputs<'_>, config: &Config, progress: &dyn Progress
     }
 
     let mut notes = run_notes(&inputs, &fits, &seat_ids);
+    if let Some(c) = inputs.claimed {
+        notes.push(format!(
+            "{} old seat(s) estimated from other wards first; this layer's {in_claimed} ward part(s) in them not used",
+            c.iter().filter(|x| **x).count()
+        ));
+    }
     if inputs.local.is_some() {
         notes.push(format!("{} of {} ward parts had no local-election result and use their seat's shares", without_local, parts.len()));
         if !unmatched.is_empty() {
@@ -225,6 +234,8 @@ struct WardParts {
     whole_seats: Vec<(usize, MultiPolygon<f64>)>,
     /// Wards (or parts of wards) left out, with the reason.
     left_out: Vec<(usize, String)>,
+    /// Ward parts in seats claimed by other wards, not used.
+    in_claimed: usize,
 }
 
 /// Step 1, **parts**: wards crossed with the old seats (`seats`, BNG, taken
@@ -264,10 +275,11 @@ fn ward_parts(inputs: &Inputs<'_>, seats: Vec<MultiPolygon<f64>>, config: &Confi
     }
     let seat_ids: Vec<&str> = inputs.seats.features.iter().map(|f| f.id.as_str()).collect();
     let coverage: Vec<f64> = covered.iter().zip(&seat_areas).map(|(c, a)| if *a > 0.0 { (c / a).min(1.0) } else { 0.0 }).collect();
-    let in_scope: Vec<bool> = coverage.iter().map(|&c| c >= config.min_coverage).collect();
+    let claimed = |s: usize| inputs.claimed.is_some_and(|c| c[s]);
+    let in_scope: Vec<bool> = coverage.iter().enumerate().map(|(s, &c)| c >= config.min_coverage && !claimed(s)).collect();
     let mut skipped_seats = Vec::new();
     for (s, &ok) in in_scope.iter().enumerate() {
-        if !ok && covered[s] > 0.0 {
+        if !ok && covered[s] > 0.0 && !claimed(s) {
             skipped_seats.push((s, coverage[s]));
         }
         if ok && results.get(seat_ids[s]).is_none() {
@@ -280,9 +292,12 @@ fn ward_parts(inputs: &Inputs<'_>, seats: Vec<MultiPolygon<f64>>, config: &Confi
         }
     }
     let mut kept: Vec<(Part, MultiPolygon<f64>)> = Vec::new();
+    let mut in_claimed = 0;
     for ((w, s, share), geometry) in raw.into_iter().zip(geometries) {
         if in_scope[s] {
             kept.push((Part { ward: w, seat: s, share, local_prior: false }, geometry));
+        } else if claimed(s) {
+            in_claimed += 1;
         } else {
             left_out.push((w, format!("{:.1}% of it lies in {}, which wards cover too little to estimate", share * 100.0, seat_ids[s])));
         }
@@ -293,9 +308,9 @@ fn ward_parts(inputs: &Inputs<'_>, seats: Vec<MultiPolygon<f64>>, config: &Confi
         .into_geometries()
         .into_iter()
         .enumerate()
-        .filter(|&(s, _)| !in_scope[s] && results.get(seat_ids[s]).is_some())
+        .filter(|&(s, _)| !in_scope[s] && !claimed(s) && results.get(seat_ids[s]).is_some())
         .collect();
-    Ok(WardParts { parts, geometries, coverage, skipped_seats, whole_seats, left_out })
+    Ok(WardParts { parts, geometries, coverage, skipped_seats, whole_seats, left_out, in_claimed })
 }
 
 /// Steps 2–4 for one seat at a time: what every seat's estimate shares.
@@ -442,22 +457,28 @@ fn run_notes(inputs: &Inputs<'_>, fits: &[SeatFit], seat_ids: &[&str]) -> Vec<St
     let k = results.table.parties().len();
     let mut notes = Vec::new();
     let estimated: std::collections::HashSet<&str> = fits.iter().map(|f| seat_ids[f.seat]).collect();
-    let (mut n_out, mut v_out, mut v_all) = (0usize, 0u64, 0u64);
+    let claimed: std::collections::HashSet<&str> =
+        seat_ids.iter().enumerate().filter(|(s, _)| inputs.claimed.is_some_and(|c| c[*s])).map(|(_, id)| *id).collect();
+    let (mut n_out, mut v_out, mut v_all, mut n_claimed, mut v_claimed) = (0usize, 0u64, 0u64, 0usize, 0u64);
     for (r, id) in results.ids.iter().enumerate() {
         let v: u64 = results.table.row(r)[..k].iter().sum();
         v_all += v;
-        if !estimated.contains(id.as_str()) {
+        if claimed.contains(id.as_str()) {
+            n_claimed += 1;
+            v_claimed += v;
+        } else if !estimated.contains(id.as_str()) {
             n_out += 1;
             v_out += v;
         }
     }
+    let claimed_text = if n_claimed > 0 { format!("; {n_claimed} estimated from other wards") } else { String::new() };
+    let out_text = if n_out > 0 { format!("; {n_out} ({v_out} of {v_all} votes) have too few wards to estimate") } else { String::new() };
     notes.push(format!(
-        "{} of {} old seats in {} estimated ({} of {} votes); the other {n_out} ({v_out} votes) have too few wards to estimate",
+        "{} of {} old seats in {} estimated ({} votes){claimed_text}{out_text}",
         fits.len(),
         results.ids.len(),
         results.source_name,
-        v_all - v_out,
-        v_all
+        v_all - v_out - v_claimed,
     ));
     notes
 }

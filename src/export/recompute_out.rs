@@ -43,9 +43,9 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) ->
         ("report.txt", report.as_bytes()),
     ];
     let (mut wards_csv, mut wards_geojson) = (Vec::new(), Vec::new());
-    if let Some(we) = &rec.wards {
-        estimates_csv(we, &mut wards_csv).expect(mem);
-        estimates_geojson(we, &mut wards_geojson)?;
+    if !rec.wards.is_empty() {
+        estimates_csv(&rec.wards, &mut wards_csv).expect(mem);
+        estimates_geojson(&rec.wards, &mut wards_geojson)?;
         files.push(("wards.csv", &wards_csv));
         files.push(("wards.geojson", &wards_geojson));
     }
@@ -81,7 +81,7 @@ fn extras(rec: &Recomputed) -> Vec<Extra> {
     if let Some(cov) = &rec.coverage {
         out.push(("coverage".into(), seats.iter().map(|s| format!("{:.2}", cov[s.target] * 100.0)).collect()));
     }
-    if rec.wards.is_some() {
+    if !rec.wards.is_empty() {
         let pct = |i: usize| -> Vec<String> {
             seats
                 .iter()
@@ -140,10 +140,11 @@ pub fn composition_csv(rec: &Recomputed, out: impl Write) -> io::Result<()> {
     w.flush()
 }
 
-/// `wards.csv`: the ward-part estimates: `code,ward_code,ward_name,old_code,old_name,area_share,prior,<parties>,total,electorate`.
-pub fn estimates_csv(we: &WardEstimates, out: impl Write) -> io::Result<()> {
-    let (est, wards) = (&we.estimates, &we.wards);
+/// `wards.csv`: the ward-part estimates of every set of wards, in order: `code,ward_code,ward_name,old_code,old_name,area_share,prior,<parties>,total,electorate`.
+pub fn estimates_csv(sets: &[WardEstimates], out: impl Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
+    let Some(first) = sets.first() else { return w.flush() };
+    let est = &first.estimates;
     let mut header = vec!["code", "ward_code", "ward_name", "old_code", "old_name", "area_share", "prior"];
     header.extend(est.parties.iter().map(String::as_str));
     header.push("total");
@@ -151,51 +152,56 @@ pub fn estimates_csv(we: &WardEstimates, out: impl Write) -> io::Result<()> {
         header.push("electorate");
     }
     w.write_record(&header)?;
-    let k = est.parties.len();
-    for (i, p) in est.parts.iter().enumerate() {
-        let ward = &wards.features[p.ward];
-        let row = est.votes.row(i);
-        let mut r = vec![
-            we.ids[i].clone(),
-            ward.id.clone(),
-            ward.name.clone().unwrap_or_default(),
-            we.old[p.seat].0.clone(),
-            we.old[p.seat].1.clone(),
-            format!("{:.6}", p.share),
-            if p.local_prior { "local" } else { "seat" }.to_string(),
-        ];
-        r.extend(row[..k].iter().map(u64::to_string));
-        r.push(row[..k].iter().sum::<u64>().to_string());
-        if est.votes.has_electorate() {
-            r.push(row[k].to_string());
+    for we in sets {
+        let (est, wards) = (&we.estimates, &we.wards);
+        let k = est.parties.len();
+        for (i, p) in est.parts.iter().enumerate() {
+            let ward = &wards.features[p.ward];
+            let row = est.votes.row(i);
+            let mut r = vec![
+                we.ids[i].clone(),
+                ward.id.clone(),
+                ward.name.clone().unwrap_or_default(),
+                we.old[p.seat].0.clone(),
+                we.old[p.seat].1.clone(),
+                format!("{:.6}", p.share),
+                if p.local_prior { "local" } else { "seat" }.to_string(),
+            ];
+            r.extend(row[..k].iter().map(u64::to_string));
+            r.push(row[..k].iter().sum::<u64>().to_string());
+            if est.votes.has_electorate() {
+                r.push(row[k].to_string());
+            }
+            w.write_record(&r)?;
         }
-        w.write_record(&r)?;
     }
     w.flush()
 }
 
-/// `wards.geojson`: the ward parts (WGS84) with `code`, `name`, `old_seat`,
+/// `wards.geojson`: the ward parts of every set (WGS84) with `code`, `name`, `old_seat`,
 /// the party estimates and `electorate`: an input for `notional apportion`.
-pub fn estimates_geojson(we: &WardEstimates, out: &mut Vec<u8>) -> Result<()> {
-    let (est, wards) = (&we.estimates, &we.wards);
+pub fn estimates_geojson(sets: &[WardEstimates], out: &mut Vec<u8>) -> Result<()> {
     let projector = Projector::new();
-    let k = est.parties.len();
+    // Every set's parts in one collection: (set, part) by feature.
+    let at: Vec<(usize, usize)> = sets.iter().enumerate().flat_map(|(s, we)| (0..we.estimates.parts.len()).map(move |i| (s, i))).collect();
     let geometries: Vec<MultiPolygon<f64>> =
-        est.geometries.par_iter().map(|g| projector.to_wgs84(g)).collect::<Result<_>>()?;
-    feature_collection(est.parts.len(), out, |i| feature_size(&geometries[i]), |i, buf| {
+        at.par_iter().map(|&(s, i)| projector.to_wgs84(&sets[s].estimates.geometries[i])).collect::<Result<_>>()?;
+    feature_collection(at.len(), out, |f| feature_size(&geometries[f]), |f, buf| {
+        let (s, i) = at[f];
+        let (we, est) = (&sets[s], &sets[s].estimates);
         let p = &est.parts[i];
         let mut props = Map::new();
         props.insert("code".into(), json!(we.ids[i]));
-        props.insert("name".into(), json!(wards.features[p.ward].name.clone().unwrap_or_default()));
+        props.insert("name".into(), json!(we.wards.features[p.ward].name.clone().unwrap_or_default()));
         props.insert("old_seat".into(), json!(we.old[p.seat].0));
         let row = est.votes.row(i);
         for (party, v) in est.parties.iter().zip(row) {
             props.insert(party.clone(), json!(v));
         }
         if est.votes.has_electorate() {
-            props.insert("electorate".into(), json!(row[k]));
+            props.insert("electorate".into(), json!(row[est.parties.len()]));
         }
-        write_feature(buf, &props, &geometries[i]);
+        write_feature(buf, &props, &geometries[f]);
     })
     .expect("writing to memory");
     Ok(())
@@ -210,7 +216,7 @@ pub fn seat_report(rec: &Recomputed) -> String {
     let measure = if rec.composition.by_electorate { "electorate" } else { "votes" };
     let _ = writeln!(out, "notional results by {} ({} new seats with votes)", rec.route, r.seats.len());
     for n in &rec.notes {
-        let _ = writeln!(out, "geometry: {n}");
+        let _ = writeln!(out, "note: {n}");
     }
     out.push('\n');
     for (i, s) in r.seats.iter().enumerate() {
@@ -231,7 +237,7 @@ pub fn seat_report(rec: &Recomputed) -> String {
             .map(|l| format!("{:.1}% from {}", l.share_of_new * 100.0, display(&rec.old[l.old])))
             .collect();
         let _ = write!(out, "; {} of its {measure}", parts.join(", "));
-        if rec.wards.is_some() {
+        if !rec.wards.is_empty() {
             let _ = write!(out, "; {}", rests_on(&rec.sources[s.target]));
         }
         if let Some(cov) = rec.coverage.as_ref().map(|c| c[s.target]).filter(|&c| c < MIN_SEAT_COVERAGE) {
@@ -272,7 +278,7 @@ pub fn seat_report(rec: &Recomputed) -> String {
             .collect();
         let _ = writeln!(out, "{}: {}", display(old), parts.join(", "));
     }
-    if let Some(we) = &rec.wards {
+    for we in &rec.wards {
         out.push('\n');
         out.push_str(&estimate_report(we));
     }
