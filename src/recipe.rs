@@ -26,6 +26,7 @@
 //! ```
 
 use crate::election::estimate::Config;
+use crate::election::reference::ReferenceSpec;
 use crate::error::{Error, Result};
 use crate::read::{Aliases, ElectorateColumns, ElectorateSpec, Input, LocalLayout, Missing, MultiMember, Repeated};
 use crate::recompute::{HistorySpec, LocalSpec, Others, Route, Spec, WardSpec, WeightsSpec};
@@ -52,6 +53,35 @@ pub struct Recipe {
     pub weights: Option<WeightsPart>,
     /// Party columns of the old results [default: every numeric column].
     pub parties: Option<Vec<String>>,
+    /// A reference table of ward → new seat weights to check the wards'
+    /// split over the new seats against.
+    pub reference: Option<ReferencePart>,
+}
+
+/// `[reference]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferencePart {
+    /// The table (CSV).
+    pub file: String,
+    /// Ward code column.
+    pub ward: String,
+    /// `[seat column, weight column]` pairs.
+    pub pairs: Vec<(String, String)>,
+    /// `name` or `code` (default): how the table gives new seats.
+    #[serde(default)]
+    pub seats_by: SeatsBy,
+}
+
+/// `code` or `name`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeatsBy {
+    /// New seat ids.
+    #[default]
+    Code,
+    /// New seat names.
+    Name,
 }
 
 /// One table, or an array of them.
@@ -442,6 +472,15 @@ impl Recipe {
             results_name: self.old.results_name,
             parties: self.parties,
             route,
+            reference: match self.reference {
+                Some(r) => Some(ReferenceSpec {
+                    input: open(&r.file)?,
+                    ward: r.ward,
+                    pairs: r.pairs,
+                    by_name: matches!(r.seats_by, SeatsBy::Name),
+                }),
+                None => None,
+            },
             later: match self.new.later_results {
                 Some(p) => Some((open(&p)?, self.new.later_id)),
                 None => None,

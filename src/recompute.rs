@@ -21,6 +21,7 @@ use crate::progress::Progress;
 use crate::geometry::project::Projector;
 use crate::geometry::prepare::Prepared;
 use crate::election::patterns::{CodeHistory, PatternFile, Patterns};
+use crate::election::reference::{Agreement, ReferenceSpec};
 use crate::read::{read_columns, read_layer, read_layers, parse_count, Aliases, ElectorateSpec, Input, KeyedTable, Layer, LocalLayout, LocalResults, MultiMember, VoteTable};
 use crate::results::Results;
 use std::collections::HashMap;
@@ -156,6 +157,37 @@ pub struct Spec {
     pub route: Route,
     /// A later result to compare with, and its id column.
     pub later: Option<(Input, String)>,
+    /// A reference table of ward → new seat weights to check the ward
+    /// route's geometry against.
+    pub reference: Option<ReferenceSpec>,
+}
+
+/// How long each stage of a run took, in order.
+///
+/// ```
+/// use notional::recompute::StageTimes;
+/// let mut t = StageTimes::default();
+/// let mut since = std::time::Instant::now();
+/// t.lap("read", &mut since);
+/// assert!(t.to_string().starts_with("read "));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct StageTimes(pub Vec<(String, std::time::Duration)>);
+
+impl StageTimes {
+    /// Records the time since `since` under `name`, and restarts it.
+    pub fn lap(&mut self, name: impl Into<String>, since: &mut std::time::Instant) {
+        let now = std::time::Instant::now();
+        self.0.push((name.into(), now - *since));
+        *since = now;
+    }
+}
+
+impl std::fmt::Display for StageTimes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(n, d)| format!("{n} {:.0} ms", d.as_secs_f64() * 1000.0)).collect();
+        f.write_str(&parts.join(", "))
+    }
 }
 
 /// Ward estimates with what is needed to show them.
@@ -168,6 +200,8 @@ pub struct WardEstimates {
     pub old: Vec<(String, String)>,
     /// Part ids: `ward` for a whole ward, `ward/old-seat` for a part.
     pub ids: Vec<String>,
+    /// How long each stage took.
+    pub times: StageTimes,
 }
 
 /// Builds ward estimates reconciled to the old seats' results (the ward route
@@ -182,19 +216,25 @@ pub fn estimate_wards(
     claimed: Option<&[bool]>,
     progress: &dyn Progress,
 ) -> Result<WardEstimates> {
+    let (mut times, mut since) = (StageTimes::default(), std::time::Instant::now());
     let projector = Projector::new();
     let old_layer = read_layer(old_seats, old_id, Some(old_name))?;
     let old = old_names(&old_layer, result_names);
     let old_prepared = Prepared::new(&old_layer, None, &projector)?;
+    times.lap("old seats (read, project, check)", &mut since);
     let wards = read_layers(&layer_name(&ws.wards), &ws.wards, &ws.id, Some(&ws.name))?;
+    times.lap(format!("wards read ({} files)", ws.wards.len()), &mut since);
     let wards_prepared = Prepared::new(&wards, None, &projector)?;
+    times.lap("wards projected and checked", &mut since);
     let mut notes: Vec<String> = [old_prepared.describe(&old_layer), wards_prepared.describe(&wards)].into_iter().flatten().collect();
     if ws.wards.len() > 1 {
         notes.push(format!("{}: {} wards read from {} files", wards.source_name, wards.features.len(), ws.wards.len()));
     }
     let (old_bng, wards_bng) = (old_prepared.geometries, wards_prepared.geometries);
     let (electorate, mut turnout) = ward_electorates(ws, &wards, &mut notes)?;
+    times.lap("electorates", &mut since);
     let patterns = ward_patterns(ws, &wards, &mut notes)?;
+    times.lap(format!("local results ({} files)", ws.local.len()), &mut since);
     if let (true, None, Some(e), Some(p)) = (ws.turnout_from_local, &turnout, &electorate, &patterns) {
         // Local votes (under the multi-member rule) per elector: a relative
         // turnout, comparable within a seat, damped in the turnout model.
@@ -223,10 +263,11 @@ pub fn estimate_wards(
         &ws.config,
         progress,
     )?;
+    times.lap("estimates (parts, IPF)", &mut since);
     let ids = part_ids(&estimates, &wards, &old_layer);
     let mut estimates = estimates;
     estimates.notes.extend(notes);
-    Ok(WardEstimates { estimates, wards, old, ids })
+    Ok(WardEstimates { estimates, wards, old, ids, times })
 }
 
 /// A name for a layer read from `inputs`: the file's, or the folder of several.
@@ -386,11 +427,15 @@ pub struct Recomputed {
     pub sources: Vec<[f64; 3]>,
     /// Comparison with the later result, by result row.
     pub later: Option<Vec<Option<Comparison>>>,
+    /// The wards' split over the new seats against the reference table.
+    pub agreement: Option<Agreement>,
     /// Per new seat (by index), the share of its area the units cover
     /// (geometry routes only).
     pub coverage: Option<Vec<f64>>,
-    /// Geometry repairs of the seat layers, in words.
+    /// Geometry repairs of the seat layers, and what became of old seats, in words.
     pub notes: Vec<String>,
+    /// How long each stage took (the ward sets' own stages are in [`WardEstimates::times`]).
+    pub times: StageTimes,
 }
 
 /// What a unit's votes rest on.
@@ -457,12 +502,15 @@ struct Units {
 
 /// Runs the recompute.
 pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
+    let (mut times, mut since) = (StageTimes::default(), std::time::Instant::now());
     let projector = Projector::new();
     let new_seats = read_layer(&spec.new_seats, &spec.new_id, Some(&spec.new_name))?;
     let results = KeyedTable::read(&spec.old_results, &spec.results_id, spec.parties.as_deref())?;
     let result_names = result_names(&spec.old_results, &spec.results_id, &spec.results_name);
 
+    times.lap("new seats and results read", &mut since);
     let mut notes: Vec<String> = Vec::new();
+    let mut crosswalk_time = std::time::Duration::ZERO;
     // The two routes through polygons: the old seats' own, or their wards'.
     let mut by_polygons = |old_input: &Input, ward_sets: &[WardSpec], others: Others| -> Result<Units> {
         let new_prepared = Prepared::new(&new_seats, None, &projector)?;
@@ -528,8 +576,10 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
                 }
             }
         }
+        let crosswalk_start = std::time::Instant::now();
         let crosswalk = Crosswalk::build(&parts, &index, Method::Area, progress);
         let coverage = seat_coverage(&parts, &crosswalk, &index);
+        crosswalk_time = crosswalk_start.elapsed();
         // Each set's part geometries go back to it (for wards.geojson); whole seats are not estimates.
         let mut rest = parts.into_iter();
         for we in &mut sets {
@@ -551,6 +601,10 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         Route::OldSeats { old_seats } => by_polygons(old_seats, &[], Others::Leave)?,
     };
 
+    times.lap("route (ward sets or old seats, crosswalk)", &mut since);
+    if !crosswalk_time.is_zero() {
+        times.0.push(("of which ward parts to new seats".into(), crosswalk_time));
+    }
     let allocation = allocate(&votes, &crosswalk, new_seats.features.len());
     let ids: Vec<&str> = new_seats.features.iter().map(|f| f.id.as_str()).collect();
     let names: Vec<&str> = new_seats.features.iter().map(|f| f.name.as_deref().unwrap_or("")).collect();
@@ -598,7 +652,17 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             }
         }
     }
+    let agreement = match (&spec.reference, wards.is_empty()) {
+        (Some(r), false) => {
+            let seats: Vec<(String, String)> = ids.iter().zip(&names).map(|(i, n)| (i.to_string(), n.to_string())).collect();
+            Some(r.compare(&ward_weights(&wards, &crosswalk), &seats)?)
+        }
+        _ => None,
+    };
+    times.lap("allocation, results, composition, checks", &mut since);
     Ok(Recomputed {
+        times,
+        agreement,
         route,
         wards,
         old,
@@ -614,6 +678,27 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         coverage,
         notes,
     })
+}
+
+/// Each ward's share in each new seat, from its parts' weights (the ward
+/// sets' parts are the crosswalk's first units, set after set).
+fn ward_weights(sets: &[WardEstimates], crosswalk: &Crosswalk) -> HashMap<String, Vec<(usize, f64)>> {
+    let mut out: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
+    let mut unit = 0;
+    for we in sets {
+        for p in &we.estimates.parts {
+            let row = &crosswalk.units[unit];
+            unit += 1;
+            let entry = out.entry(we.wards.features[p.ward].id.clone()).or_default();
+            for &(t, w) in &row.weights {
+                match entry.iter_mut().find(|e| e.0 == t) {
+                    Some(e) => e.1 += w * p.share,
+                    None => entry.push((t, w * p.share)),
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `ward` for a whole ward, `ward/old-seat` for a part of a split one.

@@ -228,7 +228,17 @@ fn london_2019_walkthrough() {
     assert!(lab > con && lab - con < 2_000, "a narrow notional Labour lead: {lab} v {con}");
 
     // Every old London seat's 2019 party totals and electorate are reproduced exactly.
-    let wards = read_csv(&dir.path().join("wards.csv"));
+    assert_eq!(old_seats_reproduced(&dir.path().join("wards.csv")), 73, "73 old London seats estimated");
+    // Composition: K&B's shares add up to 100%.
+    let comp = read_csv(&dir.path().join("composition.csv"));
+    let share: f64 = comp.iter().filter(|r| r["new_code"] == "E14001310").map(|r| r["share_of_new"].parse::<f64>().unwrap()).sum();
+    assert!((share - 100.0).abs() < 0.05, "{share}");
+}
+
+/// Checks that the ward estimates in `wards_csv` add up, per old seat, to the
+/// seat's 2019 party totals and electorate exactly; returns the seats.
+fn old_seats_reproduced(wards_csv: &std::path::Path) -> usize {
+    let wards = read_csv(wards_csv);
     let cols = ["Con", "Lab", "LD", "BRX", "Green", "SNP", "PC", "DUP", "SF", "SDLP", "UUP", "APNI", "All other candidates", "Electorate"];
     let mut sums: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for w in &wards {
@@ -239,16 +249,48 @@ fn london_2019_walkthrough() {
         }
     }
     let actual = hoc("results_ge2019/HoC-GE2019-results-by-constituency.csv");
-    assert_eq!(sums.len(), 73, "73 old London seats estimated");
     for (code, got) in &sums {
         let row = actual.iter().find(|r| &r["ONS ID"] == code).unwrap();
         let want: Vec<u64> = cols.iter().map(|c| row[*c].parse().unwrap()).collect();
         assert_eq!(got, &want, "{code} {}", row["Constituency name"]);
     }
-    // Composition: K&B's shares add up to 100%.
-    let comp = read_csv(&dir.path().join("composition.csv"));
-    let share: f64 = comp.iter().filter(|r| r["new_code"] == "E14001310").map(|r| r["share_of_new"].parse::<f64>().unwrap()).sum();
-    assert!((share - 100.0).abs() < 0.05, "{share}");
+    sums.len()
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn gb_2019_ward_route_from_the_published_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = example("gb_2019.sh", dir.path());
+    assert!(stdout.contains("seats: 650"), "{stdout}");
+    // Kensington and Bayswater as in the London run (London's set comes first).
+    assert!(stdout.contains("Kensington and Bayswater (E14001310): notional Lab"), "{stdout}");
+
+    let results = read_csv(&dir.path().join("results.csv"));
+    assert_eq!(results.len(), 650);
+    let total: u64 = results.iter().map(|r| r["total"].parse::<u64>().unwrap()).sum();
+    assert_eq!(total, 32_014_110, "every 2019 vote placed once");
+    let kb = results.iter().find(|r| r["code"] == "E14001310").unwrap();
+    let (lab, con): (u64, u64) = (kb["Lab"].parse().unwrap(), kb["Con"].parse().unwrap());
+    assert!(lab > con && lab - con < 2_000, "a narrow notional Labour lead: {lab} v {con}");
+    // Northern Ireland's seats rest on their old seats; most of Britain on local patterns.
+    let ni: Vec<_> = results.iter().filter(|r| r["code"].starts_with('N')).collect();
+    assert_eq!(ni.len(), 18);
+    assert!(ni.iter().all(|r| r["from_whole_old_seats"] == "100.00"), "NI carried whole");
+    let local: Vec<f64> = results.iter().filter(|r| !r["code"].starts_with('N')).map(|r| r["from_local_pattern"].parse().unwrap()).collect();
+    let mean = local.iter().sum::<f64>() / local.len() as f64;
+    assert!(mean > 90.0, "mean share from local patterns {mean}");
+
+    // Every ledger row placed; every Great Britain old seat reproduced exactly.
+    let ledger = read_csv(&dir.path().join("ledger.csv"));
+    assert!(ledger.iter().all(|r| r["unallocated"] == "0" && r["cause"].is_empty()), "nothing unplaced");
+    assert_eq!(old_seats_reproduced(&dir.path().join("wards.csv")), 632, "the 632 old seats of Great Britain");
+
+    // The postcode table agrees on nearly every shared ward's main seat.
+    let report = std::fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    let line = report.lines().find(|l| l.starts_with("check: ward → new seat weights")).expect("agreement line");
+    let pct: f64 = line.split("same main seat for ").nth(1).unwrap().split('(').nth(1).unwrap().split('%').next().unwrap().parse().unwrap();
+    assert!(pct > 99.0, "{line}");
 }
 
 #[test]

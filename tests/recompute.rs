@@ -61,6 +61,7 @@ fn spec(local: Option<&str>) -> Spec {
             others: Others::Leave,
         },
         later: None,
+        reference: None,
     }
 }
 

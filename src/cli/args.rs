@@ -461,6 +461,10 @@ pub struct RecomputeArgs {
     #[arg(long, value_name = "COLUMN")]
     pub lookup_to: Option<String>,
 
+    /// Print how long each stage took (to stderr).
+    #[arg(long)]
+    pub timings: bool,
+
     /// A later actual result (CSV keyed by new seat id), e.g. the 2024 Commons
     /// Library file: adds the later winner, hold/gain and swing.
     #[arg(long, value_name = "CSV")]
@@ -725,6 +729,7 @@ impl RecomputeArgs {
                     Some(p) => Some((input(p)?, self.later_id.clone())),
                     None => None,
                 },
+                reference: None,
             },
             not_read,
         ))

@@ -181,7 +181,15 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let rec = recompute(&spec, &bar).context("cannot recompute")?;
     let (votes_in, allocated, _) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     refuse_if_nothing_placed(votes_in, allocated, &format!("route {}; new seats {}", rec.route, spec.new_seats.name()))?;
+    let write_start = std::time::Instant::now();
     let written = write_recomputed(&args.old.output, &rec, args.old.common.durability()).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
+    if args.timings {
+        eprintln!("timings: {}", rec.times);
+        for (i, we) in rec.wards.iter().enumerate() {
+            eprintln!("timings: ward set {} ({}): {}", i + 1, we.wards.source_name, we.times);
+        }
+        eprintln!("timings: outputs written {:.0} ms", write_start.elapsed().as_secs_f64() * 1000.0);
+    }
     let (votes_in, allocated, unallocated) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     say!("route:        {}", rec.route);
     if !not_read.is_empty() {
@@ -202,6 +210,9 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let new_ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();
     let coverage = notional::check::coverage(&rec.votes, &rec.crosswalk, &unit_ids, &new_ids, &rec.allocation.received, DEFAULT_SLIVER);
     say!("check:        {}", coverage.one_line());
+    if let Some(a) = &rec.agreement {
+        say!("check:        {a}");
+    }
     for we in &rec.wards {
         say_raw!("{}", estimate_report(we).lines().take(3).map(|l| format!("{l}\n")).collect::<String>());
     }

@@ -218,6 +218,9 @@ pub fn seat_report(rec: &Recomputed) -> String {
     for n in &rec.notes {
         let _ = writeln!(out, "note: {n}");
     }
+    if let Some(a) = &rec.agreement {
+        let _ = writeln!(out, "check: {a}");
+    }
     out.push('\n');
     for (i, s) in r.seats.iter().enumerate() {
         let _ = write!(
