@@ -737,17 +737,18 @@ impl RecomputeArgs {
 }
 
 impl EstimateArgs {
-    /// Everything `estimate` needs, with files read.
-    pub fn resolve(&self) -> anyhow::Result<(WardSpec, Input, KeyedTable, std::collections::HashMap<String, String>)> {
+    /// Everything `estimate` needs, with files read, and the files in ward
+    /// folders not read.
+    pub fn resolve(&self) -> anyhow::Result<(WardSpec, Input, KeyedTable, std::collections::HashMap<String, String>, Vec<String>)> {
         let o = &self.old;
         if o.recipe.is_some() {
             anyhow::bail!("estimate takes its inputs as flags; run `recompute --recipe` for a recipe (it writes wards.csv too)");
         }
-        let (ws, _) = o.ward_spec()?.ok_or_else(|| anyhow::anyhow!("estimate needs --wards"))?;
+        let (ws, not_read) = o.ward_spec()?.ok_or_else(|| anyhow::anyhow!("estimate needs --wards"))?;
         let old = input(o.old_seats.as_deref().ok_or_else(|| anyhow::anyhow!("estimate needs --old-seats"))?)?;
         let results_input = input(o.old_results.as_deref().ok_or_else(|| anyhow::anyhow!("estimate needs --old-results"))?)?;
         let results = KeyedTable::read(&results_input, &o.results_id, o.parties().as_deref())?;
         let names = result_names(&results_input, &o.results_id, &o.results_name);
-        Ok((ws, old, results, names))
+        Ok((ws, old, results, names, not_read))
     }
 }

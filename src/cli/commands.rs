@@ -235,7 +235,10 @@ fn refuse_if_nothing_placed(votes_in: u64, allocated: u64, context: &str) -> Res
 }
 
 fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
-    let (ws, old, results, names) = args.resolve()?;
+    let (ws, old, results, names, not_read) = args.resolve()?;
+    if !not_read.is_empty() {
+        eprintln!("note: not read (not a layer file: .geojson, .json or .topojson): {}", not_read.join(", "));
+    }
     let o = &args.old;
     let bar = Bar::new(o.common.quiet);
     let we = estimate_wards(&ws, &old, &o.old_id, &o.old_name, &results, &names, None, &bar).context("cannot estimate")?;
