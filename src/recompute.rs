@@ -601,6 +601,12 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         Route::OldSeats { old_seats } => by_polygons(old_seats, &[], Others::Leave)?,
     };
 
+    if votes.is_empty() {
+        return Err(Error::Mismatch(format!(
+            "{}: no unit carries a vote: no old seat is covered enough by the wards to estimate, and none is carried whole; are the wards and old seats of the same place?",
+            spec.old_results.name()
+        )));
+    }
     times.lap("route (ward sets or old seats, crosswalk)", &mut since);
     if !crosswalk_time.is_zero() {
         times.0.push(("of which ward parts to new seats".into(), crosswalk_time));

@@ -292,3 +292,48 @@ fn check_diagnoses_two_layers_of_seats_without_votes() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no numeric vote properties found"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_recipe_reads_a_folder_of_ward_files_as_one_layer_and_says_what_it_did_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    // The wards as two council files in a folder, with a manifest beside them.
+    let all: Value = serde_json::from_str(&std::fs::read_to_string(&wards).unwrap()).unwrap();
+    let folder = dir.path().join("wards_by_council");
+    std::fs::create_dir(&folder).unwrap();
+    let features = all["features"].as_array().unwrap();
+    for (name, part) in [("A.geojson", &features[..2]), ("B.geojson", &features[2..])] {
+        std::fs::write(folder.join(name), json!({"type": "FeatureCollection", "features": part}).to_string()).unwrap();
+    }
+    std::fs::write(folder.join("_MANIFEST.csv"), "file\nA\n").unwrap();
+    std::fs::write(dir.path().join("results.csv"), "ONS ID,Constituency name,Con,Lab\nS1,West,500,400\nS2,East,300,700\n").unwrap();
+    let recipe = format!(
+        "[old]\nseats = \"{seats}\"\nresults = \"results.csv\"\n[new]\nseats = \"{seats}\"\n[wards]\nlayer = [\"wards_by_council\"]\n[wards.model]\nmin_coverage = 0.1\n",
+        seats = Path::new(&seats).file_name().unwrap().to_str().unwrap()
+    );
+    std::fs::write(dir.path().join("r.toml"), &recipe).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = notional(&["recompute", "--recipe", dir.path().join("r.toml").to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("not read:     wards_by_council/_MANIFEST.csv"), "{stdout}");
+    assert!(stdout.contains("votes in:     1900") && stdout.contains("unallocated:  0"), "{stdout}");
+    let report = std::fs::read_to_string(out_dir.join("report.txt")).unwrap();
+    assert!(report.contains("3 wards read from 2 files"), "{report}");
+
+    // A typo in a recipe is an error naming the key; nothing is written.
+    std::fs::write(dir.path().join("typo.toml"), recipe.replace("layer =", "layers =")).unwrap();
+    let bad_dir = dir.path().join("bad");
+    let out = notional(&["recompute", "--recipe", dir.path().join("typo.toml").to_str().unwrap(), "-o", bad_dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unknown field `layers`"), "{}", text(&out.stderr));
+    assert!(!bad_dir.exists());
+    // Wards that cover too little of every old seat: an error, not an empty run.
+    std::fs::write(dir.path().join("thin.toml"), recipe.replace("min_coverage = 0.1", "min_coverage = 0.9")).unwrap();
+    let out = notional(&["recompute", "--recipe", dir.path().join("thin.toml").to_str().unwrap(), "-o", bad_dir.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out.stderr).contains("no unit carries a vote"), "{}", text(&out.stderr));
+    assert!(!bad_dir.exists());
+    // Inputs as flags beside a recipe are refused.
+    let out = notional(&["recompute", "--recipe", dir.path().join("r.toml").to_str().unwrap(), "--new-seats", &seats, "-o", bad_dir.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out.stderr).contains("not both"), "{}", text(&out.stderr));
+}

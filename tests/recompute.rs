@@ -178,3 +178,81 @@ fn local_rows_without_a_ward_id_are_counted_in_the_notes() {
     let notes = &rec.wards.first().unwrap().estimates.notes;
     assert!(notes.iter().any(|n| n == "local.csv: 1 row(s) with no ward id (blank or NULL) not used (lines 3)"), "{notes:?}");
 }
+
+/// A second set of wards covering only OA, given first: it estimates OA; the
+/// first spec's wards estimate OB alone.
+fn two_sets() -> Spec {
+    let mut s = spec(None);
+    let Route::Wards { old_seats, wards, .. } = s.route.clone() else { panic!("ward route") };
+    let london = layer(&[("L1", 0.0, 1000.0), ("L2", 1000.0, 2000.0)], json!({"L1": 500, "L2": 1500}));
+    let first = WardSpec { wards: vec![Input::from_text("better.geojson", london)], ..wards[0].clone() };
+    s.route = Route::Wards { old_seats, wards: vec![first, wards[0].clone()], others: Others::Leave };
+    s
+}
+
+#[test]
+fn ward_sets_in_order_of_precedence_each_estimate_their_own_seats() {
+    let rec = recompute(&two_sets(), &Silent).unwrap();
+    assert_eq!(rec.wards.len(), 2);
+    let seats_of = |i: usize| -> Vec<&str> { rec.wards[i].estimates.fits.iter().map(|f| rec.old[f.seat].0.as_str()).collect() };
+    assert_eq!(seats_of(0), ["OA"], "the first set claims the seat it covers");
+    assert_eq!(seats_of(1), ["OB"], "the second estimates only what is left");
+    assert_eq!(rec.unit_ids, ["L1", "L2", "W2/OB", "W3"]);
+    // Each old seat reproduced, and every vote placed once.
+    assert_eq!(rec.allocation.allocated_totals()[..4].iter().sum::<u64>(), 2700);
+    let notes = &rec.wards[1].estimates.notes;
+    assert!(notes.iter().any(|n| n.contains("1 old seat(s) estimated from other wards first; this layer's 2 ward part(s) in them not used")), "{notes:?}");
+    // wards.csv holds both sets' parts, in order.
+    let mut csv = Vec::new();
+    notional::export::estimates_csv(&rec.wards, &mut csv).unwrap();
+    let codes: Vec<String> = String::from_utf8(csv).unwrap().lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+    assert_eq!(codes, ["L1", "L2", "W2/OB", "W3"]);
+}
+
+#[test]
+fn old_seats_no_ward_covers_are_left_out_or_carried_whole() {
+    // Wards only in OA: OB is not estimated.
+    let mut s = spec(None);
+    let Route::Wards { old_seats, wards, .. } = s.route.clone() else { panic!("ward route") };
+    let only_a = layer(&[("W1", 0.0, 1000.0), ("W2", 1000.0, 2000.0)], json!({"W1": 1000, "W2": 1000}));
+    let ws = WardSpec { wards: vec![Input::from_text("a.geojson", only_a)], ..wards[0].clone() };
+    s.route = Route::Wards { old_seats: old_seats.clone(), wards: vec![ws.clone()], others: Others::Leave };
+    let left = recompute(&s, &Silent).unwrap();
+    assert_eq!(left.votes.totals()[..4].iter().sum::<u64>(), 1300, "OB's 1,400 votes are not part of the run");
+    assert!(left.notes.iter().any(|n| n.starts_with("1 old seat(s) with results no ward covers are not part of this run: OB")), "{:?}", left.notes);
+
+    s.route = Route::Wards { old_seats, wards: vec![ws], others: Others::Whole };
+    let whole = recompute(&s, &Silent).unwrap();
+    assert_eq!(whole.unit_ids.last().unwrap(), "OB");
+    assert_eq!(whole.allocation.allocated_totals()[..4].iter().sum::<u64>(), 2700, "every vote placed");
+    let nb = whole.new_seats.features.iter().position(|f| f.id == "NB").unwrap();
+    let by = whole.sources[nb];
+    assert!(by[2] > 0.0 && by[0] == 0.0, "NB rests on OB carried whole and on OA's seat shares: {by:?}");
+    let report = notional::export::seat_report(&whole);
+    assert!(report.contains("% from whole old seats (not covered by wards)"), "{report}");
+}
+
+#[test]
+fn headerless_local_results_by_position_and_the_most_recent_contested_year() {
+    let mut s = spec(None);
+    let Route::Wards { old_seats, wards, .. } = s.route.clone() else { panic!("ward route") };
+    let leap = LocalLayout::preset("leap").unwrap();
+    // 2018: W1 leans Labour; 2019: W1 uncontested (0 votes), W3 contested.
+    let y2018 = "\"C1\",\"X\",\"Name W1\",\"W1\",\"a\",\"Lab\",\"900\",\"1\"\n\"C1\",\"X\",\"Name W1\",\"W1\",\"b\",\"C\",\"100\",\"0\"\n";
+    let y2019 = "\"C1\",\"X\",\"Name W1\",\"W1\",\"a\",\"Lab\",\"0\",\"1\"\n\"C1\",\"X\",\"Name W3\",\"W3\",\"c\",\"C\",\"600\",\"1\"\n\"C1\",\"X\",\"Name W3\",\"W3\",\"d\",\"Lab\",\"400\",\"0\"\n\"C1\",\"X\",\"Elected Mayor\",NULL,NULL,NULL,NULL,NULL\n";
+    let local = vec![
+        LocalSpec { input: Input::from_text("leap-2018.csv", y2018), layout: leap.clone() },
+        LocalSpec { input: Input::from_text("leap-2019.csv", y2019), layout: leap },
+    ];
+    s.route = Route::Wards { old_seats, wards: vec![WardSpec { local, ..wards[0].clone() }], others: Others::Leave };
+    let rec = recompute(&s, &Silent).unwrap();
+    let we = &rec.wards[0];
+    let prior: Vec<bool> = we.estimates.parts.iter().map(|p| p.local_prior).collect();
+    assert_eq!(prior, [true, false, false, true], "W1 from 2018 (2019 uncontested), W2 none, W3 from 2019");
+    let w1 = we.estimates.votes.row(0);
+    assert!(w1[1] > w1[0], "W1 keeps its 2018 Labour lean: {w1:?}");
+    let notes = we.estimates.notes.join("\n");
+    assert!(notes.contains("leap-2019.csv: 1 row(s) with no ward id (blank or NULL) not used (lines 4)"), "{notes}");
+    assert!(notes.contains("leap-2019.csv: pattern of 1 ward(s); results matched to wards: 2 by code; 1 uncontested (not a pattern)"), "{notes}");
+    assert!(notes.contains("1 of 3 wards have no contested local result"), "{notes}");
+}
