@@ -25,6 +25,7 @@
 //! layout = "leap"
 //! ```
 
+use crate::election::ensemble::EnsembleSpec;
 use crate::election::estimate::Config;
 use crate::election::reference::ReferenceSpec;
 use crate::error::{Error, Result};
@@ -56,6 +57,24 @@ pub struct Recipe {
     /// A reference table of ward → new seat weights to check the wards'
     /// split over the new seats against.
     pub reference: Option<ReferencePart>,
+    /// An ensemble of draws for each seat's uncertainty.
+    pub ensemble: Option<EnsemblePart>,
+}
+
+/// `[ensemble]`: see [`EnsembleSpec`]; every key optional.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnsemblePart {
+    /// Number of draws.
+    pub draws: Option<usize>,
+    /// Seed.
+    pub seed: Option<u64>,
+    /// Pattern weight spread.
+    pub pattern_weight_spread: Option<f64>,
+    /// Turnout damping range `[lo, hi]`.
+    pub turnout_damping: Option<(f64, f64)>,
+    /// Whether local results are resampled.
+    pub resample: Option<bool>,
 }
 
 /// `[reference]`.
@@ -492,6 +511,21 @@ impl Recipe {
             results_name: self.old.results_name,
             parties: self.parties,
             route,
+            ensemble: match self.ensemble {
+                Some(e) => {
+                    let d = EnsembleSpec::default();
+                    let spec = EnsembleSpec {
+                        draws: e.draws.unwrap_or(d.draws),
+                        seed: e.seed.unwrap_or(d.seed),
+                        pattern_weight_spread: e.pattern_weight_spread.unwrap_or(d.pattern_weight_spread),
+                        turnout_damping: e.turnout_damping.unwrap_or(d.turnout_damping),
+                        resample: e.resample.unwrap_or(d.resample),
+                    };
+                    spec.validate()?;
+                    Some(spec)
+                }
+                None => None,
+            },
             reference: match self.reference {
                 Some(r) => Some(ReferenceSpec {
                     input: open(&r.file)?,

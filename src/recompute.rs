@@ -21,6 +21,7 @@ use crate::progress::Progress;
 use crate::geometry::project::Projector;
 use crate::geometry::prepare::Prepared;
 use crate::election::patterns::{CodeHistory, PatternFile, Patterns};
+use crate::election::ensemble::{Ensemble, EnsembleSpec};
 use crate::election::reference::{Agreement, ReferenceSpec};
 use crate::read::{read_columns, read_layer, read_layers, parse_count, Aliases, ElectorateSpec, Input, KeyedTable, Layer, LocalLayout, LocalResults, MultiMember, VoteTable};
 use crate::results::Results;
@@ -160,6 +161,8 @@ pub struct Spec {
     /// A reference table of ward → new seat weights to check the ward
     /// route's geometry against.
     pub reference: Option<ReferenceSpec>,
+    /// An ensemble of draws for each seat's uncertainty (ward route).
+    pub ensemble: Option<EnsembleSpec>,
 }
 
 /// How long each stage of a run took, in order.
@@ -429,6 +432,8 @@ pub struct Recomputed {
     pub later: Option<Vec<Option<Comparison>>>,
     /// The wards' split over the new seats against the reference table.
     pub agreement: Option<Agreement>,
+    /// Each new seat's spread over the ensemble's draws.
+    pub ensemble: Option<Ensemble>,
     /// Per new seat (by index), the share of its area the units cover
     /// (geometry routes only).
     pub coverage: Option<Vec<f64>>,
@@ -666,7 +671,23 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         _ => None,
     };
     times.lap("allocation, results, composition, checks", &mut since);
+    let ensemble = match &spec.ensemble {
+        None => None,
+        Some(_) if wards.is_empty() => {
+            return Err(Error::Mismatch("the ensemble draws the ward method again and again: it needs the ward route (wards)".into()))
+        }
+        Some(e) => {
+            let sets: Vec<&Estimates> = wards.iter().map(|w| &w.estimates).collect();
+            let in_sets: usize = sets.iter().map(|s| s.parts.len()).sum();
+            let k = votes.parties().len();
+            let fixed: Vec<Vec<u64>> = (in_sets..votes.len()).map(|u| votes.row(u)[..k].to_vec()).collect();
+            let run = crate::election::ensemble::run(&sets, &fixed, &crosswalk, ids.len(), e);
+            times.lap(format!("ensemble ({} draws)", e.draws), &mut since);
+            Some(run)
+        }
+    };
     Ok(Recomputed {
+        ensemble,
         times,
         agreement,
         route,

@@ -62,6 +62,7 @@ fn spec(local: Option<&str>) -> Spec {
         },
         later: None,
         reference: None,
+        ensemble: None,
     }
 }
 

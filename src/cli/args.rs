@@ -9,6 +9,7 @@ use notional::geometry::crs::Crs;
 use notional::election::estimate::Config;
 use anyhow::Context as _;
 use notional::read::{Aliases, ElectorateColumns, ElectorateSpec, Input, KeyedTable, LocalLayout, Missing, MultiMember, Repeated};
+use notional::election::ensemble::EnsembleSpec;
 use notional::recipe::Recipe;
 use notional::recompute::{result_names, HistorySpec, LocalSpec, Others, Route, Spec, WardSpec, WeightsSpec};
 use std::path::PathBuf;
@@ -465,6 +466,17 @@ pub struct RecomputeArgs {
     #[arg(long)]
     pub timings: bool,
 
+    /// Run an ensemble of N draws of the ward method (drawn pattern weight
+    /// and turnout damping, resampled local results) and write
+    /// uncertainty.csv: each seat's percentiles, win probabilities and call
+    /// (safe, likely, lean, tossup). A recipe's [ensemble] table sets it too.
+    #[arg(long, value_name = "N")]
+    pub ensemble: Option<usize>,
+
+    /// Seed of the ensemble: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 1, requires = "ensemble")]
+    pub seed: u64,
+
     /// A later actual result (CSV keyed by new seat id), e.g. the 2024 Commons
     /// Library file: adds the later winner, hold/gain and swing.
     #[arg(long, value_name = "CSV")]
@@ -668,6 +680,17 @@ impl RecomputeArgs {
     /// The library specification these arguments stand for, with files read,
     /// and the files in ward folders not read.
     pub fn spec(&self) -> anyhow::Result<(Spec, Vec<String>)> {
+        let (mut spec, not_read) = self.spec_inputs()?;
+        if let Some(draws) = self.ensemble {
+            let e = EnsembleSpec { draws, seed: self.seed, ..spec.ensemble.clone().unwrap_or_default() };
+            e.validate().context("--ensemble")?;
+            spec.ensemble = Some(e);
+        }
+        Ok((spec, not_read))
+    }
+
+    /// The inputs, from the recipe or the flags.
+    fn spec_inputs(&self) -> anyhow::Result<(Spec, Vec<String>)> {
         let o = &self.old;
         if let Some(recipe) = &o.recipe {
             if o.any_input_flag() || self.new_seats.is_some() || self.weights.is_some() || self.later_results.is_some() {
@@ -730,6 +753,7 @@ impl RecomputeArgs {
                     None => None,
                 },
                 reference: None,
+                ensemble: None,
             },
             not_read,
         ))

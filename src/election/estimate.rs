@@ -157,6 +157,29 @@ pub struct Estimates {
     pub left_out: Vec<(usize, String)>,
     /// Notes for the report (how parties were matched, missing local data).
     pub notes: Vec<String>,
+    /// The model the estimates were made with, to make them again.
+    pub model: WardModel,
+    /// Per fit (as `fits`), the seat's actual result: parties, then electorate if any.
+    pub actuals: Vec<Vec<u64>>,
+    /// The constants the estimates were made with.
+    pub config: Config,
+}
+
+impl Estimates {
+    /// The estimates made again with other constants and, with `draw`, the
+    /// local patterns resampled: every part's votes by party as fitted (not
+    /// rounded), in part order. Each seat's party totals are still
+    /// reproduced (to 1 part in 10⁹).
+    pub fn refit(&self, config: &Config, mut draw: Option<&mut Draw>) -> Vec<Vec<f64>> {
+        let mut rows = Vec::with_capacity(self.parts.len());
+        let mut start = 0;
+        for (fit, actual) in self.fits.iter().zip(&self.actuals) {
+            let end = start + fit.parts;
+            rows.extend(self.model.fit(&self.parts[start..end], actual, config, draw.as_deref_mut()).x);
+            start = end;
+        }
+        rows
+    }
 }
 
 /// Builds ward-part estimates reconciled to every estimated old seat's result:
@@ -169,24 +192,28 @@ pub fn estimate(mut inputs: Inputs<'_>, config: &Config, progress: &dyn Progress
     let seats = std::mem::take(&mut inputs.seats_bng);
     let WardParts { mut parts, geometries, coverage, skipped_seats, whole_seats, left_out, in_claimed } = ward_parts(&inputs, seats, config, progress)?;
     let seat_ids: Vec<&str> = inputs.seats.features.iter().map(|f| f.id.as_str()).collect();
-    let model = SeatModel::new(&inputs, config);
+    let mut unmatched: std::collections::BTreeSet<String> = Default::default();
+    let model = WardModel::new(&inputs, &mut unmatched);
 
     // 2–4. Per seat: electorate, prior, IPF, rounding.
     let mut rows: Vec<Vec<u64>> = Vec::with_capacity(parts.len());
     let mut fits = Vec::new();
-    let mut without_local = 0usize;
-    let mut unmatched: std::collections::BTreeSet<String> = Default::default();
+    let mut actuals = Vec::new();
     let mut start = 0;
     while start < parts.len() {
         let seat = parts[start].seat;
         let end = start + parts[start..].iter().take_while(|p| p.seat == seat).count();
         let actual = results.get(seat_ids[seat]).expect("checked by ward_parts");
-        let estimate = model.estimate(&mut parts[start..end], actual, &mut unmatched);
+        let estimate = model.estimate(&parts[start..end], actual, config);
+        for (p, l) in parts[start..end].iter_mut().zip(&estimate.local_prior) {
+            p.local_prior = *l;
+        }
         fits.push(SeatFit { seat, parts: end - start, coverage: coverage[seat], iterations: estimate.iterations, max_row_residual: estimate.residual });
-        without_local += estimate.without_local;
+        actuals.push(actual.to_vec());
         rows.extend(estimate.rows);
         start = end;
     }
+    let without_local = parts.iter().filter(|p| !p.local_prior).count();
 
     let mut notes = run_notes(&inputs, &fits, &seat_ids);
     if let Some(c) = inputs.claimed {
@@ -216,7 +243,20 @@ pub fn estimate(mut inputs: Inputs<'_>, config: &Config, progress: &dyn Progress
             r.pop();
         }
     }
-    Ok(Estimates { votes: VoteTable::new(parties.clone(), has_e, rows), parties, parts, geometries, fits, skipped_seats, whole_seats, left_out, notes })
+    Ok(Estimates {
+        votes: VoteTable::new(parties.clone(), has_e, rows),
+        parties,
+        parts,
+        geometries,
+        fits,
+        skipped_seats,
+        whole_seats,
+        left_out,
+        notes,
+        model,
+        actuals,
+        config: config.clone(),
+    })
 }
 
 /// Step 1's result: the ward parts of the seats estimated, grouped by seat
@@ -313,15 +353,22 @@ fn ward_parts(inputs: &Inputs<'_>, seats: Vec<MultiPolygon<f64>>, config: &Confi
     Ok(WardParts { parts, geometries, coverage, skipped_seats, whole_seats, left_out, in_claimed })
 }
 
-/// Steps 2–4 for one seat at a time: what every seat's estimate shares.
-struct SeatModel<'a> {
-    inputs: &'a Inputs<'a>,
-    config: &'a Config,
+/// Steps 2–4 for one seat at a time: what every seat's estimate needs
+/// besides its parts, held by ward and owned, so that the estimate can be
+/// made again with other constants or resampled patterns
+/// ([`Estimates::refit`]: an ensemble's draws).
+pub struct WardModel {
     /// Party columns.
     k: usize,
-    /// Each column's party key, and the column of "other", if any.
-    keys: Vec<String>,
-    other_col: Option<usize>,
+    /// Per ward, its electorate (or, without electorates, its area).
+    weight: Vec<f64>,
+    /// Per ward, its local turnout (any scale) where known.
+    turnout: Option<Vec<Option<f64>>>,
+    /// Per ward, its local votes by result column (`None`: no local result
+    /// with votes in any column).
+    local: Vec<Option<Vec<f64>>>,
+    /// Whether the results have an electorate column (scaled and rounded too).
+    has_electorate: bool,
 }
 
 /// One seat's estimate.
@@ -330,36 +377,80 @@ struct SeatEstimate {
     rows: Vec<Vec<u64>>,
     iterations: usize,
     residual: f64,
-    /// Parts with no local-election prior.
-    without_local: usize,
+    /// Per part, whether its prior came from local results.
+    local_prior: Vec<bool>,
 }
 
-impl<'a> SeatModel<'a> {
-    fn new(inputs: &'a Inputs<'a>, config: &'a Config) -> Self {
+impl WardModel {
+    /// The model's data from the inputs; local parties that match no
+    /// column are added to `unmatched`.
+    fn new(inputs: &Inputs<'_>, unmatched: &mut std::collections::BTreeSet<String>) -> Self {
         let keys: Vec<String> = inputs.results.table.parties().iter().map(|p| party_key(p)).collect();
         let other_col = keys.iter().position(|key| key == "oth");
-        SeatModel { inputs, config, k: keys.len(), keys, other_col }
+        let k = keys.len();
+        let weight = match inputs.electorate {
+            Some(e) => e.to_vec(),
+            None => inputs.wards_bng.iter().map(|g| g.unsigned_area()).collect(),
+        };
+        let local = inputs
+            .wards
+            .features
+            .iter()
+            .map(|f| {
+                let l = inputs.local.and_then(|l| l.wards.get(&f.id))?;
+                let mut mapped = vec![0.0; k];
+                for (key, &v) in l {
+                    match keys.iter().position(|kk| kk == key).or(other_col) {
+                        Some(c) => mapped[c] += v,
+                        None => {
+                            unmatched.insert(key.clone());
+                        }
+                    }
+                }
+                (mapped.iter().sum::<f64>() > 0.0).then_some(mapped)
+            })
+            .collect();
+        WardModel { k, weight, turnout: inputs.turnout.map(<[_]>::to_vec), local, has_electorate: inputs.results.table.has_electorate() }
     }
 
     /// Steps 2–4 for the parts of one seat, whose actual result is `actual`
-    /// (parties, then electorate if known). Marks the parts given a local
-    /// prior; local parties that match no column are added to `unmatched`.
-    fn estimate(&self, parts: &mut [Part], actual: &[u64], unmatched: &mut std::collections::BTreeSet<String>) -> SeatEstimate {
-        let (inputs, config, k) = (self.inputs, self.config, self.k);
-        let (keys, other_col) = (&self.keys, self.other_col);
+    /// (parties, then electorate if known), rounded to whole votes.
+    fn estimate(&self, parts: &[Part], actual: &[u64], config: &Config) -> SeatEstimate {
+        let k = self.k;
+        let votes = &actual[..k];
+        let fit = self.fit(parts, actual, config, None);
+        let n = parts.len();
+        let mut seat_rows = vec![vec![0u64; k + 1]; n];
+        for c in 0..k {
+            if votes[c] == 0 {
+                continue;
+            }
+            // largest_remainder shares equally when no weight is usable, so
+            // the seat's votes are always placed in full.
+            let col: Vec<f64> = fit.x.iter().map(|r| r[c]).collect();
+            for (r, v) in largest_remainder(votes[c], &col).into_iter().enumerate() {
+                seat_rows[r][c] = v;
+            }
+        }
+        if self.has_electorate {
+            for (r, v) in largest_remainder(actual[k], &fit.weight).into_iter().enumerate() {
+                seat_rows[r][k] = v;
+            }
+        }
+        SeatEstimate { rows: seat_rows, iterations: fit.iterations, residual: fit.residual, local_prior: fit.local_prior }
+    }
+
+    /// Steps 2–4 before rounding: each part's votes by party as fitted
+    /// (each column adds up to the seat's actual votes), and each part's
+    /// electorate. With `draw`, each ward's local votes are resampled.
+    fn fit(&self, parts: &[Part], actual: &[u64], config: &Config, mut draw: Option<&mut Draw>) -> Fit {
+        let k = self.k;
         let votes = &actual[..k];
         let valid: u64 = votes.iter().sum();
         let seat_shares: Vec<f64> = votes.iter().map(|&v| if valid > 0 { v as f64 / valid as f64 } else { 0.0 }).collect();
         let n = parts.len();
-        let mut without_local = 0usize;
-        let weight: Vec<f64> = parts
-            .iter()
-            .map(|p| {
-                let e = inputs.electorate.map_or_else(|| inputs.wards_bng[p.ward].unsigned_area(), |e| e[p.ward]);
-                e * p.share
-            })
-            .collect();
-        let turnout: Vec<f64> = match inputs.turnout {
+        let weight: Vec<f64> = parts.iter().map(|p| self.weight[p.ward] * p.share).collect();
+        let turnout: Vec<f64> = match &self.turnout {
             Some(t) => {
                 let known: Vec<Option<f64>> = parts.iter().map(|p| t[p.ward].filter(|x| *x > 0.0)).collect();
                 let (num, den) = known.iter().zip(&weight).fold((0.0, 0.0), |(n, d), (t, w)| match t {
@@ -377,58 +468,90 @@ impl<'a> SeatModel<'a> {
             raw_rows.iter().map(|r| if raw_sum > 0.0 { r / raw_sum * valid as f64 } else { valid as f64 / (n) as f64 }).collect();
 
         let mut x: Vec<Vec<f64>> = Vec::with_capacity(n);
-        for (i, p) in parts.iter_mut().enumerate() {
-            let ward_id = &inputs.wards.features[p.ward].id;
-            let local = inputs.local.and_then(|l| l.wards.get(ward_id));
-            let prior = match local {
-                Some(l) => {
-                    let mut mapped = vec![0.0; k];
-                    for (key, &v) in l {
-                        match keys.iter().position(|kk| kk == key).or(other_col) {
-                            Some(c) => mapped[c] += v,
-                            None => {
-                                unmatched.insert(key.clone());
-                            }
+        let mut local_prior = Vec::with_capacity(n);
+        let ln_seat: Vec<f64> = seat_shares.iter().map(|s| s.ln()).collect();
+        for (i, p) in parts.iter().enumerate() {
+            let prior = match &self.local[p.ward] {
+                Some(mapped) => {
+                    let sample;
+                    let mapped = match draw.as_deref_mut() {
+                        Some(d) => {
+                            sample = d.dirichlet(mapped);
+                            &sample
                         }
-                    }
+                        None => mapped,
+                    };
                     let total: f64 = mapped.iter().sum();
-                    if total > 0.0 {
-                        p.local_prior = true;
-                        let absent: f64 = (0..k).filter(|&c| mapped[c] == 0.0).map(|c| seat_shares[c]).sum();
-                        let local: Vec<f64> =
-                            (0..k).map(|c| if mapped[c] > 0.0 { mapped[c] / total * (1.0 - absent) } else { seat_shares[c] }).collect();
-                        damp(local, &seat_shares, config.pattern_weight)
-                    } else {
-                        seat_shares.clone()
-                    }
+                    let absent: f64 = (0..k).filter(|&c| mapped[c] == 0.0).map(|c| seat_shares[c]).sum();
+                    let local: Vec<f64> =
+                        (0..k).map(|c| if mapped[c] > 0.0 { mapped[c] / total * (1.0 - absent) } else { seat_shares[c] }).collect();
+                    local_prior.push(true);
+                    damp_logs(local, &seat_shares, &ln_seat, config.pattern_weight)
                 }
-                None => seat_shares.clone(),
+                None => {
+                    local_prior.push(false);
+                    seat_shares.clone()
+                }
             };
-            if !p.local_prior {
-                without_local += 1;
-            }
             x.push((0..k).map(|c| if votes[c] > 0 { prior[c].max(1e-9) * row_target[i] } else { 0.0 }).collect());
         }
         let (iterations, residual) = ipf(&mut x, &row_target, votes, config);
+        Fit { x, weight, iterations, residual, local_prior }
+    }
+}
 
-        let mut seat_rows = vec![vec![0u64; k + 1]; n];
-        for c in 0..k {
-            if votes[c] == 0 {
-                continue;
-            }
-            // largest_remainder shares equally when no weight is usable, so
-            // the seat's votes are always placed in full.
-            let col: Vec<f64> = x.iter().map(|r| r[c]).collect();
-            for (r, v) in largest_remainder(votes[c], &col).into_iter().enumerate() {
-                seat_rows[r][c] = v;
-            }
-        }
-        if inputs.results.table.has_electorate() {
-            for (r, v) in largest_remainder(actual[k], &weight).into_iter().enumerate() {
-                seat_rows[r][k] = v;
-            }
-        }
-        SeatEstimate { rows: seat_rows, iterations, residual, without_local }
+/// One seat's fit, before rounding.
+struct Fit {
+    /// Per part, votes by party.
+    x: Vec<Vec<f64>>,
+    /// Per part, its electorate (or area).
+    weight: Vec<f64>,
+    iterations: usize,
+    residual: f64,
+    local_prior: Vec<bool>,
+}
+
+/// A random draw's source of noise: seeded, so that a draw is the same on
+/// any thread.
+pub struct Draw {
+    rng: rand_pcg::Pcg64Mcg,
+}
+
+impl Draw {
+    /// The draw numbered `index` of the ensemble seeded `seed`: its own
+    /// stream, from the seed and its number alone.
+    ///
+    /// ```
+    /// use notional::election::estimate::Draw;
+    /// let (mut a, mut b) = (Draw::new(7, 3), Draw::new(7, 3));
+    /// assert_eq!(a.uniform(0.0, 1.0), b.uniform(0.0, 1.0));
+    /// let shares = a.dirichlet(&[300.0, 100.0, 0.0]);
+    /// assert!((shares.iter().sum::<f64>() - 400.0).abs() < 1e-9 && shares[2] == 0.0);
+    /// ```
+    pub fn new(seed: u64, index: u64) -> Self {
+        use rand::SeedableRng;
+        let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index.wrapping_add(1).wrapping_mul(0xD1B5_4A32_D192_ED03);
+        Draw { rng: rand_pcg::Pcg64Mcg::seed_from_u64(mixed) }
+    }
+
+    /// A uniform number in `[lo, hi)`.
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        use rand::RngExt;
+        lo + (hi - lo) * self.rng.random::<f64>()
+    }
+
+    /// Counts drawn from a Dirichlet with `counts` as concentration (zero
+    /// counts stay zero), scaled to the counts' total: a resample of a
+    /// ward's local result, the sample of its leaning that it is.
+    pub fn dirichlet(&mut self, counts: &[f64]) -> Vec<f64> {
+        use rand_distr::{Distribution, Gamma};
+        let total: f64 = counts.iter().sum();
+        let g: Vec<f64> = counts
+            .iter()
+            .map(|&a| if a > 0.0 { Gamma::new(a, 1.0).map_or(a, |d| d.sample(&mut self.rng)) } else { 0.0 })
+            .collect();
+        let sum: f64 = g.iter().sum();
+        if sum > 0.0 { g.iter().map(|x| x / sum * total).collect() } else { counts.to_vec() }
     }
 }
 
@@ -440,13 +563,31 @@ impl<'a> SeatModel<'a> {
 /// assert_eq!(damp(vec![0.8, 0.2], &[0.5, 0.5], 1.0), [0.8, 0.2]);
 /// let half = damp(vec![0.8, 0.2], &[0.5, 0.5], 0.5);
 /// assert!((half[0] - 0.8f64.sqrt() * 0.5f64.sqrt() / (0.4f64.sqrt() + 0.1f64.sqrt())).abs() < 1e-12);
+/// assert_eq!(damp(vec![0.5, 0.5], &[0.5, 0.5], 0.3), [0.5, 0.5]); // the seat's own shares stay
 /// ```
 pub fn damp(local: Vec<f64>, seat: &[f64], w: f64) -> Vec<f64> {
+    let ln_seat: Vec<f64> = seat.iter().map(|s| s.ln()).collect();
+    damp_logs(local, seat, &ln_seat, w)
+}
+
+/// [`damp`] with the seat's shares' logarithms given (they are the same for
+/// every part of a seat): `exp(w ln l + (1−w) ln s)`; a share equal to the
+/// seat's is left as it is.
+fn damp_logs(local: Vec<f64>, seat: &[f64], ln_seat: &[f64], w: f64) -> Vec<f64> {
     if w >= 1.0 {
         return local;
     }
     let total: f64 = local.iter().sum();
-    let mixed: Vec<f64> = local.iter().zip(seat).map(|(l, s)| if *l > 0.0 && *s > 0.0 { l.powf(w) * s.powf(1.0 - w) } else { 0.0 }).collect();
+    let mixed: Vec<f64> = local
+        .iter()
+        .zip(seat)
+        .zip(ln_seat)
+        .map(|((l, s), ln_s)| match (*l > 0.0 && *s > 0.0, l == s) {
+            (false, _) => 0.0,
+            (true, true) => *s,
+            (true, false) => (w * l.ln() + (1.0 - w) * ln_s).exp(),
+        })
+        .collect();
     let sum: f64 = mixed.iter().sum();
     if sum > 0.0 { mixed.iter().map(|m| m / sum * total).collect() } else { local }
 }

@@ -40,6 +40,7 @@ pub fn write_outputs(dir: &Path, outcome: &Outcome, durability: Durability) -> R
 /// output directory.
 pub const RUN_OUTPUTS: &[&str] = &[
     "results.csv", "results.geojson", "crosswalk.csv", "ledger.csv", "composition.csv", "report.txt", "wards.csv", "wards.geojson",
+    "uncertainty.csv",
 ];
 
 /// The run outputs ([`RUN_OUTPUTS`]) that a run writing `names` does not
@@ -49,7 +50,7 @@ pub const RUN_OUTPUTS: &[&str] = &[
 /// ```
 /// use notional::export::stale_outputs;
 /// assert_eq!(stale_outputs(&["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv"]),
-///            ["composition.csv", "report.txt", "wards.csv", "wards.geojson"]);
+///            ["composition.csv", "report.txt", "wards.csv", "wards.geojson", "uncertainty.csv"]);
 /// ```
 pub fn stale_outputs(names: &[&str]) -> Vec<&'static str> {
     RUN_OUTPUTS.iter().copied().filter(|o| !names.contains(o)).collect()

@@ -3,6 +3,7 @@ use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files
 use crate::error::Result;
 use crate::geometry::project::{layer_to_wgs84, Projector};
 use crate::geometry::crs::detect;
+use crate::election::ensemble::{Call, Ensemble, LEAN, LIKELY, SAFE};
 use crate::recompute::{Recomputed, WardEstimates, MIN_SEAT_COVERAGE};
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -42,6 +43,11 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) ->
         ("composition.csv", &composition),
         ("report.txt", report.as_bytes()),
     ];
+    let mut uncertainty = Vec::new();
+    if let Some(e) = &rec.ensemble {
+        uncertainty_csv(rec, e, &mut uncertainty).expect(mem);
+        files.push(("uncertainty.csv", &uncertainty));
+    }
     let (mut wards_csv, mut wards_geojson) = (Vec::new(), Vec::new());
     if !rec.wards.is_empty() {
         estimates_csv(&rec.wards, &mut wards_csv).expect(mem);
@@ -74,6 +80,82 @@ fn rests_on(by_source: &[f64; 3]) -> String {
     format!("estimated {}", parts.join(", "))
 }
 
+/// The result columns (parties).
+fn r_parties(rec: &Recomputed) -> Vec<String> {
+    rec.votes.parties().to_vec()
+}
+
+/// `uncertainty.csv`: per new seat, the central notional, each party's 5th,
+/// 50th and 95th percentile of votes and share (points) over the draws and
+/// its win probability, the leader and the call.
+pub fn uncertainty_csv(rec: &Recomputed, e: &Ensemble, out: impl Write) -> io::Result<()> {
+    let parties = r_parties(rec);
+    let mut w = csv::Writer::from_writer(out);
+    let mut header: Vec<String> = ["code", "name", "central_winner", "central_majority", "leader", "leader_win_probability", "call"].map(String::from).to_vec();
+    for p in &parties {
+        for h in ["votes_p5", "votes_p50", "votes_p95", "share_p5", "share_p50", "share_p95", "win"] {
+            header.push(format!("{p}_{h}"));
+        }
+    }
+    w.write_record(&header)?;
+    for s in &rec.results.seats {
+        let spread = &e.seats[s.target];
+        let mut row = vec![
+            s.code.clone(),
+            s.name.clone(),
+            rec.results.party(s.winner).to_string(),
+            s.majority.to_string(),
+            parties[spread.leader].clone(),
+            format!("{:.3}", spread.wins[spread.leader]),
+            spread.call.as_str().to_string(),
+        ];
+        for p in 0..parties.len() {
+            row.extend(spread.votes[p].iter().map(|v| format!("{:.0}", v.max(0.0))));
+            row.extend(spread.shares[p].iter().map(|v| format!("{:.2}", v * 100.0)));
+            row.push(format!("{:.3}", spread.wins[p]));
+        }
+        w.write_record(&row)?;
+    }
+    w.flush()
+}
+
+/// The ensemble in words: how many seats get each call, and every seat not
+/// called safe with its leading parties' shares of the draws.
+fn ensemble_report(rec: &Recomputed, e: &Ensemble) -> String {
+    let parties = r_parties(rec);
+    let mut out = String::new();
+    let n = rec.results.seats.len();
+    let count = |c: Call| rec.results.seats.iter().filter(|s| e.seats[s.target].call == c).count();
+    let _ = writeln!(
+        out,
+        "uncertainty: {} draws (seed {}); pattern weight ± {}, turnout damping {}..{}, local results resampled: {}",
+        e.spec.draws, e.spec.seed, e.spec.pattern_weight_spread, e.spec.turnout_damping.0, e.spec.turnout_damping.1, if e.spec.resample { "yes" } else { "no" }
+    );
+    let _ = writeln!(
+        out,
+        "calls: safe {} , likely {}, lean {}, tossup {} of {n} seats ({:.1}% lean or tossup); thresholds: the leader wins ≥{:.0}% of draws safe, ≥{:.0}% likely, ≥{:.0}% lean",
+        count(Call::Safe),
+        count(Call::Likely),
+        count(Call::Lean),
+        count(Call::Tossup),
+        (count(Call::Lean) + count(Call::Tossup)) as f64 / n.max(1) as f64 * 100.0,
+        SAFE * 100.0,
+        LIKELY * 100.0,
+        LEAN * 100.0
+    );
+    for s in &rec.results.seats {
+        let spread = &e.seats[s.target];
+        if spread.call == Call::Safe {
+            continue;
+        }
+        let mut order: Vec<usize> = (0..parties.len()).filter(|&p| spread.wins[p] > 0.0).collect();
+        order.sort_by(|a, b| spread.wins[*b].total_cmp(&spread.wins[*a]).then(a.cmp(b)));
+        let parts: Vec<String> = order.iter().map(|&p| format!("{} in {:.0}% of runs", parties[p], spread.wins[p] * 100.0)).collect();
+        let _ = writeln!(out, "{}: {}: {}", s.name, parts.join(", "), spread.call.as_str());
+    }
+    out
+}
+
 /// Predecessor and later-result columns, one value per result row.
 fn extras(rec: &Recomputed) -> Vec<Extra> {
     let seats = &rec.results.seats;
@@ -94,6 +176,15 @@ fn extras(rec: &Recomputed) -> Vec<Extra> {
         };
         out.push(("from_local_pattern".into(), pct(0)));
         out.push(("from_whole_old_seats".into(), pct(2)));
+    }
+    if let Some(e) = &rec.ensemble {
+        let parties = r_parties(rec);
+        out.push(("call".into(), seats.iter().map(|s| e.seats[s.target].call.as_str().to_string()).collect()));
+        out.push(("leader".into(), seats.iter().map(|s| parties[e.seats[s.target].leader].clone()).collect()));
+        out.push((
+            "leader_win_probability".into(),
+            seats.iter().map(|s| format!("{:.3}", e.seats[s.target].wins[e.seats[s.target].leader])).collect(),
+        ));
     }
     out.extend([
         ("predecessor".into(), seats.iter().map(|s| rec.composition.predecessor(s.target).map_or(String::new(), |l| rec.old[l.old].0.clone())).collect()),
@@ -280,6 +371,10 @@ pub fn seat_report(rec: &Recomputed) -> String {
             })
             .collect();
         let _ = writeln!(out, "{}: {}", display(old), parts.join(", "));
+    }
+    if let Some(e) = &rec.ensemble {
+        out.push('\n');
+        out.push_str(&ensemble_report(rec, e));
     }
     for we in &rec.wards {
         out.push('\n');
