@@ -75,6 +75,8 @@ pub struct EnsemblePart {
     pub turnout_damping: Option<(f64, f64)>,
     /// Whether local results are resampled.
     pub resample: Option<bool>,
+    /// Share of draws taking the old seats as units, by area.
+    pub old_seat_share: Option<f64>,
 }
 
 /// `[reference]`.
@@ -520,6 +522,7 @@ impl Recipe {
                         pattern_weight_spread: e.pattern_weight_spread.unwrap_or(d.pattern_weight_spread),
                         turnout_damping: e.turnout_damping.unwrap_or(d.turnout_damping),
                         resample: e.resample.unwrap_or(d.resample),
+                        old_seat_share: e.old_seat_share.unwrap_or(d.old_seat_share),
                     };
                     spec.validate()?;
                     Some(spec)

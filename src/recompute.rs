@@ -219,58 +219,116 @@ pub fn estimate_wards(
     claimed: Option<&[bool]>,
     progress: &dyn Progress,
 ) -> Result<WardEstimates> {
-    let (mut times, mut since) = (StageTimes::default(), std::time::Instant::now());
-    let projector = Projector::new();
-    let old_layer = read_layer(old_seats, old_id, Some(old_name))?;
-    let old = old_names(&old_layer, result_names);
-    let old_prepared = Prepared::new(&old_layer, None, &projector)?;
-    times.lap("old seats (read, project, check)", &mut since);
-    let wards = read_layers(&layer_name(&ws.wards), &ws.wards, &ws.id, Some(&ws.name))?;
-    times.lap(format!("wards read ({} files)", ws.wards.len()), &mut since);
-    let wards_prepared = Prepared::new(&wards, None, &projector)?;
-    times.lap("wards projected and checked", &mut since);
-    let mut notes: Vec<String> = [old_prepared.describe(&old_layer), wards_prepared.describe(&wards)].into_iter().flatten().collect();
-    if ws.wards.len() > 1 {
-        notes.push(format!("{}: {} wards read from {} files", wards.source_name, wards.features.len(), ws.wards.len()));
+    let old = OldSeats::read(old_seats, old_id, old_name, result_names)?;
+    let wards = PreparedWards::read(ws)?;
+    wards.estimate(&old, results, &ws.config, claimed, progress)
+}
+
+/// The old seats, read and prepared once for every set of wards.
+pub struct OldSeats {
+    /// The layer.
+    pub layer: Layer,
+    /// Ids and names (from the results where the layer has none).
+    pub names: Vec<(String, String)>,
+    /// Geometries (BNG).
+    pub bng: Vec<geo::MultiPolygon<f64>>,
+    /// What was repaired, in words.
+    pub note: Option<String>,
+    /// How long reading and preparing took.
+    pub time: std::time::Duration,
+}
+
+impl OldSeats {
+    /// Reads and prepares the old seats.
+    pub fn read(input: &Input, id: &str, name: &str, result_names: &HashMap<String, String>) -> Result<OldSeats> {
+        let start = std::time::Instant::now();
+        let layer = read_layer(input, id, Some(name))?;
+        let names = old_names(&layer, result_names);
+        let prepared = Prepared::new(&layer, None, &Projector::new())?;
+        let note = prepared.describe(&layer);
+        Ok(OldSeats { layer, names, bng: prepared.geometries, note, time: start.elapsed() })
     }
-    let (old_bng, wards_bng) = (old_prepared.geometries, wards_prepared.geometries);
-    let (electorate, mut turnout) = ward_electorates(ws, &wards, &mut notes)?;
-    times.lap("electorates", &mut since);
-    let patterns = ward_patterns(ws, &wards, &mut notes)?;
-    times.lap(format!("local results ({} files)", ws.local.len()), &mut since);
-    if let (true, None, Some(e), Some(p)) = (ws.turnout_from_local, &turnout, &electorate, &patterns) {
-        // Local votes (under the multi-member rule) per elector: a relative
-        // turnout, comparable within a seat, damped in the turnout model.
-        turnout = Some(
-            wards
-                .features
-                .iter()
-                .zip(e)
-                .map(|(f, &e)| p.local.wards.get(&f.id).map(|r| r.values().sum::<f64>()).filter(|_| e > 0.0).map(|v| v / e))
-                .collect(),
-        );
-        notes.push("relative turnout from local votes per elector (no ballots column given)".to_string());
+}
+
+/// A set of wards read and prepared once: the layer and its geometries
+/// (BNG), electorates, local patterns, and what was noted on the way; from
+/// which estimates are made for any old seats ([`PreparedWards::estimate`]).
+pub struct PreparedWards {
+    /// The wards.
+    pub wards: Layer,
+    /// Their geometries (BNG).
+    pub bng: Vec<geo::MultiPolygon<f64>>,
+    /// Electorates, by ward.
+    pub electorate: Option<Vec<f64>>,
+    /// Local turnout, by ward.
+    pub turnout: Option<Vec<Option<f64>>>,
+    /// Local patterns.
+    pub patterns: Option<Patterns>,
+    /// What was noted.
+    pub notes: Vec<String>,
+    /// How long each step took.
+    pub times: StageTimes,
+}
+
+impl PreparedWards {
+    /// Reads a ward set's inputs: layer, electorates, local results.
+    pub fn read(ws: &WardSpec) -> Result<PreparedWards> {
+        let (mut times, mut since) = (StageTimes::default(), std::time::Instant::now());
+        let projector = Projector::new();
+        let wards = read_layers(&layer_name(&ws.wards), &ws.wards, &ws.id, Some(&ws.name))?;
+        times.lap(format!("wards read ({} files)", ws.wards.len()), &mut since);
+        let prepared = Prepared::new(&wards, None, &projector)?;
+        times.lap("wards projected and checked", &mut since);
+        let mut notes: Vec<String> = prepared.describe(&wards).into_iter().collect();
+        if ws.wards.len() > 1 {
+            notes.push(format!("{}: {} wards read from {} files", wards.source_name, wards.features.len(), ws.wards.len()));
+        }
+        let (electorate, mut turnout) = ward_electorates(ws, &wards, &mut notes)?;
+        times.lap("electorates", &mut since);
+        let patterns = ward_patterns(ws, &wards, &mut notes)?;
+        times.lap(format!("local results ({} files)", ws.local.len()), &mut since);
+        if let (true, None, Some(e), Some(p)) = (ws.turnout_from_local, &turnout, &electorate, &patterns) {
+            // Local votes (under the multi-member rule) per elector: a relative
+            // turnout, comparable within a seat, damped in the turnout model.
+            turnout = Some(
+                wards
+                    .features
+                    .iter()
+                    .zip(e)
+                    .map(|(f, &e)| p.local.wards.get(&f.id).map(|r| r.values().sum::<f64>()).filter(|_| e > 0.0).map(|v| v / e))
+                    .collect(),
+            );
+            notes.push("relative turnout from local votes per elector (no ballots column given)".to_string());
+        }
+        Ok(PreparedWards { wards, bng: prepared.geometries, electorate, turnout, patterns, notes, times })
     }
-    let estimates = estimate(
-        Inputs {
-            wards: &wards,
-            wards_bng: &wards_bng,
-            seats: &old_layer,
-            seats_bng: old_bng,
-            results,
-            electorate: electorate.as_deref(),
-            turnout: turnout.as_deref(),
-            local: patterns.as_ref().map(|p| &p.local),
-            claimed,
-        },
-        &ws.config,
-        progress,
-    )?;
-    times.lap("estimates (parts, IPF)", &mut since);
-    let ids = part_ids(&estimates, &wards, &old_layer);
-    let mut estimates = estimates;
-    estimates.notes.extend(notes);
-    Ok(WardEstimates { estimates, wards, old, ids, times })
+
+    /// Estimates for the old seats these wards cover, except those `claimed`.
+    pub fn estimate(&self, old: &OldSeats, results: &KeyedTable, config: &Config, claimed: Option<&[bool]>, progress: &dyn Progress) -> Result<WardEstimates> {
+        let since = std::time::Instant::now();
+        let mut estimates = estimate(
+            Inputs {
+                wards: &self.wards,
+                wards_bng: &self.bng,
+                seats: &old.layer,
+                seats_bng: old.bng.clone(),
+                results,
+                electorate: self.electorate.as_deref(),
+                turnout: self.turnout.as_deref(),
+                local: self.patterns.as_ref().map(|p| &p.local),
+                claimed,
+            },
+            config,
+            progress,
+        )?;
+        let mut times = StageTimes(vec![("old seats (read, project, check)".into(), old.time)]);
+        times.0.extend(self.times.0.iter().cloned());
+        times.0.push(("estimates (parts, IPF)".into(), since.elapsed()));
+        let ids = part_ids(&estimates, &self.wards, &old.layer);
+        estimates.notes.extend(old.note.iter().cloned());
+        estimates.notes.extend(self.notes.iter().cloned());
+        Ok(WardEstimates { estimates, wards: self.wards.clone(), old: old.names.clone(), ids, times })
+    }
 }
 
 /// A name for a layer read from `inputs`: the file's, or the folder of several.
@@ -443,6 +501,17 @@ pub struct Recomputed {
     pub times: StageTimes,
 }
 
+/// Another estimate of the old seats one ward set claimed, from a later set's
+/// wards, with its own crosswalk: a choice an ensemble draws.
+pub struct Alternative {
+    /// The set (index) whose seats these are.
+    pub set: usize,
+    /// The estimates.
+    pub wards: WardEstimates,
+    /// Their parts → new seats.
+    pub crosswalk: Crosswalk,
+}
+
 /// What a unit's votes rest on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -487,6 +556,8 @@ fn seat_coverage(units: &[geo::MultiPolygon<f64>], crosswalk: &Crosswalk, index:
 struct Units {
     /// The route, in words.
     route: &'static str,
+    /// Other estimates of some sets' seats, for an ensemble to draw.
+    alternatives: Vec<Alternative>,
     /// Ward estimates, a set per ward layer (ward route only).
     wards: Vec<WardEstimates>,
     /// Old seat ids and names.
@@ -533,18 +604,22 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
             let old_of = (0..old.len()).collect();
             let source = vec![Source::OldSeat; ids.len()];
-            return Ok(Units { route: "old seats by area", wards: Vec::new(), old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) });
+            return Ok(Units { route: "old seats by area", wards: Vec::new(), alternatives: Vec::new(), old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) });
         }
         // Each set of wards estimates the old seats it covers that no earlier set has.
+        let old_seats = OldSeats::read(old_input, &spec.old_id, &spec.old_name, &result_names)?;
         let mut sets: Vec<WardEstimates> = Vec::with_capacity(ward_sets.len());
+        let mut prepared: Vec<PreparedWards> = Vec::with_capacity(ward_sets.len());
         let mut claimed: Option<Vec<bool>> = None;
         for ws in ward_sets {
-            let we = estimate_wards(ws, old_input, &spec.old_id, &spec.old_name, &results, &result_names, claimed.as_deref(), progress)?;
+            let pw = PreparedWards::read(ws)?;
+            let we = pw.estimate(&old_seats, &results, &ws.config, claimed.as_deref(), progress)?;
             let c = claimed.get_or_insert_with(|| vec![false; we.old.len()]);
             for f in &we.estimates.fits {
                 c[f.seat] = true;
             }
             sets.push(we);
+            prepared.push(pw);
         }
         let old = sets[0].old.clone();
         let mut parts: Vec<geo::MultiPolygon<f64>> = Vec::new();
@@ -590,9 +665,30 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         for we in &mut sets {
             we.estimates.geometries = rest.by_ref().take(we.estimates.parts.len()).collect();
         }
-        Ok(Units { route: "ward estimates", wards: sets, old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) })
+        // For an ensemble: the old seats a set claimed, estimated instead from
+        // the next set that covers them (London from Great Britain's wards
+        // and older results, say): one more defensible choice to draw.
+        let mut alternatives = Vec::new();
+        if spec.ensemble.is_some() {
+            for (i, we) in sets.iter().enumerate() {
+                let mut others = vec![true; old.len()];
+                for f in &we.estimates.fits {
+                    others[f.seat] = false;
+                }
+                for (ws, pw) in ward_sets[i + 1..].iter().zip(&prepared[i + 1..]) {
+                    let mut alt = pw.estimate(&old_seats, &results, &ws.config, Some(&others), progress)?;
+                    if alt.estimates.fits.is_empty() {
+                        continue;
+                    }
+                    let cw = Crosswalk::build(&std::mem::take(&mut alt.estimates.geometries), &index, Method::Area, progress);
+                    alternatives.push(Alternative { set: i, wards: alt, crosswalk: cw });
+                    break;
+                }
+            }
+        }
+        Ok(Units { route: "ward estimates", wards: sets, alternatives, old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) })
     };
-    let Units { route, wards, old, ids: unit_ids, old_of: unit_old, source, votes, crosswalk, coverage } = match &spec.route {
+    let Units { route, wards, alternatives, old, ids: unit_ids, old_of: unit_old, source, votes, crosswalk, coverage } = match &spec.route {
         Route::Weights(w) => {
             let old: Vec<(String, String)> =
                 results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
@@ -600,7 +696,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             let ids = results.ids.clone();
             let old_of = (0..ids.len()).collect();
             let source = vec![Source::OldSeat; ids.len()];
-            Units { route: "weights table", wards: Vec::new(), old, ids, old_of, source, votes: results.table.clone(), crosswalk, coverage: None }
+            Units { route: "weights table", wards: Vec::new(), alternatives: Vec::new(), old, ids, old_of, source, votes: results.table.clone(), crosswalk, coverage: None }
         }
         Route::Wards { old_seats, wards, others } => by_polygons(old_seats, wards, *others)?,
         Route::OldSeats { old_seats } => by_polygons(old_seats, &[], Others::Leave)?,
@@ -681,7 +777,12 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             let in_sets: usize = sets.iter().map(|s| s.parts.len()).sum();
             let k = votes.parties().len();
             let fixed: Vec<Vec<u64>> = (in_sets..votes.len()).map(|u| votes.row(u)[..k].to_vec()).collect();
-            let run = crate::election::ensemble::run(&sets, &fixed, &crosswalk, ids.len(), e);
+            let alts: Vec<crate::election::ensemble::Alternative<'_>> = alternatives
+                .iter()
+                .map(|a| crate::election::ensemble::Alternative { set: a.set, estimates: &a.wards.estimates, crosswalk: &a.crosswalk })
+                .collect();
+            let by_area = old_seats_by_area(spec, &new_seats, &results, &projector, ids.len(), k)?;
+            let run = crate::election::ensemble::run(&sets, &alts, &fixed, &crosswalk, &by_area, e);
             times.lap(format!("ensemble ({} draws)", e.draws), &mut since);
             Some(run)
         }
@@ -705,6 +806,25 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         coverage,
         notes,
     })
+}
+
+/// Each new seat's votes (parties) with the old seats themselves as units,
+/// by area: the route an ensemble draws against the ward route.
+fn old_seats_by_area(spec: &Spec, new_seats: &Layer, results: &KeyedTable, projector: &Projector, targets: usize, k: usize) -> Result<Vec<Vec<f64>>> {
+    let Route::Wards { old_seats, .. } = &spec.route else { return Ok(vec![vec![0.0; k]; targets]) };
+    let old_layer = read_layer(old_seats, &spec.old_id, Some(&spec.old_name))?;
+    let index = TargetIndex::new(Prepared::new(new_seats, None, projector)?.geometries);
+    let (cw, _) = Crosswalk::of_prepared(&Prepared::new(&old_layer, None, projector)?, &index, Method::Area, &crate::progress::Silent);
+    let mut out = vec![vec![0.0; k]; targets];
+    for (f, row) in old_layer.features.iter().zip(&cw.units) {
+        let Some(votes) = results.get(&f.id) else { continue };
+        for &(t, w) in &row.weights {
+            for (o, &v) in out[t].iter_mut().zip(&votes[..k]) {
+                *o += v as f64 * w;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Each ward's share in each new seat, from its parts' weights (the ward

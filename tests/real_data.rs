@@ -295,6 +295,38 @@ fn gb_2019_ward_route_from_the_published_files() {
 
 #[test]
 #[ignore = "real data: needs ../shared/data"]
+fn gb_ensemble_calls_kensington_and_bayswater_uncertain_the_same_on_any_thread_count() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let run = |threads: &str, out: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_notional"))
+            .args(["recompute", "--recipe"])
+            .arg(root.join("examples/gb_2019.toml"))
+            .arg("--data")
+            .arg(shared_data())
+            .args(["--ensemble", "150", "--seed", "3", "-q", "-o"])
+            .arg(dir.path().join(out))
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run("1", "one");
+    run("2", "two");
+    let (one, two) = (std::fs::read(dir.path().join("one/uncertainty.csv")).unwrap(), std::fs::read(dir.path().join("two/uncertainty.csv")).unwrap());
+    assert!(one == two, "same seed, same bytes, any thread count");
+    let rows = read_csv(&dir.path().join("one/uncertainty.csv"));
+    assert_eq!(rows.len(), 650);
+    let kb = rows.iter().find(|r| r["code"] == "E14001310").unwrap();
+    assert_ne!(kb["call"], "safe", "published notionals disagree on Kensington and Bayswater");
+    let uncertain = rows.iter().filter(|r| r["call"] == "lean" || r["call"] == "tossup").count();
+    assert!(uncertain * 100 <= 8 * 650, "{uncertain} seats lean or tossup");
+    let results = read_csv(&dir.path().join("one/results.csv"));
+    assert!(results.iter().all(|r| !r["call"].is_empty() && r["leader_win_probability"].parse::<f64>().is_ok()));
+}
+
+#[test]
+#[ignore = "real data: needs ../shared/data"]
 fn uk_2019_walkthrough_gives_650_seats_by_both_routes() {
     let dir = tempfile::tempdir().unwrap();
     let stdout = example("uk_2019.sh", dir.path());

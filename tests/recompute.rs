@@ -257,3 +257,40 @@ fn headerless_local_results_by_position_and_the_most_recent_contested_year() {
     assert!(notes.contains("leap-2019.csv: pattern of 1 ward(s); results matched to wards: 2 by code; 1 uncontested (not a pattern)"), "{notes}");
     assert!(notes.contains("1 of 3 wards have no contested local result"), "{notes}");
 }
+
+#[test]
+fn refits_reproduce_every_old_seat_and_an_ensemble_is_the_same_for_the_same_seed() {
+    use notional::election::ensemble::EnsembleSpec;
+    use notional::election::estimate::{Config, Draw};
+    let local = "ward,surname,party,votes\nW1,a,Labour,900\nW1,b,Conservative,100\nW2,c,Conservative,800\nW2,d,Labour,200\nW3,f,Labour,500\nW3,g,Conservative,500\n";
+    let mut s = spec(Some(local));
+    let rec = recompute(&s, &Silent).unwrap();
+    let est = &rec.wards[0].estimates;
+    // A refit with other constants and resampled patterns still adds up to each old seat.
+    let rows = est.refit(&Config { pattern_weight: 0.5, turnout_damping: 0.2, ..Config::default() }, Some(&mut Draw::new(3, 0)));
+    let mut sums = vec![vec![0.0; est.parties.len()]; 2];
+    for (p, row) in est.parts.iter().zip(&rows) {
+        sums[p.seat].iter_mut().zip(row).for_each(|(s, v)| *s += v);
+    }
+    for (got, want) in sums.iter().zip([[600.0, 500.0, 100.0, 100.0], [700.0, 600.0, 0.0, 100.0]]) {
+        got.iter().zip(want).for_each(|(g, w)| assert!((g - w).abs() < 1e-6, "{got:?} vs {want:?}"));
+    }
+    assert_ne!(rows[0], est.refit(&Config::default(), None)[0], "a draw moves votes between wards");
+
+    s.ensemble = Some(EnsembleSpec { draws: 40, seed: 9, ..EnsembleSpec::default() });
+    let (a, b) = (recompute(&s, &Silent).unwrap(), recompute(&s, &Silent).unwrap());
+    let (ea, eb) = (a.ensemble.unwrap(), b.ensemble.unwrap());
+    assert_eq!(ea.seats, eb.seats, "same seed, same spread");
+    for seat in &ea.seats {
+        assert!((seat.wins.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        for q in seat.shares.iter().chain(&seat.votes) {
+            assert!(q[0] <= q[1] + 1e-9 && q[1] <= q[2] + 1e-9, "{q:?}");
+        }
+    }
+    s.ensemble = Some(EnsembleSpec { draws: 40, seed: 10, ..EnsembleSpec::default() });
+    assert_ne!(recompute(&s, &Silent).unwrap().ensemble.unwrap().seats, ea.seats, "another seed, other draws");
+    // The ensemble varies the ward method: other routes refuse it.
+    let Route::Wards { old_seats, .. } = s.route.clone() else { panic!("ward route") };
+    s.route = Route::OldSeats { old_seats };
+    assert!(recompute(&s, &Silent).is_err());
+}

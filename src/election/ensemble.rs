@@ -31,11 +31,15 @@ pub struct EnsembleSpec {
     pub turnout_damping: (f64, f64),
     /// Whether local results are resampled in each draw.
     pub resample: bool,
+    /// The share of draws that take the old seats themselves as units,
+    /// apportioned by area (the route without ward patterns), instead of
+    /// ward estimates.
+    pub old_seat_share: f64,
 }
 
 impl Default for EnsembleSpec {
     fn default() -> Self {
-        EnsembleSpec { draws: 1000, seed: 1, pattern_weight_spread: 0.3, turnout_damping: (0.0, 1.0), resample: true }
+        EnsembleSpec { draws: 1000, seed: 1, pattern_weight_spread: 0.3, turnout_damping: (0.0, 1.0), resample: true, old_seat_share: 0.2 }
     }
 }
 
@@ -52,6 +56,9 @@ impl EnsembleSpec {
         let bad = |what: String| Err(crate::error::Error::Mismatch(format!("ensemble: {what}")));
         if self.draws == 0 {
             return bad("draws must be at least 1".into());
+        }
+        if !(0.0..=1.0).contains(&self.old_seat_share) {
+            return bad(format!("old_seat_share = {} is outside 0..=1", self.old_seat_share));
         }
         if !(0.0..=1.0).contains(&self.pattern_weight_spread) {
             return bad(format!("pattern_weight_spread = {} is outside 0..=1", self.pattern_weight_spread));
@@ -140,16 +147,40 @@ pub struct Ensemble {
     pub seconds_per_draw: f64,
 }
 
-/// The IPF tolerance of a draw's rows (the central estimate's is 10⁻⁹).
-pub const DRAW_TOLERANCE: f64 = 1e-6;
+/// The IPF tolerance of a draw's rows (the central estimate's is 10⁻⁹): a
+/// part's total within 0.01% of its turnout model, ample for a spread.
+pub const DRAW_TOLERANCE: f64 = 1e-4;
 
 /// Draws folded into the summaries at a time (bounded memory).
 const CHUNK: usize = 64;
 
+/// Another estimate of the seats of one set (`set`), with its own
+/// crosswalk: drawn instead of that set's estimate, for the seats it has,
+/// in half of the draws.
+pub struct Alternative<'a> {
+    /// The set whose seats it estimates.
+    pub set: usize,
+    /// The estimates.
+    pub estimates: &'a Estimates,
+    /// Their parts → the targets.
+    pub crosswalk: &'a Crosswalk,
+}
+
 /// Runs the ensemble. `sets` are the ward sets whose parts are the
-/// crosswalk's first units, in order; `fixed` are the votes (parties) of the
-/// units after them (old seats carried whole), which do not vary.
-pub fn run(sets: &[&Estimates], fixed: &[Vec<u64>], crosswalk: &Crosswalk, targets: usize, spec: &EnsembleSpec) -> Ensemble {
+/// crosswalk's first units, in order; `alternatives` other estimates of some
+/// sets' seats; `fixed` the votes (parties) of the units after the sets'
+/// (old seats carried whole), which do not vary; `old_seats` the targets'
+/// votes with the old seats as units, by area, taken by
+/// [`EnsembleSpec::old_seat_share`] of the draws.
+pub fn run(
+    sets: &[&Estimates],
+    alternatives: &[Alternative<'_>],
+    fixed: &[Vec<u64>],
+    crosswalk: &Crosswalk,
+    old_seats: &[Vec<f64>],
+    spec: &EnsembleSpec,
+) -> Ensemble {
+    let targets = old_seats.len();
     let start = std::time::Instant::now();
     let k = sets.first().map_or_else(|| fixed.first().map_or(0, Vec::len), |s| s.parties.len());
     let mut acc: Vec<Vec<Summary>> = (0..targets).map(|_| (0..k).map(|_| Summary::new()).collect()).collect();
@@ -157,7 +188,7 @@ pub fn run(sets: &[&Estimates], fixed: &[Vec<u64>], crosswalk: &Crosswalk, targe
     let mut done = 0;
     while done < spec.draws {
         let chunk: Vec<usize> = (done..(done + CHUNK).min(spec.draws)).collect();
-        let totals: Vec<Vec<Vec<f64>>> = chunk.par_iter().map(|&d| one_draw(sets, fixed, crosswalk, targets, k, spec, d)).collect();
+        let totals: Vec<Vec<Vec<f64>>> = chunk.par_iter().map(|&d| one_draw(sets, alternatives, fixed, crosswalk, old_seats, k, spec, d)).collect();
         for t in totals {
             for (s, seat) in t.iter().enumerate() {
                 let sum: f64 = seat.iter().sum();
@@ -198,36 +229,68 @@ pub fn run(sets: &[&Estimates], fixed: &[Vec<u64>], crosswalk: &Crosswalk, targe
 }
 
 /// One draw: every set's estimates made again with drawn constants and
-/// resampled patterns, aggregated onto the targets (votes per party).
-fn one_draw(sets: &[&Estimates], fixed: &[Vec<u64>], crosswalk: &Crosswalk, targets: usize, k: usize, spec: &EnsembleSpec, d: usize) -> Vec<Vec<f64>> {
+/// resampled patterns (or, by a coin, an alternative's for its seats),
+/// aggregated onto the targets (votes per party).
+#[allow(clippy::too_many_arguments)]
+fn one_draw(
+    sets: &[&Estimates],
+    alternatives: &[Alternative<'_>],
+    fixed: &[Vec<u64>],
+    crosswalk: &Crosswalk,
+    old_seats: &[Vec<f64>],
+    k: usize,
+    spec: &EnsembleSpec,
+    d: usize,
+) -> Vec<Vec<f64>> {
     let mut draw = Draw::new(spec.seed, d as u64);
-    let mut out = vec![vec![0.0; k]; targets];
-    let mut unit = 0;
-    let mut add = |row: &mut dyn Iterator<Item = f64>, unit: usize| {
-        let weights = &crosswalk.units[unit].weights;
+    if draw.uniform(0.0, 1.0) < spec.old_seat_share {
+        return old_seats.to_vec();
+    }
+    let mut out = vec![vec![0.0; k]; old_seats.len()];
+    let add = |out: &mut Vec<Vec<f64>>, row: &mut dyn Iterator<Item = f64>, weights: &[(usize, f64)]| {
         for (p, v) in row.enumerate() {
             for &(t, w) in weights {
                 out[t][p] += v * w;
             }
         }
     };
-    for set in sets {
-        let c = &set.config;
+    let refit = |e: &Estimates, draw: &mut Draw| {
+        let c = &e.config;
         let config = Config {
             pattern_weight: draw.uniform((c.pattern_weight - spec.pattern_weight_spread).max(0.0), (c.pattern_weight + spec.pattern_weight_spread).min(1.0)),
             turnout_damping: draw.uniform(spec.turnout_damping.0, spec.turnout_damping.1),
-            // Columns stay exact (IPF ends on them); rows to one part in a million is ample for a spread.
+            // Columns stay exact (IPF ends on them); rows to DRAW_TOLERANCE.
             tolerance: DRAW_TOLERANCE,
             ..c.clone()
         };
-        let rows = set.refit(&config, if spec.resample { Some(&mut draw) } else { None });
-        for row in &rows {
-            add(&mut row.iter().copied(), unit);
+        e.refit(&config, if spec.resample { Some(draw) } else { None })
+    };
+    let mut unit = 0;
+    for (i, set) in sets.iter().enumerate() {
+        let rows = refit(set, &mut draw);
+        // The alternative's seats, when the coin picks it.
+        let mut replaced: Vec<bool> = Vec::new();
+        if let Some(alt) = alternatives.iter().find(|a| a.set == i) {
+            if draw.uniform(0.0, 1.0) < 0.5 {
+                let alt_rows = refit(alt.estimates, &mut draw);
+                for (u, row) in alt_rows.iter().enumerate() {
+                    add(&mut out, &mut row.iter().copied(), &alt.crosswalk.units[u].weights);
+                }
+                replaced = vec![false; alt.estimates.fits.iter().map(|f| f.seat + 1).max().unwrap_or(0)];
+                for f in &alt.estimates.fits {
+                    replaced[f.seat] = true;
+                }
+            }
+        }
+        for (row, part) in rows.iter().zip(&set.parts) {
+            if !replaced.get(part.seat).copied().unwrap_or(false) {
+                add(&mut out, &mut row.iter().copied(), &crosswalk.units[unit].weights);
+            }
             unit += 1;
         }
     }
     for row in fixed {
-        add(&mut row[..k].iter().map(|&v| v as f64), unit);
+        add(&mut out, &mut row[..k].iter().map(|&v| v as f64), &crosswalk.units[unit].weights);
         unit += 1;
     }
     out

@@ -275,8 +275,20 @@ pub fn estimates_geojson(sets: &[WardEstimates], out: &mut Vec<u8>) -> Result<()
     let projector = Projector::new();
     // Every set's parts in one collection: (set, part) by feature.
     let at: Vec<(usize, usize)> = sets.iter().enumerate().flat_map(|(s, we)| (0..we.estimates.parts.len()).map(move |i| (s, i))).collect();
-    let geometries: Vec<MultiPolygon<f64>> =
-        at.par_iter().map(|&(s, i)| projector.to_wgs84(&sets[s].estimates.geometries[i])).collect::<Result<_>>()?;
+    // A whole ward of a lon/lat layer is written as it was read; only the
+    // parts of split wards (cut in BNG) are projected back.
+    let in_wgs84: Vec<bool> = sets.iter().map(|we| detect(&we.wards).is_ok_and(|d| d.crs == crate::geometry::crs::Crs::Wgs84)).collect();
+    let geometries: Vec<MultiPolygon<f64>> = at
+        .par_iter()
+        .map(|&(s, i)| {
+            let (we, p) = (&sets[s], &sets[s].estimates.parts[i]);
+            if in_wgs84[s] && p.share >= 1.0 {
+                Ok(we.wards.features[p.ward].geometry.clone())
+            } else {
+                projector.to_wgs84(&we.estimates.geometries[i])
+            }
+        })
+        .collect::<Result<_>>()?;
     feature_collection(at.len(), out, |f| feature_size(&geometries[f]), |f, buf| {
         let (s, i) = at[f];
         let (we, est) = (&sets[s], &sets[s].estimates);
