@@ -133,7 +133,7 @@ fn ensemble_report(rec: &Recomputed, e: &Ensemble) -> String {
     );
     let _ = writeln!(
         out,
-        "calls: safe {} , likely {}, lean {}, tossup {} of {n} seats ({:.1}% lean or tossup); thresholds: the leader wins ≥{:.0}% of draws safe, ≥{:.0}% likely, ≥{:.0}% lean",
+        "calls: safe {}, likely {}, lean {}, tossup {} of {n} seats ({:.1}% lean or tossup); thresholds: the leader wins ≥{:.0}% of draws safe, ≥{:.0}% likely, ≥{:.0}% lean",
         count(Call::Safe),
         count(Call::Likely),
         count(Call::Lean),
