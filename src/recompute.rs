@@ -781,8 +781,14 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
                 .iter()
                 .map(|a| crate::election::ensemble::Alternative { set: a.set, estimates: &a.wards.estimates, crosswalk: &a.crosswalk })
                 .collect();
-            let by_area = old_seats_by_area(spec, &new_seats, &results, &projector, ids.len(), k)?;
-            let run = crate::election::ensemble::run(&sets, &alts, &fixed, &crosswalk, &by_area, e);
+            // The old seats as units, each spread by where its electorate went.
+            let mut whole_old = vec![vec![0.0; k]; ids.len()];
+            for l in &composition.links {
+                if let Some(v) = results.get(&old[l.old].0) {
+                    whole_old[l.new].iter_mut().zip(&v[..k]).for_each(|(o, &x)| *o += x as f64 * l.share_of_old);
+                }
+            }
+            let run = crate::election::ensemble::run(&sets, &alts, &fixed, &crosswalk, &whole_old, e);
             times.lap(format!("ensemble ({} draws)", e.draws), &mut since);
             Some(run)
         }
@@ -806,25 +812,6 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         coverage,
         notes,
     })
-}
-
-/// Each new seat's votes (parties) with the old seats themselves as units,
-/// by area: the route an ensemble draws against the ward route.
-fn old_seats_by_area(spec: &Spec, new_seats: &Layer, results: &KeyedTable, projector: &Projector, targets: usize, k: usize) -> Result<Vec<Vec<f64>>> {
-    let Route::Wards { old_seats, .. } = &spec.route else { return Ok(vec![vec![0.0; k]; targets]) };
-    let old_layer = read_layer(old_seats, &spec.old_id, Some(&spec.old_name))?;
-    let index = TargetIndex::new(Prepared::new(new_seats, None, projector)?.geometries);
-    let (cw, _) = Crosswalk::of_prepared(&Prepared::new(&old_layer, None, projector)?, &index, Method::Area, &crate::progress::Silent);
-    let mut out = vec![vec![0.0; k]; targets];
-    for (f, row) in old_layer.features.iter().zip(&cw.units) {
-        let Some(votes) = results.get(&f.id) else { continue };
-        for &(t, w) in &row.weights {
-            for (o, &v) in out[t].iter_mut().zip(&votes[..k]) {
-                *o += v as f64 * w;
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Each ward's share in each new seat, from its parts' weights (the ward

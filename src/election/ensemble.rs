@@ -31,9 +31,9 @@ pub struct EnsembleSpec {
     pub turnout_damping: (f64, f64),
     /// Whether local results are resampled in each draw.
     pub resample: bool,
-    /// The share of draws that take the old seats themselves as units,
-    /// apportioned by area (the route without ward patterns), instead of
-    /// ward estimates.
+    /// The share of draws that take the old seats themselves as units, each
+    /// spread over the new seats by where its electorate went (the route
+    /// without ward patterns), instead of ward estimates.
     pub old_seat_share: f64,
 }
 
@@ -170,7 +170,7 @@ pub struct Alternative<'a> {
 /// crosswalk's first units, in order; `alternatives` other estimates of some
 /// sets' seats; `fixed` the votes (parties) of the units after the sets'
 /// (old seats carried whole), which do not vary; `old_seats` the targets'
-/// votes with the old seats as units, by area, taken by
+/// votes with the old seats as units, spread by electorate, taken by
 /// [`EnsembleSpec::old_seat_share`] of the draws.
 pub fn run(
     sets: &[&Estimates],

@@ -124,8 +124,9 @@ pub fn uncertainty_csv(rec: &Recomputed, e: &Ensemble, out: impl Write) -> io::R
 fn ensemble_report(rec: &Recomputed, e: &Ensemble) -> String {
     let parties = r_parties(rec);
     let mut out = String::new();
-    let n = rec.results.seats.len();
-    let count = |c: Call| rec.results.seats.iter().filter(|s| e.seats[s.target].call == c).count();
+    let whole: Vec<_> = rec.results.seats.iter().filter(|s| rec.coverage.as_ref().is_none_or(|c| c[s.target] >= MIN_SEAT_COVERAGE)).collect();
+    let n = whole.len();
+    let count = |c: Call| whole.iter().filter(|s| e.seats[s.target].call == c).count();
     let _ = writeln!(
         out,
         "uncertainty: {} draws (seed {}); pattern weight ± {}, turnout damping {}..{}, local results resampled: {}",
@@ -145,7 +146,9 @@ fn ensemble_report(rec: &Recomputed, e: &Ensemble) -> String {
     );
     for s in &rec.results.seats {
         let spread = &e.seats[s.target];
-        if spread.call == Call::Safe {
+        // A partial seat (units cover too little of it) has no notional to be sure of.
+        let partial = rec.coverage.as_ref().is_some_and(|c| c[s.target] < MIN_SEAT_COVERAGE);
+        if spread.call == Call::Safe || partial {
             continue;
         }
         let mut order: Vec<usize> = (0..parties.len()).filter(|&p| spread.wins[p] > 0.0).collect();
