@@ -481,7 +481,7 @@ impl Recipe {
                 lookup: None,
             }),
             (_, None, None) => return Err(Error::Mismatch("recipe: [old] needs `seats` (polygons), or give [weights]".into())),
-            (None, None, Some(seats)) => Route::OldSeats { old_seats: open(seats)? },
+            (None, None, Some(seats)) => Route::OldSeats { old_seats: open(seats)?.into() },
             (Some(w), None, Some(seats)) => {
                 let parts = match w {
                     OneOrMany::One(one) => vec![one],
@@ -496,14 +496,14 @@ impl Recipe {
                     OthersName::OldSeats => Others::Whole,
                 };
                 Route::Wards {
-                    old_seats: open(seats)?,
+                    old_seats: open(seats)?.into(),
                     wards,
                     others,
                 }
             }
         };
         let spec = Spec {
-            new_seats: open(&self.new.seats)?,
+            new_seats: open(&self.new.seats)?.into(),
             new_id: self.new.id,
             new_name: self.new.name,
             old_id: self.old.id,
@@ -556,7 +556,7 @@ fn ward_set(w: WardsPart, base: &Path, not_read: &mut Vec<String>) -> Result<War
         let (files, other) = layer_files(&base.join(l))?;
         not_read.extend(other.into_iter().map(|o| format!("{l}/{o}")));
         for f in files {
-            layer.push(Input::from_path(&f)?);
+            layer.push(Input::from_path(&f)?.into());
         }
     }
     let electorates = match w.electorates {

@@ -23,7 +23,7 @@ use crate::geometry::prepare::Prepared;
 use crate::election::patterns::{CodeHistory, PatternFile, Patterns};
 use crate::election::ensemble::{Ensemble, EnsembleSpec};
 use crate::election::reference::{Agreement, ReferenceSpec};
-use crate::read::{read_columns, read_layer, read_layers, parse_count, Aliases, ElectorateSpec, Input, KeyedTable, Layer, LocalLayout, LocalResults, MultiMember, VoteTable};
+use crate::read::{read_columns, read_sources, parse_count, LayerSource, Aliases, ElectorateSpec, Input, KeyedTable, Layer, LocalLayout, LocalResults, MultiMember, VoteTable};
 use crate::results::Results;
 use std::collections::HashMap;
 
@@ -83,8 +83,9 @@ pub enum Others {
 /// Ward-route inputs.
 #[derive(Debug, Clone)]
 pub struct WardSpec {
-    /// Ward polygons: one file, or several (a council's per file) read as one layer.
-    pub wards: Vec<Input>,
+    /// Ward polygons: one file or layer, or several (a council's per file)
+    /// read as one layer.
+    pub wards: Vec<LayerSource>,
     /// Ward id property.
     pub id: String,
     /// Ward name property.
@@ -116,7 +117,7 @@ pub enum Route {
     /// Ward estimates reconciled to the old seats' results, apportioned by area.
     Wards {
         /// Old seat polygons.
-        old_seats: Input,
+        old_seats: LayerSource,
         /// The wards and their patterns: one set, or several in order of
         /// precedence (a region with better data first): each old seat is
         /// estimated from the first set whose wards cover it.
@@ -127,7 +128,7 @@ pub enum Route {
     /// The old seats themselves, carrying their results, apportioned by area.
     OldSeats {
         /// Old seat polygons.
-        old_seats: Input,
+        old_seats: LayerSource,
     },
     /// A table of old-seat → new-seat weights instead of geometry.
     Weights(WeightsSpec),
@@ -136,8 +137,8 @@ pub enum Route {
 /// What to recompute.
 #[derive(Debug, Clone)]
 pub struct Spec {
-    /// New seat polygons.
-    pub new_seats: Input,
+    /// New seat polygons (a file, or a layer held in memory).
+    pub new_seats: LayerSource,
     /// New seat id / name properties.
     pub new_id: String,
     /// New seat name property.
@@ -211,7 +212,7 @@ pub struct WardEstimates {
 /// without the new seats: `notional estimate`).
 pub fn estimate_wards(
     ws: &WardSpec,
-    old_seats: &Input,
+    old_seats: &LayerSource,
     old_id: &str,
     old_name: &str,
     results: &KeyedTable,
@@ -240,9 +241,9 @@ pub struct OldSeats {
 
 impl OldSeats {
     /// Reads and prepares the old seats.
-    pub fn read(input: &Input, id: &str, name: &str, result_names: &HashMap<String, String>) -> Result<OldSeats> {
+    pub fn read(source: &LayerSource, id: &str, name: &str, result_names: &HashMap<String, String>) -> Result<OldSeats> {
         let start = std::time::Instant::now();
-        let layer = read_layer(input, id, Some(name))?;
+        let layer = source.read(id, Some(name))?;
         let names = old_names(&layer, result_names);
         let prepared = Prepared::new(&layer, None, &Projector::new())?;
         let note = prepared.describe(&layer);
@@ -275,7 +276,7 @@ impl PreparedWards {
     pub fn read(ws: &WardSpec) -> Result<PreparedWards> {
         let (mut times, mut since) = (StageTimes::default(), std::time::Instant::now());
         let projector = Projector::new();
-        let wards = read_layers(&layer_name(&ws.wards), &ws.wards, &ws.id, Some(&ws.name))?;
+        let wards = read_sources(&layer_name(&ws.wards), &ws.wards, &ws.id, Some(&ws.name))?;
         times.lap(format!("wards read ({} files)", ws.wards.len()), &mut since);
         let prepared = Prepared::new(&wards, None, &projector)?;
         times.lap("wards projected and checked", &mut since);
@@ -332,7 +333,7 @@ impl PreparedWards {
 }
 
 /// A name for a layer read from `inputs`: the file's, or the folder of several.
-fn layer_name(inputs: &[Input]) -> String {
+fn layer_name(inputs: &[LayerSource]) -> String {
     match inputs {
         [one] => one.name().to_string(),
         _ => {
@@ -580,7 +581,7 @@ struct Units {
 pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let (mut times, mut since) = (StageTimes::default(), std::time::Instant::now());
     let projector = Projector::new();
-    let new_seats = read_layer(&spec.new_seats, &spec.new_id, Some(&spec.new_name))?;
+    let new_seats = spec.new_seats.read(&spec.new_id, Some(&spec.new_name))?;
     let results = KeyedTable::read(&spec.old_results, &spec.results_id, spec.parties.as_deref())?;
     let result_names = result_names(&spec.old_results, &spec.results_id, &spec.results_name);
 
@@ -588,12 +589,12 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let mut notes: Vec<String> = Vec::new();
     let mut crosswalk_time = std::time::Duration::ZERO;
     // The two routes through polygons: the old seats' own, or their wards'.
-    let mut by_polygons = |old_input: &Input, ward_sets: &[WardSpec], others: Others| -> Result<Units> {
+    let mut by_polygons = |old_input: &LayerSource, ward_sets: &[WardSpec], others: Others| -> Result<Units> {
         let new_prepared = Prepared::new(&new_seats, None, &projector)?;
         notes.extend(new_prepared.describe(&new_seats));
         let index = TargetIndex::new(new_prepared.geometries);
         if ward_sets.is_empty() {
-            let old_layer = read_layer(old_input, &spec.old_id, Some(&spec.old_name))?;
+            let old_layer = old_input.read(&spec.old_id, Some(&spec.old_name))?;
             let old = old_names(&old_layer, &result_names);
             let old_prepared = Prepared::new(&old_layer, None, &projector)?;
             notes.extend(old_prepared.describe(&old_layer));

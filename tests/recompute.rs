@@ -32,7 +32,7 @@ fn layer(features: &[(&str, f64, f64)], extra: serde_json::Value) -> String {
 fn spec(local: Option<&str>) -> Spec {
     let wards = layer(&[("W1", 0.0, 1000.0), ("W2", 1000.0, 2500.0), ("W3", 2500.0, 4000.0)], json!({"W1": 1000, "W2": 1500, "W3": 1500}));
     Spec {
-        new_seats: Input::from_text("new.geojson", layer(&[("NA", 0.0, 1500.0), ("NB", 1500.0, 4000.0)], json!({}))),
+        new_seats: Input::from_text("new.geojson", layer(&[("NA", 0.0, 1500.0), ("NB", 1500.0, 4000.0)], json!({}))).into(),
         new_id: "code".into(),
         new_name: "name".into(),
         old_id: "code".into(),
@@ -42,9 +42,9 @@ fn spec(local: Option<&str>) -> Spec {
         results_name: "Constituency name".into(),
         parties: None,
         route: Route::Wards {
-            old_seats: Input::from_text("old.geojson", layer(&[("OA", 0.0, 2000.0), ("OB", 2000.0, 4000.0)], json!({}))),
+            old_seats: Input::from_text("old.geojson", layer(&[("OA", 0.0, 2000.0), ("OB", 2000.0, 4000.0)], json!({}))).into(),
             wards: vec![WardSpec {
-                wards: vec![Input::from_text("wards.geojson", wards)],
+                wards: vec![Input::from_text("wards.geojson", wards).into()],
                 id: "code".into(),
                 name: "name".into(),
                 council: None,
@@ -186,7 +186,7 @@ fn two_sets() -> Spec {
     let mut s = spec(None);
     let Route::Wards { old_seats, wards, .. } = s.route.clone() else { panic!("ward route") };
     let london = layer(&[("L1", 0.0, 1000.0), ("L2", 1000.0, 2000.0)], json!({"L1": 500, "L2": 1500}));
-    let first = WardSpec { wards: vec![Input::from_text("better.geojson", london)], ..wards[0].clone() };
+    let first = WardSpec { wards: vec![Input::from_text("better.geojson", london).into()], ..wards[0].clone() };
     s.route = Route::Wards { old_seats, wards: vec![first, wards[0].clone()], others: Others::Leave };
     s
 }
@@ -216,7 +216,7 @@ fn old_seats_no_ward_covers_are_left_out_or_carried_whole() {
     let mut s = spec(None);
     let Route::Wards { old_seats, wards, .. } = s.route.clone() else { panic!("ward route") };
     let only_a = layer(&[("W1", 0.0, 1000.0), ("W2", 1000.0, 2000.0)], json!({"W1": 1000, "W2": 1000}));
-    let ws = WardSpec { wards: vec![Input::from_text("a.geojson", only_a)], ..wards[0].clone() };
+    let ws = WardSpec { wards: vec![Input::from_text("a.geojson", only_a).into()], ..wards[0].clone() };
     s.route = Route::Wards { old_seats: old_seats.clone(), wards: vec![ws.clone()], others: Others::Leave };
     let left = recompute(&s, &Silent).unwrap();
     assert_eq!(left.votes.totals()[..4].iter().sum::<u64>(), 1300, "OB's 1,400 votes are not part of the run");
@@ -293,4 +293,30 @@ fn refits_reproduce_every_old_seat_and_an_ensemble_is_the_same_for_the_same_seed
     let Route::Wards { old_seats, .. } = s.route.clone() else { panic!("ward route") };
     s.route = Route::OldSeats { old_seats };
     assert!(recompute(&s, &Silent).is_err());
+}
+
+#[test]
+fn layers_held_in_memory_give_the_same_notional_as_files() {
+    use notional::read::{Layer, LayerSource};
+    let local = "ward,surname,party,votes\nW1,a,Labour,900\nW1,b,Conservative,100\nW2,c,Conservative,800\nW2,d,Labour,200\n";
+    let from_files = spec(Some(local));
+    // Each layer built in memory from ids, names and geo geometries (as a
+    // binding would from a GeoDataFrame; the wards' electorates here are
+    // proportional to their areas, which stand in without the property),
+    // not from GeoJSON text.
+    let held = |source: &LayerSource| -> LayerSource {
+        let l = source.read("code", Some("name")).unwrap();
+        let ids = l.features.iter().map(|f| f.id.clone()).collect();
+        let names = Some(l.features.iter().map(|f| f.name.clone().unwrap_or_default()).collect());
+        let geoms = l.features.iter().map(|f| f.geometry.clone()).collect();
+        Layer::from_parts(format!("{} (in memory)", l.source_name), ids, names, geoms, Some("EPSG:27700")).unwrap().into()
+    };
+    let mut in_memory = from_files.clone();
+    in_memory.new_seats = held(&from_files.new_seats);
+    let Route::Wards { old_seats, mut wards, others } = from_files.route.clone() else { panic!("ward route") };
+    wards[0].wards = wards[0].wards.iter().map(held).collect();
+    in_memory.route = Route::Wards { old_seats: held(&old_seats), wards, others };
+    let (a, b) = (recompute(&from_files, &Silent).unwrap(), recompute(&in_memory, &Silent).unwrap());
+    assert_eq!(a.results.seats.iter().map(|s| s.votes.clone()).collect::<Vec<_>>(), b.results.seats.iter().map(|s| s.votes.clone()).collect::<Vec<_>>());
+    assert_eq!(a.unit_ids, b.unit_ids);
 }

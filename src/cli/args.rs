@@ -610,7 +610,7 @@ impl OldArgs {
             let (files, other) = notional::recipe::layer_files(p)?;
             not_read.extend(other.into_iter().map(|o| format!("{}/{o}", p.display())));
             for f in files {
-                layer.push(input(&f)?);
+                layer.push(input(&f)?.into());
             }
         }
         let electorates = match w.electorates.as_slice() {
@@ -725,20 +725,20 @@ impl RecomputeArgs {
             }
             (Some(w), None, None) => Route::Weights(w),
             (None, Some(p), Some(wards)) => Route::Wards {
-                old_seats: input(p)?,
+                old_seats: input(p)?.into(),
                 wards: vec![wards],
                 others: match o.wards.others {
                     OthersArg::Leave => Others::Leave,
                     OthersArg::OldSeats => Others::Whole,
                 },
             },
-            (None, Some(p), None) => Route::OldSeats { old_seats: input(p)? },
+            (None, Some(p), None) => Route::OldSeats { old_seats: input(p)?.into() },
             (None, None, _) => anyhow::bail!("recompute needs --old-seats (polygons) or --weights (a weights table)"),
         };
         let required = |p: &Option<PathBuf>, flag: &str| p.clone().ok_or_else(|| anyhow::anyhow!("recompute needs {flag} (or --recipe)"));
         Ok((
             Spec {
-                new_seats: input(&required(&self.new_seats, "--new-seats")?)?,
+                new_seats: input(&required(&self.new_seats, "--new-seats")?)?.into(),
                 new_id: self.new_id.clone(),
                 new_name: self.new_name.clone(),
                 old_id: o.old_id.clone(),

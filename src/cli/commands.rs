@@ -241,7 +241,7 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     }
     let o = &args.old;
     let bar = Bar::new(o.common.quiet);
-    let we = estimate_wards(&ws, &old, &o.old_id, &o.old_name, &results, &names, None, &bar).context("cannot estimate")?;
+    let we = estimate_wards(&ws, &old.into(), &o.old_id, &o.old_name, &results, &names, None, &bar).context("cannot estimate")?;
     let report = estimate_report(&we);
     let mut csv = Vec::new();
     estimates_csv(std::slice::from_ref(&we), &mut csv)?;

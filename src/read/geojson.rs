@@ -36,6 +36,70 @@ pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Re
         .unwrap_or_else(|| read_layer_reference(input, id_field, name_field))
 }
 
+/// A layer to be read from a file, or one already held in memory (built
+/// with [`Layer::from_parts`], say, from a GeoDataFrame): what the
+/// pipelines take, so that data need not be written out as text to get in.
+///
+/// ```
+/// use notional::read::{Input, Layer, LayerSource};
+/// let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A","name":"Abbey"},
+///   "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#;
+/// let from_file: LayerSource = Input::from_text("a.geojson", text).into();
+/// let layer = from_file.read("code", Some("name")).unwrap();
+/// let held: LayerSource = layer.clone().into();
+/// assert_eq!(held.read("ignored", None).unwrap().features[0].name.as_deref(), Some("Abbey"));
+/// assert_eq!(held.name(), "a.geojson");
+/// ```
+#[derive(Debug, Clone)]
+pub enum LayerSource {
+    /// A file (GeoJSON or TopoJSON), read with the id and name fields given.
+    Input(Input),
+    /// A layer in memory, with its ids and names already set.
+    Layer(Layer),
+}
+
+impl LayerSource {
+    /// The layer: read from the file with `id_field` and `name_field`, or
+    /// the layer held (a copy; the fields are already applied).
+    pub fn read(&self, id_field: &str, name_field: Option<&str>) -> Result<Layer> {
+        match self {
+            LayerSource::Input(input) => read_layer(input, id_field, name_field),
+            LayerSource::Layer(layer) => Ok(layer.clone()),
+        }
+    }
+
+    /// The name used in messages.
+    pub fn name(&self) -> &str {
+        match self {
+            LayerSource::Input(input) => input.name(),
+            LayerSource::Layer(layer) => &layer.source_name,
+        }
+    }
+}
+
+impl From<Input> for LayerSource {
+    fn from(input: Input) -> Self {
+        LayerSource::Input(input)
+    }
+}
+
+impl From<Layer> for LayerSource {
+    fn from(layer: Layer) -> Self {
+        LayerSource::Layer(layer)
+    }
+}
+
+/// Several sources read as one layer ([`Layer::concat`]), in the order
+/// given, files read in parallel; `name` stands for the whole in messages.
+pub fn read_sources(name: &str, sources: &[LayerSource], id_field: &str, name_field: Option<&str>) -> Result<Layer> {
+    use rayon::prelude::*;
+    if let [one] = sources {
+        return one.read(id_field, name_field);
+    }
+    let layers = sources.par_iter().map(|s| s.read(id_field, name_field)).collect::<Result<Vec<_>>>()?;
+    Layer::concat(name, layers)
+}
+
 /// Several files read as one layer ([`Layer::concat`]), in the order given,
 /// each read in parallel; `name` stands for the whole in messages. One file
 /// is read as [`read_layer`] reads it.
