@@ -209,20 +209,10 @@ pub struct WardEstimates {
 }
 
 /// Builds ward estimates reconciled to the old seats' results (the ward route
-/// without the new seats: `notional estimate`).
-pub fn estimate_wards(
-    ws: &WardSpec,
-    old_seats: &LayerSource,
-    old_id: &str,
-    old_name: &str,
-    results: &KeyedTable,
-    result_names: &HashMap<String, String>,
-    claimed: Option<&[bool]>,
-    progress: &dyn Progress,
-) -> Result<WardEstimates> {
-    let old = OldSeats::read(old_seats, old_id, old_name, result_names)?;
-    let wards = PreparedWards::read(ws)?;
-    wards.estimate(&old, results, &ws.config, claimed, progress)
+/// without the new seats: `notional estimate`), for the old seats not
+/// `claimed` by other wards.
+pub fn estimate_wards(ws: &WardSpec, old: &OldSeats, results: &KeyedTable, claimed: Option<&[bool]>, progress: &dyn Progress) -> Result<WardEstimates> {
+    PreparedWards::read(ws)?.estimate(old, results, &ws.config, claimed, progress)
 }
 
 /// The old seats, read and prepared once for every set of wards.
@@ -879,9 +869,9 @@ fn ward_electorates(ws: &WardSpec, wards: &Layer, notes: &mut Vec<String>) -> Re
     if e.repeats > 0 {
         notes.push(format!("{} electorate row(s) repeating a ward's earlier row not used (the first row is)", e.repeats));
     }
-    for (file, n, examples) in &e.unused {
-        let ex: Vec<String> = examples.iter().map(|(line, id)| format!("line {line} `{id}`")).collect();
-        notes.push(format!("{file}: {n} row(s) for no ward of {} not used, e.g. {}", wards.source_name, ex.join(", ")));
+    for u in &e.unused {
+        let ex: Vec<String> = u.examples.iter().map(|(line, id)| format!("line {line} `{id}`")).collect();
+        notes.push(format!("{}: {} row(s) for no ward of {} not used, e.g. {}", u.file, u.rows, wards.source_name, ex.join(", ")));
     }
     Ok((Some(e.electorate), e.turnout))
 }

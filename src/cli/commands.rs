@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, parse, Options, Outcome};
 use geo::CoordsIter;
 use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_outputs, write_recomputed, Durability, Written};
-use notional::recompute::{estimate_wards, recompute};
+use notional::recompute::{estimate_wards, recompute, OldSeats};
 use notional::progress::Progress;
 use notional::read::Input;
 use std::io::IsTerminal;
@@ -241,7 +241,7 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     }
     let o = &args.old;
     let bar = Bar::new(o.common.quiet);
-    let we = estimate_wards(&ws, &old.into(), &o.old_id, &o.old_name, &results, &names, None, &bar).context("cannot estimate")?;
+    let we = estimate_wards(&ws, &OldSeats::read(&old.into(), &o.old_id, &o.old_name, &names)?, &results, None, &bar).context("cannot estimate")?;
     let report = estimate_report(&we);
     let mut csv = Vec::new();
     estimates_csv(std::slice::from_ref(&we), &mut csv)?;

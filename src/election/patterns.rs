@@ -118,7 +118,9 @@ impl Patterns {
                 _ => None,
             }
         };
-        let mut best: Vec<Option<(usize, Match, &BTreeMap<String, f64>)>> = vec![None; wards.features.len()];
+        // By ward: the file, the match and the result giving its pattern so far.
+        type Best<'r> = Option<(usize, Match, &'r BTreeMap<String, f64>)>;
+        let mut best: Vec<Best<'_>> = vec![None; wards.features.len()];
         let mut uses = Vec::with_capacity(files.len());
         for (fi, file) in files.iter().enumerate() {
             let mut fu = FileUse { name: file.name.clone(), ..FileUse::default() };

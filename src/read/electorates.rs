@@ -99,10 +99,23 @@ pub struct WardElectorates {
     pub missing: Vec<usize>,
     /// Rows after a ward's first, not used ([`Repeated::First`]).
     pub repeats: usize,
-    /// Per file, the non-blank rows whose id is no ward of the layer (not
-    /// used): their count and the first few ids with their lines.
-    pub unused: Vec<(String, usize, Vec<(u64, String)>)>,
+    /// Per file, the non-blank rows whose id is no ward of the layer (not used).
+    pub unused: Vec<Unused>,
 }
+
+/// A file's rows whose id is no ward of the layer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unused {
+    /// The file.
+    pub file: String,
+    /// How many rows.
+    pub rows: usize,
+    /// The first few: line and id.
+    pub examples: Vec<(u64, String)>,
+}
+
+/// A ward's row: electorate, local turnout, and where it was read (file, line).
+type Row = (f64, Option<f64>, String, u64);
 
 impl ElectorateSpec {
     /// Reads every ward's electorate; `wards` are the layer's ward ids.
@@ -115,13 +128,13 @@ impl ElectorateSpec {
     /// let e = spec.read(&["A", "B", "C"]).unwrap();
     /// assert_eq!(e.electorate, [1010.0, 2.0, 0.0]);
     /// assert_eq!((e.missing.as_slice(), e.repeats), (&[2][..], 1));
-    /// assert_eq!(e.unused[0].1, 1); // the footnote
+    /// assert_eq!(e.unused[0].rows, 1); // the footnote
     /// let strict = ElectorateSpec { repeated: Repeated::Refuse, ..spec };
     /// assert!(strict.read(&["A", "B"]).unwrap_err().to_string().contains("line 4"));
     /// ```
     pub fn read(&self, wards: &[&str]) -> Result<WardElectorates> {
         let index: HashMap<&str, usize> = wards.iter().enumerate().map(|(i, w)| (*w, i)).collect();
-        let mut value: Vec<Option<(f64, Option<f64>, String, u64)>> = vec![None; wards.len()];
+        let mut value: Vec<Option<Row>> = vec![None; wards.len()];
         let mut out = WardElectorates::default();
         for input in &self.inputs {
             let src = input.name();
@@ -194,7 +207,7 @@ impl ElectorateSpec {
                 value[w] = Some((e as f64, t, src.to_string(), *line));
             }
             if unused > 0 {
-                out.unused.push((src.to_string(), unused, examples));
+                out.unused.push(Unused { file: src.to_string(), rows: unused, examples });
             }
         }
         let missing: Vec<usize> = (0..wards.len()).filter(|&w| value[w].is_none()).collect();

@@ -22,7 +22,7 @@ mod votes;
 pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming, read_layers, read_sources, LayerSource};
 pub use layer::{Layer, LayerFeature, ReadWarning};
 pub use columns::read_columns;
-pub use electorates::{ElectorateColumns, ElectorateSpec, Missing, Repeated, WardElectorates};
+pub use electorates::{ElectorateColumns, ElectorateSpec, Missing, Repeated, Unused, WardElectorates};
 pub use properties::Properties;
 pub use local::{Aliases, LocalLayout, LocalResults, MultiMember};
 pub use number::{parse_count, MAX_COUNT};
