@@ -91,32 +91,21 @@ impl From<Layer> for LayerSource {
 
 /// Several sources read as one layer ([`Layer::concat`]), in the order
 /// given, files read in parallel; `name` stands for the whole in messages.
+/// One source is read as [`LayerSource::read`] reads it.
+///
+/// ```
+/// use notional::read::{read_sources, Input, LayerSource};
+/// let file = |id: &str| -> LayerSource { Input::from_text(format!("{id}.geojson"), format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature",
+///   "properties":{{"code":"{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}}}]}}"#)).into() };
+/// let layer = read_sources("wards/", &[file("A"), file("B")], "code", None).unwrap();
+/// assert_eq!(layer.features.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+/// ```
 pub fn read_sources(name: &str, sources: &[LayerSource], id_field: &str, name_field: Option<&str>) -> Result<Layer> {
     use rayon::prelude::*;
     if let [one] = sources {
         return one.read(id_field, name_field);
     }
     let layers = sources.par_iter().map(|s| s.read(id_field, name_field)).collect::<Result<Vec<_>>>()?;
-    Layer::concat(name, layers)
-}
-
-/// Several files read as one layer ([`Layer::concat`]), in the order given,
-/// each read in parallel; `name` stands for the whole in messages. One file
-/// is read as [`read_layer`] reads it.
-///
-/// ```
-/// use notional::read::{read_layers, Input};
-/// let file = |id: &str| Input::from_text(format!("{id}.geojson"), format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature",
-///   "properties":{{"code":"{id}"}},"geometry":{{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}}}]}}"#));
-/// let layer = read_layers("wards/", &[file("A"), file("B")], "code", None).unwrap();
-/// assert_eq!(layer.features.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), ["A", "B"]);
-/// ```
-pub fn read_layers(name: &str, inputs: &[Input], id_field: &str, name_field: Option<&str>) -> Result<Layer> {
-    use rayon::prelude::*;
-    if let [one] = inputs {
-        return read_layer(one, id_field, name_field);
-    }
-    let layers = inputs.par_iter().map(|i| read_layer(i, id_field, name_field)).collect::<Result<Vec<_>>>()?;
     Layer::concat(name, layers)
 }
 

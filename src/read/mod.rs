@@ -19,7 +19,7 @@ mod topojson;
 mod vote_columns;
 mod votes;
 
-pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming, read_layers, read_sources, LayerSource};
+pub use self::geojson::{read_layer, read_layer_reference, read_layer_streaming, read_sources, LayerSource};
 pub use layer::{Layer, LayerFeature, ReadWarning};
 pub use columns::read_columns;
 pub use electorates::{ElectorateColumns, ElectorateSpec, Missing, Repeated, Unused, WardElectorates};
