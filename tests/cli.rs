@@ -337,3 +337,23 @@ fn a_recipe_reads_a_folder_of_ward_files_as_one_layer_and_says_what_it_did_not_r
     let out = notional(&["recompute", "--recipe", dir.path().join("r.toml").to_str().unwrap(), "--new-seats", &seats, "-o", bad_dir.to_str().unwrap()]);
     assert!(!out.status.success() && text(&out.stderr).contains("not both"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn estimate_takes_a_recipe_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    std::fs::write(dir.path().join("results.csv"), "ONS ID,Constituency name,Con,Lab\nS1,West,500,400\nS2,East,300,700\n").unwrap();
+    let name = |p: &str| Path::new(p).file_name().unwrap().to_str().unwrap().to_string();
+    let recipe = format!(
+        "[old]\nseats = \"{s}\"\nresults = \"results.csv\"\n[new]\nseats = \"{s}\"\n[wards]\nlayer = [\"{w}\"]\n[wards.model]\nmin_coverage = 0.1\n",
+        s = name(&seats),
+        w = name(&wards)
+    );
+    std::fs::write(dir.path().join("r.toml"), recipe).unwrap();
+    let out_dir = dir.path().join("est");
+    let out = notional(&["estimate", "--recipe", dir.path().join("r.toml").to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(out_dir.join("wards.csv")).unwrap();
+    let total: u64 = csv.lines().skip(1).map(|l| l.split(',').nth(9).unwrap().parse::<u64>().unwrap()).sum();
+    assert_eq!(total, 1900, "every vote of both old seats in the ward estimates:\n{csv}");
+}

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use notional::read::{Aliases, ElectorateColumns, ElectorateSpec, Input, KeyedTable, LocalLayout, Missing, MultiMember, Repeated};
 use notional::election::ensemble::EnsembleSpec;
 use notional::recipe::Recipe;
-use notional::recompute::{result_names, HistorySpec, LocalSpec, Others, Route, Spec, WardSpec, WeightsSpec};
+use notional::recompute::{result_names, HistorySpec, LocalSpec, OldSeats, Others, Route, Spec, WardSpec, WeightsSpec};
 use std::path::PathBuf;
 
 /// Recompute election results on new boundaries.
@@ -230,6 +230,9 @@ Example (D=../shared/data):
       --old-seats $D/derived/pcon2010_bgc.geojson \\
       --old-results $D/results_ge2019/HoC-GE2019-results-by-constituency.csv \\
       --local $D/local_elections/london_borough_2022_candidate_level.csv --local-id WD22CD -o out/est
+
+  # Every ward set of a recipe (its [new] seats are not needed here):
+  notional estimate --recipe examples/gb_2019.toml --data $D -o out/est-gb
 
 Writes wards.csv, wards.geojson (ready for `notional apportion`) and report.txt.";
 
@@ -760,19 +763,32 @@ impl RecomputeArgs {
     }
 }
 
+/// Everything `estimate` needs: the ward sets in order of precedence, the
+/// old seats (read), their results, and the files in ward folders not read.
+pub type EstimateInputs = (Vec<WardSpec>, OldSeats, KeyedTable, Vec<String>);
+
 impl EstimateArgs {
-    /// Everything `estimate` needs, with files read, and the files in ward
-    /// folders not read.
-    pub fn resolve(&self) -> anyhow::Result<(WardSpec, Input, KeyedTable, std::collections::HashMap<String, String>, Vec<String>)> {
+    /// Everything `estimate` needs, with files read, from the flags or a recipe.
+    pub fn resolve(&self) -> anyhow::Result<EstimateInputs> {
         let o = &self.old;
-        if o.recipe.is_some() {
-            anyhow::bail!("estimate takes its inputs as flags; run `recompute --recipe` for a recipe (it writes wards.csv too)");
+        if let Some(recipe) = &o.recipe {
+            if o.any_input_flag() {
+                anyhow::bail!("--recipe names every input; give the inputs there or as flags, not both");
+            }
+            let loaded = Recipe::load(recipe, o.data.as_deref())?;
+            let spec = loaded.spec;
+            let Route::Wards { old_seats, wards, .. } = spec.route else { anyhow::bail!("estimate needs a recipe with [wards]") };
+            let results = KeyedTable::read(&spec.old_results, &spec.results_id, spec.parties.as_deref())?;
+            let names = result_names(&spec.old_results, &spec.results_id, &spec.results_name);
+            let old = OldSeats::read(&old_seats, &spec.old_id, &spec.old_name, &names)?;
+            return Ok((wards, old, results, loaded.not_read));
         }
         let (ws, not_read) = o.ward_spec()?.ok_or_else(|| anyhow::anyhow!("estimate needs --wards"))?;
         let old = input(o.old_seats.as_deref().ok_or_else(|| anyhow::anyhow!("estimate needs --old-seats"))?)?;
         let results_input = input(o.old_results.as_deref().ok_or_else(|| anyhow::anyhow!("estimate needs --old-results"))?)?;
         let results = KeyedTable::read(&results_input, &o.results_id, o.parties().as_deref())?;
         let names = result_names(&results_input, &o.results_id, &o.results_name);
-        Ok((ws, old, results, names, not_read))
+        let old = OldSeats::read(&old.into(), &o.old_id, &o.old_name, &names)?;
+        Ok((vec![ws], old, results, not_read))
     }
 }

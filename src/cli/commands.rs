@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, parse, Options, Outcome};
 use geo::CoordsIter;
 use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_outputs, write_recomputed, Durability, Written};
-use notional::recompute::{estimate_wards, recompute, OldSeats};
+use notional::recompute::{estimate_sets, recompute};
 use notional::progress::Progress;
 use notional::read::Input;
 use std::io::IsTerminal;
@@ -235,18 +235,18 @@ fn refuse_if_nothing_placed(votes_in: u64, allocated: u64, context: &str) -> Res
 }
 
 fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
-    let (ws, old, results, names, not_read) = args.resolve()?;
+    let (ward_sets, old, results, not_read) = args.resolve()?;
     if !not_read.is_empty() {
         eprintln!("note: not read (not a layer file: .geojson, .json or .topojson): {}", not_read.join(", "));
     }
     let o = &args.old;
     let bar = Bar::new(o.common.quiet);
-    let we = estimate_wards(&ws, &OldSeats::read(&old.into(), &o.old_id, &o.old_name, &names)?, &results, None, &bar).context("cannot estimate")?;
-    let report = estimate_report(&we);
+    let (sets, _) = estimate_sets(&ward_sets, &old, &results, &bar).context("cannot estimate")?;
+    let report: String = sets.iter().map(estimate_report).collect::<Vec<_>>().join("\n");
     let mut csv = Vec::new();
-    estimates_csv(std::slice::from_ref(&we), &mut csv)?;
+    estimates_csv(&sets, &mut csv)?;
     let mut geojson = Vec::new();
-    estimates_geojson(std::slice::from_ref(&we), &mut geojson)?;
+    estimates_geojson(&sets, &mut geojson)?;
     let files: [(&str, &[u8]); 3] = [("wards.csv", &csv), ("wards.geojson", &geojson), ("report.txt", report.as_bytes())];
     let stale = notional::export::stale_outputs(&files.map(|(n, _)| n));
     let written = notional::export::write_files_removing(&o.output, &files, &stale, o.common.durability())

@@ -32,7 +32,7 @@ use std::collections::HashMap;
 mod wards;
 
 pub use crate::progress::StageTimes;
-pub use wards::{estimate_wards, HistorySpec, LocalSpec, OldSeats, PreparedWards, WardEstimates, WardSpec};
+pub use wards::{estimate_sets, estimate_wards, HistorySpec, LocalSpec, OldSeats, PreparedWards, WardEstimates, WardSpec};
 use wards::old_names;
 
 /// A table of old-seat → new-seat weights (CSV).
@@ -274,19 +274,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         }
         // Each set of wards estimates the old seats it covers that no earlier set has.
         let old_seats = OldSeats::read(old_input, &spec.old_id, &spec.old_name, &result_names)?;
-        let mut sets: Vec<WardEstimates> = Vec::with_capacity(ward_sets.len());
-        let mut prepared: Vec<PreparedWards> = Vec::with_capacity(ward_sets.len());
-        let mut claimed: Option<Vec<bool>> = None;
-        for ws in ward_sets {
-            let pw = PreparedWards::read(ws)?;
-            let we = pw.estimate(&old_seats, &results, &ws.config, claimed.as_deref(), progress)?;
-            let c = claimed.get_or_insert_with(|| vec![false; we.old.len()]);
-            for f in &we.estimates.fits {
-                c[f.seat] = true;
-            }
-            sets.push(we);
-            prepared.push(pw);
-        }
+        let (mut sets, prepared) = estimate_sets(ward_sets, &old_seats, &results, progress)?;
         let old = sets[0].old.clone();
         let mut parts: Vec<geo::MultiPolygon<f64>> = Vec::new();
         let (mut old_of, mut source, mut ids) = (Vec::new(), Vec::new(), Vec::new());

@@ -88,6 +88,31 @@ pub fn estimate_wards(ws: &WardSpec, old: &OldSeats, results: &KeyedTable, claim
     PreparedWards::read(ws)?.estimate(old, results, &ws.config, claimed, progress)
 }
 
+/// Estimates from several sets of wards in order of precedence: each set
+/// estimates the old seats it covers that no earlier set has. Returns the
+/// estimates and each set as read (for other estimates from it).
+pub fn estimate_sets(
+    ward_sets: &[WardSpec],
+    old: &OldSeats,
+    results: &KeyedTable,
+    progress: &dyn Progress,
+) -> Result<(Vec<WardEstimates>, Vec<PreparedWards>)> {
+    let mut sets: Vec<WardEstimates> = Vec::with_capacity(ward_sets.len());
+    let mut prepared: Vec<PreparedWards> = Vec::with_capacity(ward_sets.len());
+    let mut claimed: Option<Vec<bool>> = None;
+    for ws in ward_sets {
+        let pw = PreparedWards::read(ws)?;
+        let we = pw.estimate(old, results, &ws.config, claimed.as_deref(), progress)?;
+        let c = claimed.get_or_insert_with(|| vec![false; we.old.len()]);
+        for f in &we.estimates.fits {
+            c[f.seat] = true;
+        }
+        sets.push(we);
+        prepared.push(pw);
+    }
+    Ok((sets, prepared))
+}
+
 /// The old seats, read and prepared once for every set of wards.
 pub struct OldSeats {
     /// The layer.
