@@ -357,3 +357,34 @@ fn estimate_takes_a_recipe_too() {
     let total: u64 = csv.lines().skip(1).map(|l| l.split(',').nth(9).unwrap().parse::<u64>().unwrap()).sum();
     assert_eq!(total, 1900, "every vote of both old seats in the ward estimates:\n{csv}");
 }
+
+#[test]
+fn map_draws_a_results_folder_as_svg_geographic_and_hex() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = notional(&["demo", "-o", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A layout holding Kensington and Bayswater and a seat not in the run; the demo's two other seats are missing from it.
+    let hex = dir.path().join("seats.hexjson");
+    std::fs::write(&hex, r#"{"layout":"odd-r","hexes":{"E14001310":{"n":"K&B","q":0,"r":0},"E14009999":{"n":"Elsewhere","q":1,"r":0}}}"#).unwrap();
+    let out = notional(&["map", dir.path().to_str().unwrap(), "--hexjson", hex.to_str().unwrap(), "--title", "Demo & test"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("not in the hex layout (2), not drawn there: "), "{stdout}");
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("Demo &amp; test"), "the title, escaped");
+    // K&B in Labour's colour in both views, with its result on hover.
+    let kb: Vec<&str> = svg.split("<path").filter(|p| p.contains("<title>Kensington and Bayswater: lab")).collect();
+    assert_eq!(kb.len(), 2, "geographic and hex");
+    assert!(kb.iter().all(|p| p.contains(r##"fill="#E4003B""##)), "{kb:?}");
+    assert!(svg.contains("E14009999: not in this run"));
+    assert!(svg.contains("Contains OS data"));
+    // The other outputs are left as they were.
+    assert!(dir.path().join("results.csv").exists());
+    // A bad layout is an error naming the file and the field, and writes nothing new.
+    std::fs::write(&hex, r#"{"layout":"odd-q","hexes":{}}"#).unwrap();
+    std::fs::remove_file(dir.path().join("map.svg")).unwrap();
+    let out = notional(&["map", dir.path().to_str().unwrap(), "--hexjson", hex.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out.stderr).contains("layout"), "{}", text(&out.stderr));
+    assert!(!dir.path().join("map.svg").exists());
+}

@@ -291,6 +291,16 @@ fn gb_2019_ward_route_from_the_published_files() {
     let line = report.lines().find(|l| l.starts_with("check: ward → new seat weights")).expect("agreement line");
     let pct: f64 = line.split("same main seat for ").nth(1).unwrap().split('(').nth(1).unwrap().split('%').next().unwrap().parse().unwrap();
     assert!(pct > 99.0, "{line}");
+
+    // The map: every seat drawn twice (geographic and in the 2024 hex layout, which holds all 650).
+    let hex = shared_data().join("hexjson/openinnovations_uk-constituencies-2024_v1.2.hexjson");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_notional")).arg("map").arg(dir.path()).arg("--hexjson").arg(&hex).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("not in the hex layout"));
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    assert_eq!(svg.matches("<path").count(), 1300);
+    assert_eq!(svg.matches(r##"fill="#E4003B" fill-opacity="0.5""##).count() % 2, 0, "each marginal Labour seat drawn twice");
+    assert!(svg.len() < 6_000_000, "{} bytes", svg.len());
 }
 
 #[test]

@@ -51,6 +51,44 @@ pub enum Command {
     /// of any size, for benchmarks and scale tests. Nothing in them is real.
     #[command(after_long_help = SYNTHETIC_EXAMPLES)]
     Synthetic(SyntheticArgs),
+    /// Draw a results folder (its results.geojson) as map.svg: the new seats
+    /// coloured by winner, geographic and, with --hexjson, as a hex cartogram.
+    #[command(after_long_help = MAP_EXAMPLES)]
+    Map(MapArgs),
+}
+
+const MAP_EXAMPLES: &str = "\
+Example (D=../shared/data):
+  examples/gb_2019.sh $D out/gb
+  notional map out/gb --hexjson $D/hexjson/openinnovations_uk-constituencies-2024_v1.2.hexjson
+
+Writes out/gb/map.svg: the geographic map beside the hex cartogram, seats
+coloured by notional winner (lighter where the majority is under 5%), with a
+title, a legend and the boundaries' attribution. Seats missing from the
+layout are listed.";
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// A folder written by `apportion` or `recompute` (its results.geojson).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// A HexJSON layout (odd-r or even-r) keyed by the seats' ids: adds the
+    /// hex cartogram.
+    #[arg(long, value_name = "FILE")]
+    pub hexjson: Option<PathBuf>,
+
+    /// The map's title [default: names the folder].
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// The attribution line.
+    #[arg(long, default_value = "Boundaries: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right.")]
+    pub attribution: String,
+
+    /// Flush map.svg to the disk before moving it into place.
+    #[arg(long)]
+    pub sync: bool,
 }
 
 const SYNTHETIC_EXAMPLES: &str = "\

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use super::args::{self, ApportionArgs, CheckArgs, Cli, Command, DemoArgs, EstimateArgs, InputArgs, RecomputeArgs, SyntheticArgs};
+use super::args::{self, ApportionArgs, CheckArgs, Cli, Command, DemoArgs, EstimateArgs, InputArgs, MapArgs, RecomputeArgs, SyntheticArgs};
 use notional::check::check;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, parse, Options, Outcome};
@@ -82,6 +82,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => run_check(&args),
         Command::Demo(args) => run_demo(&args),
         Command::Synthetic(args) => run_synthetic(&args),
+        Command::Map(args) => run_map(&args),
     }
 }
 
@@ -252,6 +253,24 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     let written = notional::export::write_files_removing(&o.output, &files, &stale, o.common.durability())
         .with_context(|| format!("cannot write outputs to {}", o.output.display()))?;
     say_raw!("{report}");
+    list(&written)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_map(args: &MapArgs) -> Result<ExitCode> {
+    use notional::export::svg_map::{seats_from_results, svg, HexLayout};
+    let path = args.dir.join("results.geojson");
+    let layer = notional::read::read_layer(&Input::from_path(&path)?, "code", Some("name"))?;
+    let prepared = notional::geometry::prepare::Prepared::new(&layer, None, &notional::geometry::project::Projector::new())?;
+    let seats = seats_from_results(&layer, prepared.geometries);
+    let hex = args.hexjson.as_deref().map(|p| HexLayout::read(&Input::from_path(p)?)).transpose()?;
+    let title = args.title.clone().unwrap_or_else(|| format!("Notional results: {}", args.dir.display()));
+    let (map, missing) = svg(&seats, hex.as_ref(), &title, &args.attribution);
+    let written = notional::export::write_files_removing(&args.dir, &[("map.svg", map.as_bytes())], &[], args::durability(args.sync))
+        .with_context(|| format!("cannot write map.svg to {}", args.dir.display()))?;
+    if !missing.is_empty() {
+        say!("not in the hex layout ({}), not drawn there: {}", missing.len(), missing.join(", "));
+    }
     list(&written)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ mod csv_out;
 mod geojson_out;
 mod palette;
 mod recompute_out;
+pub mod svg_map;
 mod table;
 
 pub use atomic::{write_files, write_files_removing, write_files_with, Durability, Written};
