@@ -49,7 +49,7 @@ pub struct Recipe {
     pub wards: Option<OneOrMany<WardsPart>>,
     /// `leave` (default) or `old-seats`: old seats no set of wards covers.
     #[serde(default)]
-    pub others: OthersName,
+    pub others: Others,
     /// A weights table instead of geometry.
     pub weights: Option<WeightsPart>,
     /// Party columns of the old results [default: every numeric column].
@@ -58,25 +58,7 @@ pub struct Recipe {
     /// split over the new seats against.
     pub reference: Option<ReferencePart>,
     /// An ensemble of draws for each seat's uncertainty.
-    pub ensemble: Option<EnsemblePart>,
-}
-
-/// `[ensemble]`: see [`EnsembleSpec`]; every key optional.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnsemblePart {
-    /// Number of draws.
-    pub draws: Option<usize>,
-    /// Seed.
-    pub seed: Option<u64>,
-    /// Pattern weight spread.
-    pub pattern_weight_spread: Option<f64>,
-    /// Turnout damping range `[lo, hi]`.
-    pub turnout_damping: Option<(f64, f64)>,
-    /// Whether local results are resampled.
-    pub resample: Option<bool>,
-    /// Share of draws taking the old seats as units, by area.
-    pub old_seat_share: Option<f64>,
+    pub ensemble: Option<EnsembleSpec>,
 }
 
 /// `[reference]`.
@@ -193,7 +175,7 @@ pub struct WardsPart {
     pub council: Option<String>,
     /// `mean` (default) or `top`: a party's strength in a multi-member ward.
     #[serde(default)]
-    pub rule: RuleName,
+    pub rule: MultiMember,
     /// Party label aliases (CSV `label,party`).
     pub aliases: Option<String>,
     /// Ward electorates.
@@ -222,10 +204,10 @@ pub struct ElectoratesPart {
     pub ballots: Option<String>,
     /// `refuse` (default) or `first`: a ward on several rows.
     #[serde(default)]
-    pub repeated: RepeatedName,
+    pub repeated: Repeated,
     /// `refuse` (default) or `zero`: a ward on no row.
     #[serde(default)]
-    pub missing: MissingName,
+    pub missing: Missing,
 }
 
 /// `[[wards.local]]`.
@@ -316,50 +298,6 @@ pub struct WeightsPart {
     pub weight: String,
     /// Fallback weight column.
     pub fallback: Option<String>,
-}
-
-/// `mean` or `top`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleName {
-    /// [`MultiMember::Mean`].
-    #[default]
-    Mean,
-    /// [`MultiMember::Top`].
-    Top,
-}
-
-/// `leave` or `old-seats`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OthersName {
-    /// [`Others::Leave`].
-    #[default]
-    Leave,
-    /// [`Others::Whole`].
-    OldSeats,
-}
-
-/// `refuse` or `first`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RepeatedName {
-    /// [`Repeated::Refuse`].
-    #[default]
-    Refuse,
-    /// [`Repeated::First`].
-    First,
-}
-
-/// `refuse` or `zero`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MissingName {
-    /// [`Missing::Refuse`].
-    #[default]
-    Refuse,
-    /// [`Missing::Zero`].
-    Zero,
 }
 
 fn code() -> String {
@@ -491,14 +429,10 @@ impl Recipe {
                     return Err(Error::Mismatch("recipe: [[wards]] is empty; give at least one set of wards".into()));
                 }
                 let wards = parts.into_iter().map(|w| ward_set(w, base, &mut not_read)).collect::<Result<Vec<_>>>()?;
-                let others = match self.others {
-                    OthersName::Leave => Others::Leave,
-                    OthersName::OldSeats => Others::Whole,
-                };
                 Route::Wards {
                     old_seats: open(seats)?.into(),
                     wards,
-                    others,
+                    others: self.others,
                 }
             }
         };
@@ -515,17 +449,8 @@ impl Recipe {
             route,
             ensemble: match self.ensemble {
                 Some(e) => {
-                    let d = EnsembleSpec::default();
-                    let spec = EnsembleSpec {
-                        draws: e.draws.unwrap_or(d.draws),
-                        seed: e.seed.unwrap_or(d.seed),
-                        pattern_weight_spread: e.pattern_weight_spread.unwrap_or(d.pattern_weight_spread),
-                        turnout_damping: e.turnout_damping.unwrap_or(d.turnout_damping),
-                        resample: e.resample.unwrap_or(d.resample),
-                        old_seat_share: e.old_seat_share.unwrap_or(d.old_seat_share),
-                    };
-                    spec.validate()?;
-                    Some(spec)
+                    e.validate()?;
+                    Some(e)
                 }
                 None => None,
             },
@@ -565,14 +490,8 @@ fn ward_set(w: WardsPart, base: &Path, not_read: &mut Vec<String>) -> Result<War
             id: e.id,
             columns: ElectorateColumns::parse(&e.columns),
             ballots: e.ballots,
-            repeated: match e.repeated {
-                RepeatedName::Refuse => Repeated::Refuse,
-                RepeatedName::First => Repeated::First,
-            },
-            missing: match e.missing {
-                MissingName::Refuse => Missing::Refuse,
-                MissingName::Zero => Missing::Zero,
-            },
+            repeated: e.repeated,
+            missing: e.missing,
         }),
         None => None,
     };
@@ -628,10 +547,7 @@ fn ward_set(w: WardsPart, base: &Path, not_read: &mut Vec<String>) -> Result<War
         electorates,
         local,
         history,
-        rule: match w.rule {
-            RuleName::Mean => MultiMember::Mean,
-            RuleName::Top => MultiMember::Top,
-        },
+        rule: w.rule,
         aliases: match &w.aliases {
             Some(a) => Aliases::read(&open(a)?)?,
             None => Aliases::default(),

@@ -180,7 +180,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let (spec, not_read) = args.spec()?;
     let bar = Bar::new(args.old.common.quiet);
     let rec = recompute(&spec, &bar).context("cannot recompute")?;
-    let (votes_in, allocated, _) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
+    let (votes_in, allocated, unallocated) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     refuse_if_nothing_placed(votes_in, allocated, &format!("route {}; new seats {}", rec.route, spec.new_seats.name()))?;
     let write_start = std::time::Instant::now();
     let written = write_recomputed(&args.old.output, &rec, args.old.common.durability()).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
@@ -191,7 +191,6 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
         }
         eprintln!("timings: outputs written {:.0} ms", write_start.elapsed().as_secs_f64() * 1000.0);
     }
-    let (votes_in, allocated, unallocated) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     say!("route:        {}", rec.route);
     if !not_read.is_empty() {
         say!("not read:     {} (not a layer file: .geojson, .json or .topojson)", not_read.join(", "));

@@ -18,8 +18,10 @@ use crate::crosswalk::Crosswalk;
 use crate::election::estimate::Estimates;
 use rayon::prelude::*;
 
-/// What varies between draws, and how many there are.
-#[derive(Debug, Clone, PartialEq)]
+/// What varies between draws, and how many there are; a recipe's
+/// `[ensemble]` table, every key optional (the defaults are [`Default`]'s).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct EnsembleSpec {
     /// Number of draws.
     pub draws: usize,

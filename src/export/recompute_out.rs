@@ -80,19 +80,14 @@ fn rests_on(by_source: &[f64; 3]) -> String {
     format!("estimated {}", parts.join(", "))
 }
 
-/// The result columns (parties).
-fn r_parties(rec: &Recomputed) -> Vec<String> {
-    rec.votes.parties().to_vec()
-}
-
 /// `uncertainty.csv`: per new seat, the central notional, each party's 5th,
 /// 50th and 95th percentile of votes and share (points) over the draws and
 /// its win probability, the leader and the call.
 pub fn uncertainty_csv(rec: &Recomputed, e: &Ensemble, out: impl Write) -> io::Result<()> {
-    let parties = r_parties(rec);
+    let parties = rec.votes.parties();
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = ["code", "name", "central_winner", "central_majority", "leader", "leader_win_probability", "call"].map(String::from).to_vec();
-    for p in &parties {
+    for p in parties {
         for h in ["votes_p5", "votes_p50", "votes_p95", "share_p5", "share_p50", "share_p95", "win"] {
             header.push(format!("{p}_{h}"));
         }
@@ -122,7 +117,7 @@ pub fn uncertainty_csv(rec: &Recomputed, e: &Ensemble, out: impl Write) -> io::R
 /// The ensemble in words: how many seats get each call, and every seat not
 /// called safe with its leading parties' shares of the draws.
 fn ensemble_report(rec: &Recomputed, e: &Ensemble) -> String {
-    let parties = r_parties(rec);
+    let parties = rec.votes.parties();
     let mut out = String::new();
     let whole: Vec<_> = rec.results.seats.iter().filter(|s| rec.coverage.as_ref().is_none_or(|c| c[s.target] >= MIN_SEAT_COVERAGE)).collect();
     let n = whole.len();
@@ -181,7 +176,7 @@ fn extras(rec: &Recomputed) -> Vec<Extra> {
         out.push(("from_whole_old_seats".into(), pct(2)));
     }
     if let Some(e) = &rec.ensemble {
-        let parties = r_parties(rec);
+        let parties = rec.votes.parties();
         out.push(("call".into(), seats.iter().map(|s| e.seats[s.target].call.as_str().to_string()).collect()));
         out.push(("leader".into(), seats.iter().map(|s| parties[e.seats[s.target].leader].clone()).collect()));
         out.push((

@@ -47,7 +47,8 @@ impl ElectorateColumns {
 }
 
 /// What to do with a ward on several rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Repeated {
     /// Refuse the file (default): which row is meant is not known.
     #[default]
@@ -59,7 +60,8 @@ pub enum Repeated {
 }
 
 /// What to do with a ward that no file has a row for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Missing {
     /// Refuse the run (default).
     #[default]

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 /// How a party's strength is read from a multi-member ward, where each elector
 /// has several votes and parties field up to one candidate per seat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum MultiMember {
     /// The mean of the party's candidates' votes (default).
     #[default]

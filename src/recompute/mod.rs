@@ -32,7 +32,7 @@ use std::collections::HashMap;
 mod wards;
 
 pub use crate::progress::StageTimes;
-pub use wards::{estimate_sets, estimate_wards, HistorySpec, LocalSpec, OldSeats, PreparedWards, WardEstimates, WardSpec};
+pub use wards::{estimate_sets, HistorySpec, LocalSpec, OldSeats, PreparedWards, WardEstimates, WardSpec};
 use wards::old_names;
 
 /// A table of old-seat → new-seat weights (CSV).
@@ -55,13 +55,15 @@ pub struct WeightsSpec {
 
 /// What becomes of old seats that wards cover too little to estimate (such
 /// as Northern Ireland's, in a run on Great Britain's wards).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Others {
-    /// They are left out of the run (reported).
+    /// They are left out of the run (reported); `leave` in a recipe.
     #[default]
     Leave,
     /// They are carried whole, with their actual result, onto the new seats
-    /// by area (the old-seat route for them).
+    /// by area (the old-seat route for them); `old-seats` in a recipe.
+    #[serde(rename = "old-seats")]
     Whole,
 }
 

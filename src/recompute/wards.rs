@@ -81,13 +81,6 @@ pub struct WardEstimates {
     pub times: StageTimes,
 }
 
-/// Builds ward estimates reconciled to the old seats' results (the ward route
-/// without the new seats: `notional estimate`), for the old seats not
-/// `claimed` by other wards.
-pub fn estimate_wards(ws: &WardSpec, old: &OldSeats, results: &KeyedTable, claimed: Option<&[bool]>, progress: &dyn Progress) -> Result<WardEstimates> {
-    PreparedWards::read(ws)?.estimate(old, results, &ws.config, claimed, progress)
-}
-
 /// Estimates from several sets of wards in order of precedence: each set
 /// estimates the old seats it covers that no earlier set has. Returns the
 /// estimates and each set as read (for other estimates from it).
