@@ -59,6 +59,21 @@ pub struct Recipe {
     pub reference: Option<ReferencePart>,
     /// An ensemble of draws for each seat's uncertainty.
     pub ensemble: Option<EnsembleSpec>,
+    /// How `map.html` and `map.svg` are labelled and laid out.
+    pub map: Option<MapPart>,
+}
+
+/// `[map]`: the maps' hex layout, title and attribution (a file named here
+/// is relative to the data folder, like every other).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapPart {
+    /// A HexJSON layout keyed by the new seats' ids.
+    pub hexjson: Option<std::path::PathBuf>,
+    /// The title.
+    pub title: Option<String>,
+    /// The boundaries' attribution line.
+    pub attribution: Option<String>,
 }
 
 /// `[reference]`.
@@ -371,6 +386,8 @@ pub struct Loaded {
     pub spec: Spec,
     /// Files in the ward folders that are not layers, not read.
     pub not_read: Vec<String>,
+    /// The recipe's `[map]`, its layout's path resolved.
+    pub map: Option<MapPart>,
 }
 
 impl Recipe {
@@ -468,7 +485,8 @@ impl Recipe {
                 None => None,
             },
         };
-        Ok(Loaded { spec, not_read })
+        let map = self.map.map(|m| MapPart { hexjson: m.hexjson.map(|h| base.join(h)), ..m });
+        Ok(Loaded { spec, not_read, map })
     }
 }
 

@@ -212,7 +212,7 @@ fn sync_writes_the_same_outputs_flushed_to_disk() {
         n.sort();
         n
     };
-    assert_eq!(names(&synced), ["crosswalk.csv", "ledger.csv", "results.csv", "results.geojson"]);
+    assert_eq!(names(&synced), ["crosswalk.csv", "ledger.csv", "map.html", "map.svg", "results.csv", "results.geojson"]);
     for name in names(&plain) {
         assert_eq!(std::fs::read(plain.join(&name)).unwrap(), std::fs::read(synced.join(&name)).unwrap(), "{name}");
     }
@@ -359,7 +359,7 @@ fn estimate_takes_a_recipe_too() {
 }
 
 #[test]
-fn map_draws_a_results_folder_as_svg_geographic_and_hex() {
+fn map_draws_a_results_folder_as_html_and_svg_geographic_and_hex() {
     let dir = tempfile::tempdir().unwrap();
     let out = notional(&["demo", "-o", dir.path().to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -379,6 +379,16 @@ fn map_draws_a_results_folder_as_svg_geographic_and_hex() {
     assert!(kb.iter().all(|p| p.contains(r##"fill="#E4003B""##)), "{kb:?}");
     assert!(svg.contains("E14009999: not in this run"));
     assert!(svg.contains("Contains OS data"));
+    // The page: self-contained (Leaflet and the data inlined), the title escaped, K&B with its hex.
+    let html = std::fs::read_to_string(dir.path().join("map.html")).unwrap();
+    assert!(html.contains("<title>Demo &amp; test</title>") && html.contains("Leaflet 1.9.4"));
+    assert!(!html.contains("<script src") && !html.contains("<link") && !html.contains("<img"), "nothing fetched");
+    let data = html.split(r#"<script id="notional-data" type="application/json">"#).nth(1).unwrap().split("</script>").next().unwrap();
+    let data: serde_json::Value = serde_json::from_str(data).unwrap();
+    let kb = data["seats"].as_array().unwrap().iter().find(|s| s["code"] == "E14001310").unwrap();
+    assert_eq!(kb["p"]["winner"], "lab");
+    assert_eq!(kb["h"], serde_json::json!([0.0, 0.0]));
+    assert_eq!(data["hexOnly"][0][0], "E14009999");
     // The other outputs are left as they were.
     assert!(dir.path().join("results.csv").exists());
     // A bad layout is an error naming the file and the field, and writes nothing new.

@@ -50,3 +50,25 @@ proptest! {
         prop_assert!(text.contains(&format!(r#""coordinates":{expected}"#)), "{expected} not in {text}");
     }
 }
+
+/// Simplifying a tessellation edge by edge leaves no gap and no overlap:
+/// the simplified pieces still add up to the whole square. (The national
+/// map's size, in the real-data suite, shows how many vertices go.)
+#[test]
+fn shared_edge_simplification_keeps_a_tessellation_whole() {
+    use geo::{Area, CoordsIter};
+    use notional::export::map::SimplifyShared;
+    for (n, seed) in [(50, 1), (400, 7)] {
+        let tiles = notional::synthetic::tessellation(n, seed);
+        let whole: f64 = tiles.iter().map(|t| t.unsigned_area()).sum();
+        let before: usize = tiles.iter().map(|t| t.coords_count()).sum();
+        for tolerance in [10.0, 200.0, 1000.0] {
+            let simple = tiles.as_slice().simplify_shared(tolerance);
+            assert_eq!(simple.len(), tiles.len());
+            let area: f64 = simple.iter().map(|t| t.unsigned_area()).sum();
+            assert!((area - whole).abs() < whole * 1e-9, "{n} tiles at {tolerance}: {area} of {whole}");
+            let after: usize = simple.iter().map(|t| t.coords_count()).sum();
+            assert!(after <= before, "{after} > {before}");
+        }
+    }
+}

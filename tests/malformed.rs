@@ -279,7 +279,7 @@ fn a_run_removes_an_earlier_runs_files_from_its_output_directory() {
     assert!(stdout.contains("removed ") && stdout.contains("wards.geojson (an earlier run's; this run does not write it)"), "{stdout}");
     let mut left: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     left.sort();
-    assert_eq!(left, ["crosswalk.csv", "ledger.csv", "notes.txt", "results.csv", "results.geojson"]);
+    assert_eq!(left, ["crosswalk.csv", "ledger.csv", "map.html", "map.svg", "notes.txt", "results.csv", "results.geojson"]);
 }
 
 #[test]

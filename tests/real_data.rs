@@ -233,6 +233,25 @@ fn london_2019_walkthrough() {
     let comp = read_csv(&dir.path().join("composition.csv"));
     let share: f64 = comp.iter().filter(|r| r["new_code"] == "E14001310").map(|r| r["share_of_new"].parse::<f64>().unwrap()).sum();
     assert!((share - 100.0).abs() < 0.05, "{share}");
+
+    // The map, in a real browser: the 2024 layout has 650 hexes, 75 of them London's.
+    let figures = crate::browser::check_map(dir.path(), ("E14001310", "Kensington and Bayswater"), "Lab", "#E4003B", &thousands(lab), 650, "london");
+    eprintln!("london map.html: {figures}");
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    assert!(svg.contains("Kensington and Bayswater: Lab"), "the SVG's tooltip");
+}
+
+/// 21394 → "21,394", as the page writes numbers.
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Checks that the ward estimates in `wards_csv` add up, per old seat, to the
@@ -292,15 +311,26 @@ fn gb_2019_ward_route_from_the_published_files() {
     let pct: f64 = line.split("same main seat for ").nth(1).unwrap().split('(').nth(1).unwrap().split('%').next().unwrap().parse().unwrap();
     assert!(pct > 99.0, "{line}");
 
-    // The map: every seat drawn twice (geographic and in the 2024 hex layout, which holds all 650).
-    let hex = shared_data().join("hexjson/openinnovations_uk-constituencies-2024_v1.2.hexjson");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_notional")).arg("map").arg(dir.path()).arg("--hexjson").arg(&hex).output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(!String::from_utf8_lossy(&o.stdout).contains("not in the hex layout"));
+    // The maps, written by the run: every seat drawn twice in the SVG
+    // (geographic and in the 2024 hex layout, which holds all 650), and the
+    // page checked in a real browser.
+    assert!(!stdout.contains("not in the hex layout"), "{stdout}");
     let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
     assert_eq!(svg.matches("<path").count(), 1300);
     assert_eq!(svg.matches(r##"fill="#E4003B" fill-opacity="0.5""##).count() % 2, 0, "each marginal Labour seat drawn twice");
-    assert!(svg.len() < 6_000_000, "{} bytes", svg.len());
+    let figures = crate::browser::check_map(dir.path(), ("E14001310", "Kensington and Bayswater"), "Lab", "#E4003B", &thousands(lab), 650, "gb");
+    eprintln!("gb map.html: {figures}");
+    assert!(figures.bytes <= 4_000_000, "map.html {} bytes", figures.bytes);
+
+    // `notional map` redraws them from the folder, with the old seats' outlines.
+    let html_before = std::fs::read(dir.path().join("map.html")).unwrap();
+    let hex = shared_data().join("hexjson/openinnovations_uk-constituencies-2024_v1.2.hexjson");
+    let old = shared_data().join("derived/pcon2010_bgc.geojson");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_notional")).arg("map").arg(dir.path()).arg("--hexjson").arg(&hex).arg("--old-seats").arg(&old).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(dir.path().join("map.html")).unwrap();
+    assert_ne!(html.as_bytes(), &html_before[..]);
+    assert!(html.contains(r#""code":"E14000768","name":"Kensington""#), "Kensington's old outline");
 }
 
 #[test]

@@ -11,12 +11,14 @@
 //! - `stream`: the streaming GeoJSON reader against the reference reader;
 //! - `repair`: the validity check against a brute-force test of every segment pair;
 //! - `project`: the fast WGS84 → BNG grid against the exact transform;
+//! - `browser`: map.html in headless Chromium through the DevTools protocol (used by `real_data`);
 //! - `real_data`: the real-data suite on `../shared/data` (ignored by default;
 //!   `.ci/run` runs it with `--ignored`).
 
 mod support;
 
 mod api;
+mod browser;
 mod architecture;
 mod cells;
 mod cli;

@@ -4,13 +4,14 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use notional::apportion::Options;
 use notional::crosswalk::Method;
+use notional::export::map::{HexLayout, MapOptions};
 use notional::export::Durability;
 use notional::geometry::crs::Crs;
 use notional::election::estimate::Config;
 use anyhow::Context as _;
 use notional::read::{Aliases, ElectorateColumns, ElectorateSpec, Input, KeyedTable, LocalLayout, Missing, MultiMember, Repeated};
 use notional::election::ensemble::EnsembleSpec;
-use notional::recipe::Recipe;
+use notional::recipe::{MapPart, Recipe};
 use notional::recompute::{result_names, HistorySpec, LocalSpec, OldSeats, Others, Route, Spec, WardSpec, WeightsSpec};
 use std::path::PathBuf;
 
@@ -69,26 +70,73 @@ layout are listed.";
 
 #[derive(Debug, Args)]
 pub struct MapArgs {
-    /// A folder written by `apportion` or `recompute` (its results.geojson).
+    /// A folder written by `apportion` or `recompute` (its results.geojson,
+    /// and composition.csv where there is one).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 
+    /// The old seats (a layer file), drawn as an outline layer.
+    #[arg(long, value_name = "FILE")]
+    pub old_seats: Option<PathBuf>,
+
+    /// Id property of --old-seats.
+    #[arg(long, value_name = "FIELD", default_value = "code")]
+    pub old_id: String,
+
+    /// Name property of --old-seats.
+    #[arg(long, value_name = "FIELD", default_value = "name")]
+    pub old_name: String,
+
+    #[command(flatten)]
+    pub map: MapFlags,
+
+    /// Flush map.html and map.svg to the disk before moving them into place.
+    #[arg(long)]
+    pub sync: bool,
+}
+
+/// How map.html and map.svg are labelled and laid out.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MapFlags {
     /// A HexJSON layout (odd-r or even-r) keyed by the seats' ids: adds the
-    /// hex cartogram.
+    /// hex cartogram to map.html and map.svg. Seats missing from the layout
+    /// are listed.
     #[arg(long, value_name = "FILE")]
     pub hexjson: Option<PathBuf>,
 
-    /// The map's title [default: names the folder].
+    /// The maps' title [default: names the data and the method].
     #[arg(long)]
     pub title: Option<String>,
 
-    /// The attribution line.
-    #[arg(long, default_value = "Boundaries: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right.")]
-    pub attribution: String,
-
-    /// Flush map.svg to the disk before moving it into place.
+    /// The maps' attribution line for the boundaries
+    /// [default: the ONS and Ordnance Survey line].
     #[arg(long)]
-    pub sync: bool,
+    pub attribution: Option<String>,
+}
+
+/// The attribution ONS boundaries require.
+pub const ONS_ATTRIBUTION: &str =
+    "Boundaries: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right.";
+
+impl MapFlags {
+    /// These flags over a recipe's `[map]` (the flags win), with `title`
+    /// where neither gives one.
+    pub fn options(&self, recipe: Option<&MapPart>, title: impl FnOnce() -> String) -> anyhow::Result<MapOptions> {
+        let hexjson = self.hexjson.clone().or_else(|| recipe.and_then(|r| r.hexjson.clone()));
+        let hex = match hexjson {
+            Some(p) => Some(HexLayout::read(&Input::from_path(&p)?)?),
+            None => None,
+        };
+        Ok(MapOptions {
+            title: self.title.clone().or_else(|| recipe.and_then(|r| r.title.clone())).unwrap_or_else(title),
+            attribution: self
+                .attribution
+                .clone()
+                .or_else(|| recipe.and_then(|r| r.attribution.clone()))
+                .unwrap_or_else(|| ONS_ATTRIBUTION.to_string()),
+            hex,
+        })
+    }
 }
 
 const SYNTHETIC_EXAMPLES: &str = "\
@@ -191,6 +239,9 @@ pub struct ApportionArgs {
     /// exact overlay.
     #[arg(long)]
     pub timings: bool,
+
+    #[command(flatten)]
+    pub map: MapFlags,
 
     /// Only read and parse the inputs, say what was read, and stop. A
     /// baseline for benchmarks: how close a whole run comes to the time
@@ -528,6 +579,9 @@ pub struct RecomputeArgs {
     pub later_id: String,
 
     #[command(flatten)]
+    pub map: MapFlags,
+
+    #[command(flatten)]
     pub old: OldArgs,
 }
 
@@ -720,25 +774,25 @@ impl OldArgs {
 impl RecomputeArgs {
     /// The library specification these arguments stand for, with files read,
     /// and the files in ward folders not read.
-    pub fn spec(&self) -> anyhow::Result<(Spec, Vec<String>)> {
-        let (mut spec, not_read) = self.spec_inputs()?;
+    pub fn spec(&self) -> anyhow::Result<(Spec, Vec<String>, Option<MapPart>)> {
+        let (mut spec, not_read, map) = self.spec_inputs()?;
         if let Some(draws) = self.ensemble {
             let e = EnsembleSpec { draws, seed: self.seed, ..spec.ensemble.clone().unwrap_or_default() };
             e.validate().context("--ensemble")?;
             spec.ensemble = Some(e);
         }
-        Ok((spec, not_read))
+        Ok((spec, not_read, map))
     }
 
-    /// The inputs, from the recipe or the flags.
-    fn spec_inputs(&self) -> anyhow::Result<(Spec, Vec<String>)> {
+    /// The inputs, from the recipe or the flags, and the recipe's `[map]`.
+    fn spec_inputs(&self) -> anyhow::Result<(Spec, Vec<String>, Option<MapPart>)> {
         let o = &self.old;
         if let Some(recipe) = &o.recipe {
             if o.any_input_flag() || self.new_seats.is_some() || self.weights.is_some() || self.later_results.is_some() {
                 anyhow::bail!("--recipe names every input; give the inputs there or as flags, not both");
             }
             let loaded = Recipe::load(recipe, o.data.as_deref())?;
-            return Ok((loaded.spec, loaded.not_read));
+            return Ok((loaded.spec, loaded.not_read, loaded.map));
         }
         let weights = match &self.weights {
             Some(p) => Some(WeightsSpec {
@@ -797,6 +851,7 @@ impl RecomputeArgs {
                 ensemble: None,
             },
             not_read,
+            None,
         ))
     }
 }

@@ -9,6 +9,7 @@ use notional::check::check;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use notional::apportion::{apportion, parse, Options, Outcome};
 use geo::CoordsIter;
+use notional::export::map::{MapOptions, SeatMap};
 use notional::export::{estimate_report, estimates_csv, estimates_geojson, results_table, write_outputs, write_recomputed, Durability, Written};
 use notional::recompute::{estimate_sets, recompute};
 use notional::progress::Progress;
@@ -162,10 +163,14 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
     )?;
     // Write before printing: a reader that closes stdout must not stop the outputs.
     let start = std::time::Instant::now();
-    let written = write(output, &outcome, args.common.durability())?;
+    let map = args.map.options(None, || {
+        format!("{} apportioned to {} by {}", file_name(&args.inputs.from.display().to_string()), file_name(&args.inputs.to.display().to_string()), format!("{:?}", args.inputs.method).to_lowercase())
+    })?;
+    let written = write(output, &outcome, &map, args.common.durability())?;
     let write_time = start.elapsed();
     say_raw!("{summary}");
     say!("check:        {}", check(&outcome, DEFAULT_SLIVER).one_line());
+    say_missing(&missing_from_layout(&map, &outcome.target_ids()))?;
     list(&written)?;
     if args.timings {
         eprintln!("timings: {}, write {:.0} ms", outcome.timings, write_time.as_secs_f64() * 1000.0);
@@ -177,13 +182,19 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
 }
 
 fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
-    let (spec, not_read) = args.spec()?;
+    let (spec, not_read, map_part) = args.spec()?;
     let bar = Bar::new(args.old.common.quiet);
     let rec = recompute(&spec, &bar).context("cannot recompute")?;
     let (votes_in, allocated, unallocated) = notional::aggregate::ledger_totals(&rec.votes, &rec.allocation);
     refuse_if_nothing_placed(votes_in, allocated, &format!("route {}; new seats {}", rec.route, spec.new_seats.name()))?;
     let write_start = std::time::Instant::now();
-    let written = write_recomputed(&args.old.output, &rec, args.old.common.durability()).with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
+    let map = args.map.options(map_part.as_ref(), || {
+        format!("Notional results on {}, from {} ({})", file_name(spec.new_seats.name()), file_name(spec.old_results.name()), rec.route)
+    })?;
+    let written = write_recomputed(&args.old.output, &rec, &map, args.old.common.durability())
+        .with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
+    let ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();
+    let missing = missing_from_layout(&map, &ids);
     if args.timings {
         eprintln!("timings: {}", rec.times);
         for (i, we) in rec.wards.iter().enumerate() {
@@ -192,6 +203,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
         eprintln!("timings: outputs written {:.0} ms", write_start.elapsed().as_secs_f64() * 1000.0);
     }
     say!("route:        {}", rec.route);
+    say_missing(&missing)?;
     if !not_read.is_empty() {
         say!("not read:     {} (not a layer file: .geojson, .json or .topojson)", not_read.join(", "));
     }
@@ -257,21 +269,41 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
 }
 
 fn run_map(args: &MapArgs) -> Result<ExitCode> {
-    use notional::export::svg_map::{seats_from_results, svg, HexLayout};
-    let path = args.dir.join("results.geojson");
-    let layer = notional::read::read_layer(&Input::from_path(&path)?, "code", Some("name"))?;
-    let prepared = notional::geometry::prepare::Prepared::new(&layer, None, &notional::geometry::project::Projector::new())?;
-    let seats = seats_from_results(&layer, prepared.geometries);
-    let hex = args.hexjson.as_deref().map(|p| HexLayout::read(&Input::from_path(p)?)).transpose()?;
-    let title = args.title.clone().unwrap_or_else(|| format!("Notional results: {}", args.dir.display()));
-    let (map, missing) = svg(&seats, hex.as_ref(), &title, &args.attribution);
-    let written = notional::export::write_files_removing(&args.dir, &[("map.svg", map.as_bytes())], &[], args::durability(args.sync))
-        .with_context(|| format!("cannot write map.svg to {}", args.dir.display()))?;
+    let results = Input::from_path(&args.dir.join("results.geojson"))?;
+    let composition_path = args.dir.join("composition.csv");
+    let composition = if composition_path.exists() { Some(Input::from_path(&composition_path)?) } else { None };
+    let old = match &args.old_seats {
+        Some(p) => SeatMap::outlines(&notional::read::read_layer(&Input::from_path(p)?, &args.old_id, Some(&args.old_name))?)?,
+        None => Vec::new(),
+    };
+    let options = args.map.options(None, || format!("Notional results: {}", args.dir.display()))?;
+    let map = SeatMap::from_results(&results, composition.as_ref(), old, options)?;
+    let (html, svg) = (notional::export::map::html(&map), notional::export::map::svg(&map));
+    let written = notional::export::write_files_removing(&args.dir, &[("map.html", html.as_bytes()), ("map.svg", svg.as_bytes())], &[], args::durability(args.sync))
+        .with_context(|| format!("cannot write the maps to {}", args.dir.display()))?;
+    say_missing(&map.missing_from_layout)?;
+    list(&written)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The new seats a hex layout does not place (drawn on the geographic map only).
+fn missing_from_layout(map: &MapOptions, ids: &[&str]) -> Vec<String> {
+    match &map.hex {
+        Some(h) => ids.iter().filter(|id| !h.hexes.contains_key(**id)).map(|id| id.to_string()).collect(),
+        None => Vec::new(),
+    }
+}
+
+fn say_missing(missing: &[String]) -> Result<()> {
     if !missing.is_empty() {
         say!("not in the hex layout ({}), not drawn there: {}", missing.len(), missing.join(", "));
     }
-    list(&written)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// The last part of a path, for titles.
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map_or_else(|| path.to_string(), |f| f.to_string_lossy().into_owned())
 }
 
 fn run_synthetic(args: &SyntheticArgs) -> Result<ExitCode> {
@@ -297,7 +329,14 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     let old = apportion(&wards, &old_seats, None, &options, &bar).context("demo: old seats")?;
     let new = apportion(&wards, &new_seats, None, &options, &bar).context("demo: new seats")?;
     let written = match &args.output {
-        Some(dir) => write(dir, &new, args.common.durability())?,
+        Some(dir) => {
+            let map = MapOptions {
+                title: "notional demo: SCHEMATIC boundaries, ILLUSTRATIVE ward estimates".into(),
+                attribution: "Schematic boundaries drawn for the demo (data/demo/README.md); not real data.".into(),
+                hex: None,
+            };
+            write(dir, &new, &map, args.common.durability())?
+        }
         None => Written::default(),
     };
 
@@ -322,8 +361,8 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Written> {
-    write_outputs(dir, outcome, durability).with_context(|| format!("cannot write outputs to {}", dir.display()))
+fn write(dir: &Path, outcome: &Outcome, map: &MapOptions, durability: Durability) -> Result<Written> {
+    write_outputs(dir, outcome, map, durability).with_context(|| format!("cannot write outputs to {}", dir.display()))
 }
 
 fn list(written: &Written) -> Result<()> {

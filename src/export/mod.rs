@@ -7,7 +7,7 @@ mod csv_out;
 mod geojson_out;
 mod palette;
 mod recompute_out;
-pub mod svg_map;
+pub mod map;
 mod table;
 
 pub use atomic::{write_files, write_files_removing, write_files_with, Durability, Written};
@@ -20,28 +20,45 @@ pub use table::results_table;
 
 use crate::apportion::Outcome;
 use crate::error::Result;
+use crate::read::Input;
+use map::{MapOptions, SeatMap};
+use std::io::Write as _;
 use std::path::Path;
 
-/// Writes the standard outputs of an [`Outcome`] (results, map, crosswalk, ledger) into `dir` (created if
+/// Writes the standard outputs of an [`Outcome`] (results, crosswalk, ledger, map.html and map.svg) into `dir` (created if
 /// missing). Either all files are written or none is replaced.
-pub fn write_outputs(dir: &Path, outcome: &Outcome, durability: Durability) -> Result<Written> {
+pub fn write_outputs(dir: &Path, outcome: &Outcome, map: &MapOptions, durability: Durability) -> Result<Written> {
     let geometries = outcome.target_geometries_wgs84()?;
     let unit_ids = outcome.unit_ids();
     let target_ids = outcome.target_ids();
-    let names = ["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv"];
+    let mut geojson = Vec::new();
+    results_geojson(&outcome.results, &geometries, &[], &mut geojson).expect("writing to memory");
+    let (html, svg) = maps(&geojson, None, Vec::new(), map)?;
+    let names = ["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv", "map.html", "map.svg"];
     write_files_with(dir, &names, &stale_outputs(&names), durability, |i, out| match i {
         0 => results_csv(&outcome.results, &[], out),
-        1 => results_geojson(&outcome.results, &geometries, &[], out),
+        1 => out.write_all(&geojson),
         2 => crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, out),
-        _ => ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, out),
+        3 => ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, out),
+        4 => out.write_all(html.as_bytes()),
+        _ => out.write_all(svg.as_bytes()),
     })
+}
+
+/// `map.html` and `map.svg` of a run, from its `results.geojson` and
+/// `composition.csv` as written, and the old seats' outlines (BNG).
+pub fn maps(results_geojson: &[u8], composition: Option<&[u8]>, old: Vec<(String, String, geo::MultiPolygon<f64>)>, options: &MapOptions) -> Result<(String, String)> {
+    let text = |name: &str, bytes: &[u8]| Input::from_text(name, String::from_utf8_lossy(bytes).into_owned());
+    let composition = composition.map(|c| text("composition.csv", c));
+    let map = SeatMap::from_results(&text("results.geojson", results_geojson), composition.as_ref(), old, options.clone())?;
+    Ok((map::html(&map), map::svg(&map)))
 }
 
 /// Every file a run of `apportion`, `recompute` or `estimate` writes into its
 /// output directory.
 pub const RUN_OUTPUTS: &[&str] = &[
     "results.csv", "results.geojson", "crosswalk.csv", "ledger.csv", "composition.csv", "report.txt", "wards.csv", "wards.geojson",
-    "uncertainty.csv",
+    "uncertainty.csv", "map.html", "map.svg",
 ];
 
 /// The run outputs ([`RUN_OUTPUTS`]) that a run writing `names` does not
@@ -51,7 +68,7 @@ pub const RUN_OUTPUTS: &[&str] = &[
 /// ```
 /// use notional::export::stale_outputs;
 /// assert_eq!(stale_outputs(&["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv"]),
-///            ["composition.csv", "report.txt", "wards.csv", "wards.geojson", "uncertainty.csv"]);
+///            ["composition.csv", "report.txt", "wards.csv", "wards.geojson", "uncertainty.csv", "map.html", "map.svg"]);
 /// ```
 pub fn stale_outputs(names: &[&str]) -> Vec<&'static str> {
     RUN_OUTPUTS.iter().copied().filter(|o| !names.contains(o)).collect()

@@ -1,6 +1,7 @@
 use super::geojson_out::{feature_collection, feature_size, write_feature};
-use super::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, Durability, Extra, Written};
+use super::{crosswalk_csv, maps, ledger_csv, results_csv, results_geojson, write_files_removing, Durability, Extra, Written};
 use crate::error::Result;
+use super::map::MapOptions;
 use crate::geometry::project::{layer_to_wgs84, Projector};
 use crate::geometry::crs::detect;
 use crate::election::ensemble::{Call, Ensemble, LEAN, LIKELY, SAFE};
@@ -17,7 +18,7 @@ use std::path::Path;
 /// predecessor and later-result columns), `composition.csv`, `report.txt`,
 /// and for the ward route `wards.csv` and `wards.geojson` (the estimates,
 /// ready for `apportion`).
-pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) -> Result<Written> {
+pub fn write_recomputed(dir: &Path, rec: &Recomputed, map: &MapOptions, durability: Durability) -> Result<Written> {
     let extra = extras(rec);
     let mem = "writing to memory";
     let mut results = Vec::new();
@@ -35,6 +36,9 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) ->
     let mut composition = Vec::new();
     composition_csv(rec, &mut composition).expect(mem);
     let report = seat_report(rec);
+    let old: Vec<(String, String, MultiPolygon<f64>)> =
+        rec.old.iter().zip(&rec.old_geometries).map(|((c, n), g)| (c.clone(), n.clone(), g.clone())).collect();
+    let (map_html, map_svg) = maps(&geojson, Some(&composition), old, map)?;
     let mut files: Vec<(&str, &[u8])> = vec![
         ("results.csv", &results),
         ("results.geojson", &geojson),
@@ -42,6 +46,8 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed, durability: Durability) ->
         ("ledger.csv", &ledger),
         ("composition.csv", &composition),
         ("report.txt", report.as_bytes()),
+        ("map.html", map_html.as_bytes()),
+        ("map.svg", map_svg.as_bytes()),
     ];
     let mut uncertainty = Vec::new();
     if let Some(e) = &rec.ensemble {

@@ -163,6 +163,9 @@ pub struct Recomputed {
     /// Per new seat (by index), the share of its area the units cover
     /// (geometry routes only).
     pub coverage: Option<Vec<f64>>,
+    /// The old seats' geometries (BNG), by index into `old`; empty for the
+    /// weights route.
+    pub old_geometries: Vec<geo::MultiPolygon<f64>>,
     /// Geometry repairs of the seat layers, and what became of old seats, in words.
     pub notes: Vec<String>,
     /// How long each stage took (the ward sets' own stages are in [`WardEstimates::times`]).
@@ -242,6 +245,8 @@ struct Units {
     crosswalk: Crosswalk,
     /// Per new seat, the share of its area the units cover (polygon routes).
     coverage: Option<Vec<f64>>,
+    /// The old seats' geometries (BNG), by index into `old` (polygon routes).
+    old_geometries: Vec<geo::MultiPolygon<f64>>,
 }
 
 /// Runs the recompute.
@@ -272,10 +277,23 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
             let old_of = (0..old.len()).collect();
             let source = vec![Source::OldSeat; ids.len()];
-            return Ok(Units { route: "old seats by area", wards: Vec::new(), alternatives: Vec::new(), old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) });
+            let old_geometries = old_prepared.geometries;
+            return Ok(Units {
+                route: "old seats by area",
+                wards: Vec::new(),
+                alternatives: Vec::new(),
+                old,
+                ids,
+                old_of,
+                source,
+                votes,
+                crosswalk,
+                coverage: Some(coverage),
+                old_geometries,
+            });
         }
         // Each set of wards estimates the old seats it covers that no earlier set has.
-        let old_seats = OldSeats::read(old_input, &spec.old_id, &spec.old_name, &result_names)?;
+        let mut old_seats = OldSeats::read(old_input, &spec.old_id, &spec.old_name, &result_names)?;
         let (mut sets, prepared) = estimate_sets(ward_sets, &old_seats, &results, progress)?;
         let old = sets[0].old.clone();
         let mut parts: Vec<geo::MultiPolygon<f64>> = Vec::new();
@@ -342,9 +360,10 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
                 }
             }
         }
-        Ok(Units { route: "ward estimates", wards: sets, alternatives, old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage) })
+        let old_geometries = std::mem::take(&mut old_seats.bng);
+        Ok(Units { route: "ward estimates", wards: sets, alternatives, old, ids, old_of, source, votes, crosswalk, coverage: Some(coverage), old_geometries })
     };
-    let Units { route, wards, alternatives, old, ids: unit_ids, old_of: unit_old, source, votes, crosswalk, coverage } = match &spec.route {
+    let Units { route, wards, alternatives, old, ids: unit_ids, old_of: unit_old, source, votes, crosswalk, coverage, old_geometries } = match &spec.route {
         Route::Weights(w) => {
             let old: Vec<(String, String)> =
                 results.ids.iter().map(|id| (id.clone(), result_names.get(id).cloned().unwrap_or_default())).collect();
@@ -352,7 +371,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
             let ids = results.ids.clone();
             let old_of = (0..ids.len()).collect();
             let source = vec![Source::OldSeat; ids.len()];
-            Units { route: "weights table", wards: Vec::new(), alternatives: Vec::new(), old, ids, old_of, source, votes: results.table.clone(), crosswalk, coverage: None }
+            Units { route: "weights table", wards: Vec::new(), alternatives: Vec::new(), old, ids, old_of, source, votes: results.table.clone(), crosswalk, coverage: None, old_geometries: Vec::new() }
         }
         Route::Wards { old_seats, wards, others } => by_polygons(old_seats, wards, *others)?,
         Route::OldSeats { old_seats } => by_polygons(old_seats, &[], Others::Leave)?,
@@ -466,6 +485,7 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
         sources,
         later,
         coverage,
+        old_geometries,
         notes,
     })
 }
