@@ -222,6 +222,19 @@ pub fn check_map(dir: &Path, seat: (&str, &str), winner: &str, colour: &str, vot
     assert_eq!(b.eval(&format!("{sel}.getAttribute('fill')")), json!(colour), "{name}'s fill");
     b.screenshot(&screenshots().join(format!("{shots}_geo.png")));
 
+    // The old boundaries, where the run had old seats: a click on the box draws them over the seats.
+    if b.eval("document.getElementById('outline').parentNode.hidden") == json!(false) {
+        let paths = "document.querySelectorAll('.leaflet-overlay-pane path').length";
+        let before = b.eval(paths).as_u64().unwrap();
+        let r = b.eval("(() => { const r = document.getElementById('outline').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
+        b.click(r[0].as_f64().unwrap(), r[1].as_f64().unwrap());
+        let after = b.eval(paths).as_u64().unwrap();
+        assert!(after > before, "old outlines drawn: {before} → {after} paths");
+        b.screenshot(&screenshots().join(format!("{shots}_outline.png")));
+        b.click(r[0].as_f64().unwrap(), r[1].as_f64().unwrap());
+        assert_eq!(b.eval(paths).as_u64().unwrap(), before);
+    }
+
     // Hover: the tooltip names the seat and its winner.
     b.eval(&format!("window.notional.zoomTo('{code}')"));
     b.wait_for("!window.notional.map._animatingZoom", Duration::from_secs(5));
