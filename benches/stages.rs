@@ -20,6 +20,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use notional::aggregate::allocate;
 use notional::apportion::{apportion, parse, prepare, Options, Parsed};
 use notional::crosswalk::{Crosswalk, Method};
+use notional::export::map::MapOptions;
 use notional::export::{write_outputs, Durability};
 use notional::geometry::index::TargetIndex;
 use notional::progress::Silent;
@@ -101,7 +102,7 @@ fn stages(c: &mut Criterion) {
         }
         let outcome = apportion(&pair.units, &pair.targets, None, &options, &Silent).unwrap();
         let dir = tempfile::tempdir().expect("temporary directory");
-        group.bench_function(id("write"), |b| b.iter(|| write_outputs(dir.path(), black_box(&outcome), Durability::Atomic).unwrap()));
+        group.bench_function(id("write"), |b| b.iter(|| write_outputs(dir.path(), black_box(&outcome), &MapOptions::default(), Durability::Atomic).unwrap()));
     }
     group.finish();
 }
