@@ -338,16 +338,17 @@ fn weight() -> String {
 }
 
 /// The layer files a path stands for: the file itself, or every `.geojson`,
-/// `.json` and `.topojson` file in a folder, by name; with the names of the
-/// folder's other files, which are not read (to be reported).
+/// `.json`, `.topojson`, `.shp` and `.gpkg` file in a folder, by name; with
+/// the names of the folder's other files, which are not read (to be
+/// reported; a shapefile's other parts, read with it, are not among them).
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
-/// for f in ["b.geojson", "a.geojson", "_MANIFEST.csv"] {
+/// for f in ["b.geojson", "a.geojson", "_MANIFEST.csv", "c.shp", "c.dbf", "c.prj"] {
 ///     std::fs::write(dir.path().join(f), "{}").unwrap();
 /// }
 /// let (files, other) = notional::recipe::layer_files(dir.path()).unwrap();
-/// assert_eq!(files.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect::<Vec<_>>(), ["a.geojson", "b.geojson"]);
+/// assert_eq!(files.iter().map(|p| p.file_name().unwrap().to_str().unwrap()).collect::<Vec<_>>(), ["a.geojson", "b.geojson", "c.shp"]);
 /// assert_eq!(other, ["_MANIFEST.csv"]);
 /// ```
 pub fn layer_files(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
@@ -361,7 +362,7 @@ pub fn layer_files(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
         let layer = p
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "geojson" | "json" | "topojson"));
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "geojson" | "json" | "topojson" | "shp" | "gpkg"));
         if layer && p.is_file() {
             files.push(p);
         } else {
@@ -371,9 +372,16 @@ pub fn layer_files(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
     if files.is_empty() {
         return Err(Error::format(
             &path.display().to_string(),
-            "is a folder with no .geojson, .json or .topojson file",
+            "is a folder with no .geojson, .json, .topojson, .shp or .gpkg file",
         ));
     }
+    // A shapefile's parts (.dbf, .shx, .prj, .cpg, …) are read with its .shp.
+    let shapefiles: Vec<&std::ffi::OsStr> = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")))
+        .filter_map(|f| f.file_stem())
+        .collect();
+    other.retain(|o| !Path::new(o).file_stem().is_some_and(|s| shapefiles.contains(&s)));
     files.sort();
     other.sort();
     Ok((files, other))
@@ -408,7 +416,7 @@ impl Recipe {
     /// `data`, or else to the recipe's folder.
     pub fn load(path: &Path, data: Option<&Path>) -> Result<Loaded> {
         let text = Input::from_path(path)?;
-        let recipe = Recipe::parse(text.name(), text.text())?;
+        let recipe = Recipe::parse(text.name(), text.text_as("a recipe (TOML)")?)?;
         let base = match data {
             Some(d) => d.to_path_buf(),
             None => path.parent().map(Path::to_path_buf).unwrap_or_default(),

@@ -54,7 +54,7 @@ fn cases() -> Vec<Case> {
     let props = |p: serde_json::Value| fc(&[feature(p, SQUARE)]);
     vec![
         case("truncated JSON", r#"{"type":"FeatureCollection","features":[{"type":"Feat"#, &[], 1, "units.geojson: is not valid GeoJSON"),
-        case("not JSON", "hello, world", &[], 1, "is not valid GeoJSON"),
+        case("not JSON", "hello, world", &[], 1, "is not a layer file (it begins `hello, world`)"),
         case("empty file", "", &[], 1, "is not valid GeoJSON"),
         case("single feature", feature(json!({"code": "A"}), SQUARE), &[], 1, "is a single Feature; expected a FeatureCollection"),
         case("bare geometry", SQUARE, &[], 1, "is a bare Geometry; expected a FeatureCollection"),

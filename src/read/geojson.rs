@@ -3,12 +3,26 @@
 //! `geojson` crate, which also hands TopoJSON to [`super::topojson`].
 
 use super::layer::{build_multipolygon, crs_name, Layer, LayerBuilder, Polygons, ReadWarning};
-use super::Input;
+use super::{Format, Input};
 use crate::error::{Error, Result};
 use geo::{Coord, MultiPolygon};
 use geojson::{GeoJson, GeometryValue, PolygonType};
 
-/// Reads a GeoJSON FeatureCollection whose features are Polygons or MultiPolygons.
+/// Reads a layer of Polygon or MultiPolygon features: a GeoJSON
+/// FeatureCollection, TopoJSON, a Shapefile (the input's `.shp`, with its
+/// `.dbf`, `.prj` and `.cpg` beside it; or a zip archive of these parts) or a
+/// GeoPackage feature table, told apart by the input's first bytes
+/// ([`Format`]). A zip of several shapefiles or a GeoPackage of several
+/// feature tables needs its layer chosen ([`Input::with_layer`]).
+///
+/// Shapefile and GeoPackage columns become properties (numbers as numbers,
+/// whole ones as integers; a dBase NULL or blank number is `null`; a
+/// GeoPackage BLOB column is `null`); the coordinate system comes from the
+/// `.prj` or `gpkg_spatial_ref_sys` (`EPSG:4326` or `EPSG:27700`, as a
+/// `crs` member would name it), or, with no `.prj`, from the coordinates.
+/// A null shape or empty geometry is a feature without geometry (with a
+/// warning); a record marked deleted in a `.dbf` is left out (with a
+/// warning); any other geometry type is an error.
 ///
 /// `id_field` names the property that identifies each feature (string or
 /// integer); ids must be unique. `name_field`, if given, is read when present.
@@ -32,6 +46,18 @@ use geojson::{GeoJson, GeometryValue, PolygonType};
 /// assert_eq!(layer.features[0].name.as_deref(), Some("Alpha"));
 /// ```
 pub fn read_layer(input: &Input, id_field: &str, name_field: Option<&str>) -> Result<Layer> {
+    match input.format() {
+        Some(Format::Shapefile) => return super::shapefile::read_shp(input, id_field, name_field),
+        Some(Format::Zip) => return super::shapefile::read_zip(input, id_field, name_field),
+        Some(Format::GeoPackage) => return super::gpkg::read_gpkg(input, id_field, name_field),
+        None => {}
+    }
+    if let Some(layer) = input.layer() {
+        return Err(Error::format(
+            input.name(),
+            format!("is text (GeoJSON or TopoJSON), which holds one layer; a layer (`{layer}`) is chosen only in a GeoPackage or a zip archive"),
+        ));
+    }
     read_layer_streaming(input, id_field, name_field)
         .unwrap_or_else(|| read_layer_reference(input, id_field, name_field))
 }
@@ -152,7 +178,10 @@ fn read_with_reference(input: &Input, builder: LayerBuilder<'_>) -> Result<Layer
         Err(_) if super::topojson::is_topology(input.text()) => {
             return super::topojson::read_topology(input, builder)
         }
-        Err(e) => return Err(Error::format(src, format!("is not valid GeoJSON: {e}"))),
+        Err(e) if input.text().trim().is_empty() || input.text().trim_start().starts_with(['{', '[']) => {
+            return Err(Error::format(src, format!("is not valid GeoJSON: {e}")))
+        }
+        Err(_) => return Err(not_a_layer(input)),
     };
     let collection = match geojson {
         GeoJson::FeatureCollection(fc) => {
@@ -189,6 +218,20 @@ fn read_with_reference(input: &Input, builder: LayerBuilder<'_>) -> Result<Layer
         builder.push(index, id, properties, geometry);
     }
     builder.finish(crs_member)
+}
+
+/// The error for a text that is not JSON at all (a CSV given as a layer,
+/// say): what it begins with, and what a layer file is.
+fn not_a_layer(input: &Input) -> Error {
+    let first = input.text().lines().next().unwrap_or("");
+    let mut shown: String = first.chars().take(60).collect();
+    if shown.len() < first.len() {
+        shown.push('…');
+    }
+    Error::format(
+        input.name(),
+        format!("is not a layer file (it begins `{shown}`): expected GeoJSON or TopoJSON, a Shapefile (.shp, or zipped) or a GeoPackage"),
+    )
 }
 
 fn convert_geometry(

@@ -58,6 +58,14 @@ pub enum ReadWarning {
         /// Its id.
         id: String,
     },
+    /// A Shapefile record marked deleted in its .dbf: left out, as GIS
+    /// tools leave it out.
+    DeletedRecord {
+        /// The input.
+        source: String,
+        /// The record's index (its shape's, in the .shp).
+        feature: usize,
+    },
 }
 
 impl std::fmt::Display for ReadWarning {
@@ -71,6 +79,9 @@ impl std::fmt::Display for ReadWarning {
             }
             ReadWarning::NoArea { source, feature, id } => {
                 write!(f, "{source}: feature {feature} (id {id}): every ring collapsed; the feature has no area")
+            }
+            ReadWarning::DeletedRecord { source, feature } => {
+                write!(f, "{source}: feature {feature} is marked deleted in the attribute table (.dbf) and is left out")
             }
         }
     }
