@@ -520,3 +520,54 @@ fn far_seats_are_left_out_before_projection_with_the_same_extent() {
         }
     }
 }
+
+/// The ONS boundaries as Shapefiles (BNG), zipped Shapefiles and
+/// GeoPackages (`derived/formats/`) give the same per-seat results as the
+/// GeoJSON fixtures, within a vote per seat and party; and `results.gpkg`
+/// holds the rows of `results.csv`.
+#[test]
+#[ignore = "real data: needs ../shared/data"]
+fn shapefiles_and_geopackages_match_geojson() {
+    use notional::export::{write_outputs, Durability};
+    let options = Options { parties: Some(["con", "lab", "ld", "brx", "green", "oth"].map(String::from).to_vec()), ..Options::default() };
+    let per_seat = |out: &Outcome| -> BTreeMap<String, Vec<u64>> {
+        out.results.seats.iter().map(|s| (s.code.clone(), s.votes.iter().copied().chain(s.electorate).collect())).collect()
+    };
+    let timed = |from: Input, to: Input| {
+        let start = std::time::Instant::now();
+        let out = apportion(&from, &to, None, &options, &Silent).expect("apportion");
+        (out, start.elapsed())
+    };
+    let (geojson, t_geojson) = timed(input("derived/london_wards_2022.geojson"), input("derived/pcon2024_bgc.geojson"));
+    let want = per_seat(&geojson);
+    assert_eq!(want.len(), 92);
+
+    let dir = tempfile::tempdir().unwrap();
+    let formats = shared_data().join("derived/formats");
+    let part = |stem: &str| -> Vec<std::path::PathBuf> { ["shp", "shx", "dbf", "prj", "cpg"].iter().map(|e| formats.join(format!("{stem}.{e}"))).collect() };
+    let (wards_zip, seats_zip) = (dir.path().join("wards.zip"), dir.path().join("seats.zip"));
+    crate::formats::zip_of(&wards_zip, "London_Wards_2022", &part("london_wards_2022_bng"));
+    crate::formats::zip_of(&seats_zip, "PCON_2024", &part("pcon2024_bgc_bng"));
+    let open = |p: &std::path::Path| Input::from_path(p).unwrap();
+    let runs = [
+        ("shapefile", input("derived/formats/london_wards_2022_bng.shp"), input("derived/formats/pcon2024_bgc_bng.shp")),
+        ("zip", open(&wards_zip), open(&seats_zip)),
+        ("geopackage", input("derived/formats/london_wards_2022.gpkg").with_layer("wards"), input("derived/formats/pcon2024_bgc_bng.gpkg")),
+    ];
+    for (what, from, to) in runs {
+        let (out, took) = timed(from, to);
+        assert_conserved(&out);
+        let got = per_seat(&out);
+        assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "{what}: the same seats");
+        let worst = want.iter().flat_map(|(code, w)| w.iter().zip(&got[code]).map(|(a, b)| a.abs_diff(*b))).max().unwrap();
+        eprintln!("{what}: max difference from GeoJSON {worst} vote(s) per seat and party; run {took:.2?} (GeoJSON {t_geojson:.2?})");
+        assert!(worst <= 1, "{what}: {worst} votes apart from the GeoJSON run");
+        if what == "geopackage" {
+            let out_dir = dir.path().join("out");
+            write_outputs(&out_dir, &out, &Default::default(), Durability::Atomic, true).unwrap();
+            let csv = std::fs::read_to_string(out_dir.join("results.csv")).unwrap();
+            let conn = rusqlite::Connection::open(out_dir.join("results.gpkg")).unwrap();
+            assert_eq!(crate::formats::rows_of(&conn), crate::formats::csv_rows(&csv));
+        }
+    }
+}

@@ -173,15 +173,27 @@ data/demo/README.md); each old seat's wards add up to its real 2019 result.";
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Source units: a GeoJSON FeatureCollection of (Multi)Polygons, e.g. wards
-    /// carrying vote counts as numeric properties. WGS84 lon/lat (RFC 7946) or
-    /// British National Grid (detected from the `crs` member and coordinates).
+    /// Source units: a layer of (Multi)Polygons, e.g. wards carrying vote
+    /// counts as numeric properties: GeoJSON or TopoJSON, a Shapefile (.shp
+    /// with its .dbf, .prj and .cpg; or a .zip of them) or a GeoPackage.
+    /// WGS84 lon/lat (RFC 7946) or British National Grid (detected from the
+    /// `crs` member, .prj or GeoPackage srs, and the coordinates).
     #[arg(value_name = "FROM")]
     pub from: PathBuf,
 
-    /// Target polygons (e.g. new constituencies): a GeoJSON FeatureCollection.
+    /// Target polygons (e.g. new constituencies): a layer as FROM is.
     #[arg(value_name = "TO")]
     pub to: PathBuf,
+
+    /// The layer of FROM to read where it holds several: a GeoPackage's
+    /// feature table, or a zip's shapefile (its name without .shp).
+    /// `FROM:LAYER` says the same.
+    #[arg(long, value_name = "NAME")]
+    pub from_layer: Option<String>,
+
+    /// The layer of TO to read where it holds several (as --from-layer).
+    #[arg(long, value_name = "NAME")]
+    pub to_layer: Option<String>,
 
     /// Take votes from this CSV (one row per unit, keyed by unit id) instead of
     /// the units' properties.
@@ -242,6 +254,11 @@ pub struct ApportionArgs {
 
     #[command(flatten)]
     pub map: MapFlags,
+
+    /// Also write results.gpkg: the results.csv columns and the new seats'
+    /// polygons (WGS84) as a GeoPackage feature table `results`, for GIS.
+    #[arg(long)]
+    pub gpkg: bool,
 
     /// Only read and parse the inputs, say what was read, and stop. A
     /// baseline for benchmarks: how close a whole run comes to the time
@@ -339,8 +356,10 @@ pub struct OldArgs {
     #[arg(long, value_name = "DIR", requires = "recipe")]
     pub data: Option<PathBuf>,
 
-    /// Old seat polygons (GeoJSON), e.g. the 2019 boundaries.
-    #[arg(long, value_name = "GEOJSON")]
+    /// Old seat polygons, e.g. the 2019 boundaries: a layer file (GeoJSON,
+    /// TopoJSON, Shapefile, zipped Shapefile, GeoPackage; `FILE:LAYER` picks
+    /// a GeoPackage's table or a zip's shapefile).
+    #[arg(long, value_name = "LAYER")]
     pub old_seats: Option<PathBuf>,
 
     /// Old seats' actual results: a CSV with an id column and one column per
@@ -384,11 +403,11 @@ pub struct OldArgs {
 /// The ward route's inputs.
 #[derive(Debug, Args)]
 pub struct WardArgs {
-    /// Ward polygons (GeoJSON): a file, or a folder whose .geojson, .json
-    /// and .topojson files (a council's wards each, say) are read as one
-    /// layer; repeatable. Without it, `recompute` uses the old seats
+    /// Ward polygons (a layer file as --old-seats): a file, or a folder whose
+    /// .geojson, .json, .topojson, .shp and .gpkg files (a council's wards
+    /// each, say) are read as one layer; repeatable. Without it, `recompute` uses the old seats
     /// themselves (or --weights) as units.
-    #[arg(long, value_name = "GEOJSON|DIR")]
+    #[arg(long, value_name = "LAYER|DIR")]
     pub wards: Vec<PathBuf>,
 
     /// Id property of the wards.
@@ -510,8 +529,8 @@ pub enum OthersArg {
 
 #[derive(Debug, Args)]
 pub struct RecomputeArgs {
-    /// New seat polygons (GeoJSON).
-    #[arg(long, value_name = "GEOJSON", required_unless_present = "recipe")]
+    /// New seat polygons: a layer file as --old-seats.
+    #[arg(long, value_name = "LAYER", required_unless_present = "recipe")]
     pub new_seats: Option<PathBuf>,
 
     /// Id property of the new seats.
@@ -580,6 +599,11 @@ pub struct RecomputeArgs {
 
     #[command(flatten)]
     pub map: MapFlags,
+
+    /// Also write results.gpkg: the results.csv columns and the new seats'
+    /// polygons (WGS84) as a GeoPackage feature table `results`, for GIS.
+    #[arg(long)]
+    pub gpkg: bool,
 
     #[command(flatten)]
     pub old: OldArgs,

@@ -89,8 +89,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// The input files, loaded in parallel.
 fn load(inputs: &InputArgs) -> Result<(Input, Input, Option<Input>)> {
+    let layer = |path: &std::path::Path, layer: &Option<String>| {
+        Input::from_path(path).map(|i| match layer {
+            Some(l) => i.with_layer(l),
+            None => i,
+        })
+    };
     let ((from, to), votes) = rayon::join(
-        || rayon::join(|| Input::from_path(&inputs.from), || Input::from_path(&inputs.to)),
+        || rayon::join(|| layer(&inputs.from, &inputs.from_layer), || layer(&inputs.to, &inputs.to_layer)),
         || inputs.votes.as_deref().map(Input::from_path).transpose(),
     );
     Ok((from?, to?, votes?))
@@ -166,7 +172,7 @@ fn run_apportion(args: &ApportionArgs) -> Result<ExitCode> {
     let map = args.map.options(None, || {
         format!("{} apportioned to {} by {}", file_name(&args.inputs.from.display().to_string()), file_name(&args.inputs.to.display().to_string()), format!("{:?}", args.inputs.method).to_lowercase())
     })?;
-    let written = write(output, &outcome, &map, args.common.durability())?;
+    let written = write(output, &outcome, &map, args.common.durability(), args.gpkg)?;
     let write_time = start.elapsed();
     say_raw!("{summary}");
     say!("check:        {}", check(&outcome, DEFAULT_SLIVER).one_line());
@@ -191,7 +197,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     let map = args.map.options(map_part.as_ref(), || {
         format!("Notional results on {}, from {} ({})", file_name(spec.new_seats.name()), file_name(spec.old_results.name()), rec.route)
     })?;
-    let written = write_recomputed(&args.old.output, &rec, &map, args.old.common.durability())
+    let written = write_recomputed(&args.old.output, &rec, &map, args.old.common.durability(), args.gpkg)
         .with_context(|| format!("cannot write outputs to {}", args.old.output.display()))?;
     let ids: Vec<&str> = rec.new_seats.features.iter().map(|f| f.id.as_str()).collect();
     let missing = missing_from_layout(&map, &ids);
@@ -335,7 +341,7 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
                 attribution: "Schematic boundaries drawn for the demo (data/demo/README.md); not real data.".into(),
                 hex: None,
             };
-            write(dir, &new, &map, args.common.durability())?
+            write(dir, &new, &map, args.common.durability(), false)?
         }
         None => Written::default(),
     };
@@ -361,8 +367,8 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write(dir: &Path, outcome: &Outcome, map: &MapOptions, durability: Durability) -> Result<Written> {
-    write_outputs(dir, outcome, map, durability).with_context(|| format!("cannot write outputs to {}", dir.display()))
+fn write(dir: &Path, outcome: &Outcome, map: &MapOptions, durability: Durability, gpkg: bool) -> Result<Written> {
+    write_outputs(dir, outcome, map, durability, gpkg).with_context(|| format!("cannot write outputs to {}", dir.display()))
 }
 
 fn list(written: &Written) -> Result<()> {

@@ -1,10 +1,12 @@
 //! Step 7 of the pipeline: **export**: `results.csv`, `results.geojson` and
-//! `crosswalk.csv`, written all-or-nothing (temporary files, renamed at the end).
+//! `crosswalk.csv` (and on request `results.gpkg`), written all-or-nothing
+//! (temporary files, renamed at the end).
 
 mod atomic;
 mod chunked;
 mod csv_out;
 mod geojson_out;
+mod gpkg_out;
 mod palette;
 mod recompute_out;
 pub mod map;
@@ -13,6 +15,7 @@ mod table;
 pub use atomic::{write_files, write_files_removing, write_files_with, Durability, Written};
 pub use csv_out::{crosswalk_csv, ledger_csv, results_csv, Extra};
 pub use geojson_out::results_geojson;
+pub use gpkg_out::results_gpkg;
 pub(crate) use geojson_out::{feature_collection, feature_size, write_feature};
 pub use palette::party_colour;
 pub use recompute_out::{composition_csv, estimate_report, estimates_csv, estimates_geojson, seat_report, write_recomputed};
@@ -26,22 +29,28 @@ use std::io::Write as _;
 use std::path::Path;
 
 /// Writes the standard outputs of an [`Outcome`] (results, crosswalk, ledger, map.html and map.svg) into `dir` (created if
-/// missing). Either all files are written or none is replaced.
-pub fn write_outputs(dir: &Path, outcome: &Outcome, map: &MapOptions, durability: Durability) -> Result<Written> {
+/// missing), and `results.gpkg` too where `gpkg` is set ([`results_gpkg`]). Either all files are written or none is
+/// replaced; an earlier run's `results.gpkg` is removed by a run that does not write one.
+pub fn write_outputs(dir: &Path, outcome: &Outcome, map: &MapOptions, durability: Durability, gpkg: bool) -> Result<Written> {
     let geometries = outcome.target_geometries_wgs84()?;
     let unit_ids = outcome.unit_ids();
     let target_ids = outcome.target_ids();
     let mut geojson = Vec::new();
     results_geojson(&outcome.results, &geometries, &[], &mut geojson).expect("writing to memory");
     let (html, svg) = maps(&geojson, None, Vec::new(), map)?;
-    let names = ["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv", "map.html", "map.svg"];
+    let package = if gpkg { results_gpkg(&outcome.results, &geometries, &[])? } else { Vec::new() };
+    let mut names = vec!["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv", "map.html", "map.svg"];
+    if gpkg {
+        names.push("results.gpkg");
+    }
     write_files_with(dir, &names, &stale_outputs(&names), durability, |i, out| match i {
-        0 => results_csv(&outcome.results, &[], out),
+        0 => results_csv(&outcome.results, &[], &mut *out),
         1 => out.write_all(&geojson),
-        2 => crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, out),
-        3 => ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, out),
+        2 => crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, &mut *out),
+        3 => ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, &mut *out),
         4 => out.write_all(html.as_bytes()),
-        _ => out.write_all(svg.as_bytes()),
+        5 => out.write_all(svg.as_bytes()),
+        _ => out.write_all(&package),
     })
 }
 
@@ -58,7 +67,7 @@ pub fn maps(results_geojson: &[u8], composition: Option<&[u8]>, old: Vec<(String
 /// output directory.
 pub const RUN_OUTPUTS: &[&str] = &[
     "results.csv", "results.geojson", "crosswalk.csv", "ledger.csv", "composition.csv", "report.txt", "wards.csv", "wards.geojson",
-    "uncertainty.csv", "map.html", "map.svg",
+    "uncertainty.csv", "map.html", "map.svg", "results.gpkg",
 ];
 
 /// The run outputs ([`RUN_OUTPUTS`]) that a run writing `names` does not
@@ -68,7 +77,7 @@ pub const RUN_OUTPUTS: &[&str] = &[
 /// ```
 /// use notional::export::stale_outputs;
 /// assert_eq!(stale_outputs(&["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv"]),
-///            ["composition.csv", "report.txt", "wards.csv", "wards.geojson", "uncertainty.csv", "map.html", "map.svg"]);
+///            ["composition.csv", "report.txt", "wards.csv", "wards.geojson", "uncertainty.csv", "map.html", "map.svg", "results.gpkg"]);
 /// ```
 pub fn stale_outputs(names: &[&str]) -> Vec<&'static str> {
     RUN_OUTPUTS.iter().copied().filter(|o| !names.contains(o)).collect()

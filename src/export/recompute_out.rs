@@ -17,8 +17,9 @@ use std::path::Path;
 /// `results.geojson` and `crosswalk.csv` as `apportion` writes them (plus
 /// predecessor and later-result columns), `composition.csv`, `report.txt`,
 /// and for the ward route `wards.csv` and `wards.geojson` (the estimates,
-/// ready for `apportion`).
-pub fn write_recomputed(dir: &Path, rec: &Recomputed, map: &MapOptions, durability: Durability) -> Result<Written> {
+/// ready for `apportion`); with `gpkg`, `results.gpkg` too (the
+/// results.csv columns and the new seats: [`super::results_gpkg`]).
+pub fn write_recomputed(dir: &Path, rec: &Recomputed, map: &MapOptions, durability: Durability, gpkg: bool) -> Result<Written> {
     let extra = extras(rec);
     let mem = "writing to memory";
     let mut results = Vec::new();
@@ -49,6 +50,10 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed, map: &MapOptions, durabili
         ("map.html", map_html.as_bytes()),
         ("map.svg", map_svg.as_bytes()),
     ];
+    let package = if gpkg { super::results_gpkg(&rec.results, &new_wgs84, &extra)? } else { Vec::new() };
+    if gpkg {
+        files.push(("results.gpkg", &package));
+    }
     let mut uncertainty = Vec::new();
     if let Some(e) = &rec.ensemble {
         uncertainty_csv(rec, e, &mut uncertainty).expect(mem);
