@@ -8,8 +8,8 @@ use crate::geometry::bbox::{geometry_bounds, union};
 use crate::geometry::index::TargetIndex;
 use crate::geometry::reach::{self, unit_boxes, Reach};
 use crate::progress::Progress;
-use crate::geometry::project::{bounds_in_bng, layer_to_wgs84, projected_bounds, Projector};
-use crate::geometry::crs::{detect_bounded, feature_bounds, Crs, Detected};
+use crate::geometry::project::{bounds_in_bng, layer_to_wgs84, projected_bounds, Plane, Projector};
+use crate::geometry::crs::{detect_bounded, detect_stated, feature_bounds, Crs, Detected};
 use crate::geometry::{Prepared, Repair};
 use crate::read::{read_layer, Input, Layer, SkippedColumn, VoteTable};
 use crate::results::Results;
@@ -196,6 +196,8 @@ pub struct Geometries {
     pub unchecked_targets: Vec<usize>,
     /// The box around every target, those left out included ([`TargetIndex::with_extent`]).
     pub extent: Option<Rect<f64>>,
+    /// The plane the geometries were projected to and areas are measured in.
+    pub plane: Plane,
 }
 
 /// The stages between [`parse`] and the index: project both layers to BNG
@@ -215,15 +217,21 @@ pub struct Geometries {
 /// assert!(ready.unchecked_targets.is_empty()); // the demo's wards reach all three seats
 /// ```
 pub fn prepare(units: &mut Layer, targets: &Layer, options: &Options, projector: &Projector) -> Result<Geometries> {
-    let (units_prepared, (boxes, targets_crs)) = rayon::join(
-        || Prepared::take_unchecked(units, options.crs, projector),
+    let (units_crs, (boxes, targets_crs)) = rayon::join(
+        || detect_stated(units, options.crs),
         || {
             let boxes = feature_bounds(targets);
             let crs = detect_bounded(targets, options.crs, &boxes);
             (boxes, crs)
         },
     );
-    let (mut units_prepared, targets_crs) = (units_prepared?, targets_crs?);
+    let (units_crs, targets_crs) = (units_crs?, targets_crs?);
+    // The plane is chosen by where the units (and so their votes) lie:
+    // British National Grid in Britain, an equal-area plane centred on them
+    // elsewhere. Targets far from them receive nothing either way.
+    let suited = Projector::suited(units_crs.lonlat_extent());
+    let projector = if suited.plane() == projector.plane() { projector } else { &suited };
+    let mut units_prepared = Prepared::take_detected(units, units_crs, projector)?;
     let (mut targets_prepared, unchecked_targets, extent) = if options.check_unreached {
         let all = Prepared::projected_except(targets, targets_crs, projector, &[])?;
         let extent = all.geometries.par_iter().filter_map(geometry_bounds).reduce_with(union);
@@ -232,7 +240,7 @@ pub fn prepare(units: &mut Layer, targets: &Layer, options: &Options, projector:
         within_reach(&units_prepared.geometries, targets, targets_crs, &boxes, projector)?
     };
     rayon::join(|| units_prepared.check(), || targets_prepared.check());
-    Ok(Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent })
+    Ok(Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent, plane: projector.plane() })
 }
 
 /// The targets projected but for those no unit can reach, left empty; those
@@ -312,9 +320,9 @@ pub fn apportion(from: &Input, to: &Input, votes: Option<&Input>, options: &Opti
 /// use notional::read::{Layer, VoteTable};
 /// let square = |x0: f64, x1: f64| MultiPolygon::new(vec![polygon![(x: x0, y: 0.), (x: x1, y: 0.), (x: x1, y: 100.), (x: x0, y: 100.)]]);
 /// let at = |g: MultiPolygon<f64>| g.0.iter().map(|p| geo::MapCoords::map_coords(p, |c| geo::coord! {x: c.x + 500_000., y: c.y + 200_000.})).collect::<MultiPolygon<f64>>();
-/// let wards = Layer::from_parts("wards", vec!["W1".into()], None, vec![at(square(0., 100.))], Some(Crs::Bng.epsg())).unwrap();
+/// let wards = Layer::from_parts("wards", vec!["W1".into()], None, vec![at(square(0., 100.))], Some(Crs::Bng.epsg().as_str())).unwrap();
 /// let seats = Layer::from_parts("seats", vec!["S1".into(), "S2".into()], Some(vec!["West".into(), "East".into()]),
-///     vec![at(square(-50., 25.)), at(square(25., 150.))], Some(Crs::Bng.epsg())).unwrap();
+///     vec![at(square(-50., 25.)), at(square(25., 150.))], Some(Crs::Bng.epsg().as_str())).unwrap();
 /// let votes = VoteTable::from_columns(vec![("lab".into(), vec![100])], None).unwrap();
 /// let outcome = apportion_layers(wards, seats, votes, &Options::default(), &Silent).unwrap();
 /// assert_eq!(outcome.results.seat("S1").unwrap().total, 25);
@@ -341,10 +349,13 @@ fn run(parsed: Parsed, options: &Options, projector: &Projector, progress: &dyn 
         d
     };
     let Parsed { mut units, targets, votes } = parsed;
-    let Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent } =
+    let Geometries { units: units_prepared, targets: targets_prepared, unchecked_targets, extent, plane } =
         prepare(&mut units, &targets, options, projector)?;
     let (units_crs, targets_crs) = (units_prepared.crs.clone(), targets_prepared.crs.clone());
     let mut notes: Vec<String> = [units_prepared.describe(&units), targets_prepared.describe(&targets)].into_iter().flatten().collect();
+    if plane != Plane::Bng {
+        notes.push(format!("the units lie outside Great Britain: areas are measured in the {plane} plane"));
+    }
     let (unit_repairs, target_repairs) = (units_prepared.repairs.clone(), targets_prepared.repairs.clone());
     for t in targets_prepared.rejected() {
         notes.push(format!("{}: {} was rejected and receives nothing", targets.source_name, targets.place(t)));

@@ -4,7 +4,6 @@
 //! - `cells`: the raster that places small nested units, the tree of chain boxes and the targets units can reach, against the slow way round;
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
 //! - `readers`: input parsing and its error messages;
-//! - `formats`: Shapefiles (plain and zipped) and GeoPackages, read as layers; results.gpkg;
 //! - `export`: the map writer's coordinates against the plain way of writing them;
 //! - `property`: proptest conservation on random tilings;
 //! - `overlap`: proptest boundary-integration areas against the exact overlay;
@@ -12,6 +11,7 @@
 //! - `stream`: the streaming GeoJSON reader against the reference reader;
 //! - `repair`: the validity check against a brute-force test of every segment pair;
 //! - `project`: the fast WGS84 → BNG grid against the exact transform;
+//! - `beyond_gb`: layers outside Britain, in lon/lat and a US state plane, against independently computed areas;
 //! - `browser`: map.html in headless Chromium through the DevTools protocol (used by `real_data`);
 //! - `real_data`: the real-data suite on `../shared/data` (ignored by default;
 //!   `.ci/run` runs it with `--ignored`).
@@ -19,12 +19,12 @@
 mod support;
 
 mod api;
+mod beyond_gb;
 mod browser;
 mod architecture;
 mod cells;
 mod cli;
 mod export;
-mod formats;
 mod malformed;
 mod mutations;
 mod crosswalk;

@@ -5,24 +5,37 @@
 
 use crate::error::{Error, Result};
 use crate::read::Layer;
-use geo::Rect;
+use geo::{Coord, Rect};
+use proj4rs::proj::Proj;
 use rayon::prelude::*;
 
-/// The coordinate systems notional reads.
+/// WGS84 lon/lat, as proj4rs takes it.
+pub(crate) const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
+/// British National Grid (EPSG:27700) with its 7-parameter datum shift.
+pub(crate) const BNG: &str = "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs";
+
+/// The coordinate systems notional reads: WGS84 and British National Grid,
+/// which it knows best (a fast projection grid, range checks), and any other
+/// system of the EPSG table a file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Crs {
     /// WGS84 longitude/latitude in degrees (RFC 7946, `CRS84`, `EPSG:4326`).
     Wgs84,
     /// British National Grid, OSGB36 / EPSG:27700, metres.
     Bng,
+    /// Another system of the EPSG table (the `crs-definitions` crate's,
+    /// from PROJ's database), by code: a state plane in US feet, UTM, a
+    /// national grid, NAD83 lon/lat…
+    Epsg(u16),
 }
 
 impl std::fmt::Display for Crs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Crs::Wgs84 => "WGS84 lon/lat (EPSG:4326)",
-            Crs::Bng => "British National Grid (EPSG:27700)",
-        })
+        match self {
+            Crs::Wgs84 => f.write_str("WGS84 lon/lat (EPSG:4326)"),
+            Crs::Bng => f.write_str("British National Grid (EPSG:27700)"),
+            Crs::Epsg(code) => write!(f, "{} (EPSG:{code})", self.name().unwrap_or("unnamed")),
+        }
     }
 }
 
@@ -30,13 +43,95 @@ impl Crs {
     /// The name a layer's `crs` member gives it, as [`crate::read::Layer::from_parts`] takes it.
     ///
     /// ```
-    /// assert_eq!(notional::geometry::Crs::Bng.epsg(), "EPSG:27700");
+    /// use notional::geometry::Crs;
+    /// assert_eq!(Crs::Bng.epsg(), "EPSG:27700");
+    /// assert_eq!(Crs::Epsg(2263).epsg(), "EPSG:2263");
     /// ```
-    pub fn epsg(self) -> &'static str {
+    pub fn epsg(self) -> String {
         match self {
-            Crs::Wgs84 => "EPSG:4326",
-            Crs::Bng => "EPSG:27700",
+            Crs::Wgs84 => "EPSG:4326".into(),
+            Crs::Bng => "EPSG:27700".into(),
+            Crs::Epsg(code) => format!("EPSG:{code}"),
         }
+    }
+
+    /// The system with this EPSG code, if the table has it.
+    ///
+    /// ```
+    /// use notional::geometry::Crs;
+    /// assert_eq!(Crs::from_epsg(4326), Some(Crs::Wgs84));
+    /// assert_eq!(Crs::from_epsg(2263), Some(Crs::Epsg(2263))); // NAD83 / New York Long Island (ftUS)
+    /// assert_eq!(Crs::from_epsg(1), None);
+    /// ```
+    pub fn from_epsg(code: u32) -> Option<Crs> {
+        match code {
+            4326 => Some(Crs::Wgs84),
+            27700 => Some(Crs::Bng),
+            _ => u16::try_from(code).ok().and_then(crs_definitions::from_code).map(|d| Crs::Epsg(d.code)),
+        }
+    }
+
+    /// The system a `crs` member (or a `.prj`'s or GeoPackage's code) names:
+    /// `EPSG:2263`, `urn:ogc:def:crs:EPSG::2263`, `CRS84`; `None` if it is
+    /// not one of the table's.
+    ///
+    /// ```
+    /// use notional::geometry::Crs;
+    /// assert_eq!(Crs::from_name("urn:ogc:def:crs:OGC:1.3:CRS84"), Some(Crs::Wgs84));
+    /// assert_eq!(Crs::from_name("urn:ogc:def:crs:EPSG::26918"), Some(Crs::Epsg(26918)));
+    /// assert_eq!(Crs::from_name("ESRI:102003"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Crs> {
+        if name.contains("CRS84") {
+            return Some(Crs::Wgs84);
+        }
+        let upper = name.to_ascii_uppercase();
+        let at = upper.rfind("EPSG")?;
+        let code: String = upper[at + 4..].trim_start_matches(|c: char| !c.is_ascii_digit()).chars().take_while(char::is_ascii_digit).collect();
+        Crs::from_epsg(code.parse().ok()?)
+    }
+
+    /// Its PROJ definition (for [`Crs::Epsg`]; the other two have their own).
+    pub fn proj4(self) -> Option<&'static str> {
+        match self {
+            Crs::Epsg(code) => crs_definitions::from_code(code).map(|d| d.proj4),
+            _ => None,
+        }
+    }
+
+    /// Its projection, for proj4rs (from the EPSG table for [`Crs::Epsg`]).
+    pub fn proj(self) -> Result<Proj> {
+        let def = match self {
+            Crs::Wgs84 => WGS84,
+            Crs::Bng => BNG,
+            Crs::Epsg(code) => self.proj4().ok_or_else(|| Error::Mismatch(format!("EPSG:{code} is not in the EPSG table")))?,
+        };
+        Proj::from_proj_string(def).map_err(|e| Error::Mismatch(format!("{self}: its definition `{def}` is not one proj4rs can use ({e})")))
+    }
+
+    /// Whether its coordinates are longitudes and latitudes in degrees.
+    ///
+    /// ```
+    /// use notional::geometry::Crs;
+    /// assert!(Crs::Wgs84.is_geographic() && Crs::Epsg(4269).is_geographic()); // NAD83
+    /// assert!(!Crs::Bng.is_geographic() && !Crs::Epsg(2263).is_geographic());
+    /// ```
+    pub fn is_geographic(self) -> bool {
+        match self {
+            Crs::Wgs84 => true,
+            Crs::Bng => false,
+            Crs::Epsg(_) => self.proj4().is_some_and(|p| p.contains("+proj=longlat") || p.contains("+proj=latlong")),
+        }
+    }
+
+    /// Its name in the EPSG table (`NAD83 / New York Long Island (ftUS)`).
+    pub fn name(self) -> Option<&'static str> {
+        let wkt = match self {
+            Crs::Epsg(code) => crs_definitions::from_code(code)?.wkt,
+            _ => return None,
+        };
+        let start = wkt.find('"')? + 1;
+        Some(&wkt[start..start + wkt[start..].find('"')?])
     }
 }
 
@@ -47,6 +142,20 @@ pub struct Detected {
     pub crs: Crs,
     /// The evidence, in words.
     pub reason: String,
+    /// The box around every feature, in the layer's own coordinates.
+    pub extent: Option<Rect<f64>>,
+}
+
+impl Detected {
+    /// The layer's box in longitudes and latitudes (degrees), where it can
+    /// be told: what the working plane is chosen by
+    /// ([`super::project::Projector::suited`]).
+    pub fn lonlat_extent(&self) -> Option<Rect<f64>> {
+        match self.crs {
+            Crs::Wgs84 => self.extent,
+            c => self.extent.and_then(|e| to_lonlat(c, e).ok()),
+        }
+    }
 }
 
 /// Detects a layer's CRS from its `crs` member and its coordinate ranges.
@@ -86,6 +195,38 @@ pub fn detect_stated(layer: &Layer, stated: Option<Crs>) -> Result<Detected> {
     detect_bounded(layer, stated, &feature_bounds(layer))
 }
 
+/// A box in `crs` → the box of longitudes and latitudes (degrees) around
+/// its corners and edge midpoints: what the working plane is chosen by.
+///
+/// ```
+/// use geo::{coord, Rect};
+/// use notional::geometry::crs::{to_lonlat, Crs};
+/// // Manhattan in the New York Long Island state plane, US survey feet.
+/// let r = Rect::new(coord! {x: 980_000.0, y: 190_000.0}, coord! {x: 1_000_000.0, y: 230_000.0});
+/// let ll = to_lonlat(Crs::Epsg(2263), r).unwrap();
+/// assert!((ll.center().x + 73.97).abs() < 0.05 && (ll.center().y - 40.76).abs() < 0.05);
+/// ```
+pub fn to_lonlat(crs: Crs, r: Rect<f64>) -> Result<Rect<f64>> {
+    if crs.is_geographic() {
+        return Ok(r);
+    }
+    let (source, wgs84) = (crs.proj()?, Proj::from_proj_string(WGS84).expect("valid WGS84 definition"));
+    let (a, b) = (r.min(), r.max());
+    let (mx, my) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+    let mut out: Option<Rect<f64>> = None;
+    for (x, y) in [(a.x, a.y), (b.x, a.y), (a.x, b.y), (b.x, b.y), (mx, a.y), (mx, b.y), (a.x, my), (b.x, my), (mx, my)] {
+        let mut p = (x, y, 0.0);
+        let moved = proj4rs::transform::transform(&source, &wgs84, &mut p);
+        let (lon, lat) = (p.0.to_degrees(), p.1.to_degrees());
+        if moved.is_err() || !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
+            return Err(Error::Mismatch(format!("{crs}: the box x {:.1}..{:.1}, y {:.1}..{:.1} is not on the Earth", a.x, b.x, a.y, b.y)));
+        }
+        let c = Coord { x: lon, y: lat };
+        out = super::bbox::union_of(out, Some(Rect::new(c, c)));
+    }
+    Ok(out.expect("nine points"))
+}
+
 /// Each feature's box in its own coordinates (`None` without coordinates).
 pub fn feature_bounds(layer: &Layer) -> Vec<Option<Rect<f64>>> {
     layer.features.par_iter().map(|f| super::bbox::geometry_bounds(&f.geometry)).collect()
@@ -116,6 +257,7 @@ pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f
         let fits = |r: &Rect<f64>| match crs {
             Crs::Wgs84 => fits_lonlat(r),
             Crs::Bng => fits_bng(r),
+            Crs::Epsg(_) => !crs.is_geographic() || fits_lonlat(r),
         };
         if let Some(place) = misfit(&fits) {
             return Err(Error::format(src, format!("the stated CRS is {crs}, but {place}, which do not fit it")));
@@ -128,18 +270,14 @@ pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f
                 format!("the stated CRS is {crs}, but every feature's coordinates ({range}) are longitudes and latitudes over Great Britain, not metres"),
             ));
         }
-        return Ok(Detected { crs, reason: format!("stated; coordinates {range}") });
+        return Ok(Detected { crs, reason: format!("stated; coordinates {range}"), extent });
     }
 
     if let Some(name) = &layer.crs_member {
-        let declared = if name.contains("CRS84") || name.ends_with(":4326") || name.ends_with("::4326") {
-            Crs::Wgs84
-        } else if name.ends_with(":27700") || name.ends_with("::27700") {
-            Crs::Bng
-        } else {
+        let Some(declared) = Crs::from_name(name) else {
             return Err(Error::format(
                 src,
-                format!("declares crs `{name}`, which notional does not read; reproject to WGS84 (EPSG:4326) or British National Grid (EPSG:27700)"),
+                format!("declares crs `{name}`, which is not in the EPSG table notional reads; reproject it, or declare its EPSG code"),
             ));
         };
         let misfit = match declared {
@@ -147,6 +285,13 @@ pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f
             // A layer all in degrees is not metres, whatever it declares.
             Crs::Bng if with_coords > 0 && all_degrees => Some(format!("every feature has coordinates in degrees ({range})")),
             Crs::Bng => misfit(&fits_bng),
+            Crs::Epsg(_) if declared.is_geographic() => misfit(&fits_lonlat),
+            // Likewise for any projected system: degrees are not its metres or feet.
+            Crs::Epsg(_) if with_coords > 0 && all_degrees => Some(format!("every feature has coordinates in degrees ({range})")),
+            Crs::Epsg(_) => match extent.map(|e| to_lonlat(declared, e)) {
+                Some(Err(e)) => Some(format!("its coordinates ({range}) do not convert to longitudes and latitudes ({e})")),
+                _ => None,
+            },
         };
         if let Some(place) = misfit {
             return Err(Error::format(src, format!("declares crs `{name}` ({declared}) but {place}, which do not fit it")));
@@ -154,13 +299,13 @@ pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f
         if let Some(crs) = stated.filter(|&c| c != declared) {
             return Err(Error::format(src, format!("the stated CRS is {crs}, but its crs member `{name}` says {declared}")));
         }
-        return Ok(Detected { crs: declared, reason: format!("crs member `{name}`; coordinates {range}") });
+        return Ok(Detected { crs: declared, reason: format!("crs member `{name}`; coordinates {range}"), extent });
     }
     if with_coords == 0 {
-        return Ok(Detected { crs: Crs::Wgs84, reason: "no coordinates; RFC 7946 default".into() });
+        return Ok(Detected { crs: Crs::Wgs84, reason: "no coordinates; RFC 7946 default".into(), extent });
     }
     if all_degrees {
-        return Ok(Detected { crs: Crs::Wgs84, reason: format!("no crs member; coordinates {range} are degrees") });
+        return Ok(Detected { crs: Crs::Wgs84, reason: format!("no crs member; coordinates {range} are degrees"), extent });
     }
     // Some features fit degrees and others do not: the layer fits neither
     // system throughout. Name the first feature of the minority.
@@ -178,7 +323,7 @@ pub fn detect_bounded(layer: &Layer, stated: Option<Crs>, boxes: &[Option<Rect<f
         ));
     }
     match misfit(&fits_bng) {
-        None => Ok(Detected { crs: Crs::Bng, reason: format!("no crs member; coordinates {range} are British National Grid metres") }),
+        None => Ok(Detected { crs: Crs::Bng, reason: format!("no crs member; coordinates {range} are British National Grid metres"), extent }),
         Some(place) => Err(Error::format(
             src,
             format!("coordinates are neither lon/lat degrees nor British National Grid metres: {place}; reproject to one of them"),

@@ -58,8 +58,35 @@ impl Prepared {
     /// ```
     pub fn take_unchecked(layer: &mut Layer, stated: Option<Crs>, projector: &Projector) -> Result<Self> {
         let crs = detect_stated(layer, stated)?;
+        Self::take_detected(layer, crs, projector)
+    }
+
+    /// As [`Prepared::take_unchecked`], in the CRS already detected.
+    pub fn take_detected(layer: &mut Layer, crs: Detected, projector: &Projector) -> Result<Self> {
         let geometries = layer_to_bng_in_place(layer, crs.crs, projector)?;
         Ok(Prepared { crs, geometries, repairs: Vec::new() })
+    }
+
+    /// As [`Prepared::new`], in the plane suited to where the layer lies
+    /// ([`Projector::suited`]: British National Grid in Britain, an
+    /// equal-area plane centred on the data elsewhere); returns the projector.
+    ///
+    /// ```
+    /// use notional::geometry::{Prepared, project::Plane};
+    /// use notional::read::{read_layer, Input};
+    /// let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},
+    ///   "geometry":{"type":"Polygon","coordinates":[[[-98.0,38.5],[-97.9,38.5],[-97.9,38.6],[-98.0,38.5]]]}}]}"#;
+    /// let layer = read_layer(&Input::from_text("kansas.geojson", text), "code", None).unwrap();
+    /// let (prepared, projector) = Prepared::suited(&layer).unwrap();
+    /// assert_eq!(projector.plane(), Plane::Laea { lon: -97.95, lat: 38.55 });
+    /// assert!(prepared.geometries[0].0[0].exterior().0[0].x.abs() < 10_000.0); // metres from the centre
+    /// ```
+    pub fn suited(layer: &Layer) -> Result<(Self, Projector)> {
+        let crs = detect_stated(layer, None)?;
+        let projector = Projector::suited(crs.lonlat_extent());
+        let mut prepared = Self::projected_except(layer, crs, &projector, &[])?;
+        prepared.check();
+        Ok((prepared, projector))
     }
 
     /// Checks every geometry and repairs the invalid ones ([`repair_all`]),

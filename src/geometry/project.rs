@@ -69,7 +69,7 @@
 //! an error, not a panic. The inverse (BNG → WGS84, only used to write BNG
 //! inputs back out as GeoJSON) stays exact.
 
-use super::crs::Crs;
+use super::crs::{Crs, BNG, WGS84};
 use crate::error::{Error, Result};
 use crate::read::Layer;
 use geo::{Coord, LineString, MapCoords, MapCoordsInPlace, MultiPolygon, Polygon, Rect};
@@ -78,8 +78,6 @@ use proj4rs::transform::{transform, Transform, TransformClosure};
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
-const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
-const BNG: &str = "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs";
 
 /// Converts between WGS84 lon/lat and British National Grid: exactly with
 /// proj4rs (the EPSG:27700 definition, with its 7-parameter datum shift), and
@@ -99,7 +97,40 @@ const BNG: &str = "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +
 pub struct Projector {
     wgs84: Proj,
     bng: Proj,
+    /// The plane areas are computed in, and its projection unless it is BNG.
+    plane: Plane,
+    other: Option<Proj>,
     grid: OnceLock<Option<BngGrid>>,
+}
+
+/// The plane geometry is projected to and areas are computed in.
+///
+/// British National Grid for data in Great Britain and Ireland (what
+/// notional was built for, with its fast grid); elsewhere a Lambert
+/// azimuthal equal-area projection centred on the data, so that areas stay
+/// true (Transverse Mercator centred on 2°W is neither equal-area nor sane
+/// 70° away).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Plane {
+    /// British National Grid (EPSG:27700).
+    Bng,
+    /// Lambert azimuthal equal-area on the WGS84 ellipsoid, centred on
+    /// (`lon`, `lat`) degrees, metres.
+    Laea {
+        /// Centre longitude, degrees.
+        lon: f64,
+        /// Centre latitude, degrees.
+        lat: f64,
+    },
+}
+
+impl std::fmt::Display for Plane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Plane::Bng => f.write_str("British National Grid"),
+            Plane::Laea { lon, lat } => write!(f, "Lambert azimuthal equal-area centred on {lon:.2}, {lat:.2} (WGS84)"),
+        }
+    }
 }
 
 impl Default for Projector {
@@ -118,11 +149,84 @@ impl Projector {
     /// Builds the two projections (cheap; the grid waits for the first
     /// [`to_bng`](Self::to_bng)).
     pub fn new() -> Self {
+        Self::with_plane(Plane::Bng)
+    }
+
+    /// A projector to `plane`.
+    ///
+    /// ```
+    /// use geo::{polygon, Area, GeodesicArea, MultiPolygon};
+    /// use notional::geometry::project::{Plane, Projector};
+    /// // A block in Kansas: its area in the equal-area plane is its area on the ellipsoid.
+    /// let p = Projector::with_plane(Plane::Laea { lon: -98.0, lat: 38.5 });
+    /// let block = MultiPolygon::new(vec![polygon![(x: -98.0, y: 38.5), (x: -97.9, y: 38.5), (x: -97.9, y: 38.6), (x: -98.0, y: 38.6)]]);
+    /// let planar = p.to_bng(&block).unwrap().unsigned_area();
+    /// assert!((planar / block.geodesic_area_unsigned() - 1.0).abs() < 1e-4);
+    /// ```
+    pub fn with_plane(plane: Plane) -> Self {
+        let other = match plane {
+            Plane::Bng => None,
+            Plane::Laea { lon, lat } => Some(
+                Proj::from_proj_string(&format!("+proj=laea +lat_0={lat} +lon_0={lon} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"))
+                    .expect("valid LAEA definition"),
+            ),
+        };
         Projector {
             wgs84: Proj::from_proj_string(WGS84).expect("valid WGS84 definition"),
             bng: Proj::from_proj_string(BNG).expect("valid EPSG:27700 definition"),
+            plane,
+            other,
             grid: OnceLock::new(),
         }
+    }
+
+    /// The projector suited to data with this box of longitudes and latitudes:
+    /// British National Grid where it lies within [`GRID_REGION`] (or is
+    /// unknown), else an equal-area plane centred on it.
+    ///
+    /// ```
+    /// use geo::{coord, Rect};
+    /// use notional::geometry::project::{Plane, Projector};
+    /// let london = Rect::new(coord! {x: -0.5, y: 51.3}, coord! {x: 0.3, y: 51.7});
+    /// assert_eq!(Projector::suited(Some(london)).plane(), Plane::Bng);
+    /// let new_york = Rect::new(coord! {x: -74.3, y: 40.5}, coord! {x: -73.7, y: 40.9});
+    /// assert_eq!(Projector::suited(Some(new_york)).plane(), Plane::Laea { lon: -74.0, lat: 40.7 });
+    /// ```
+    pub fn suited(lonlat: Option<Rect<f64>>) -> Self {
+        let (w, s, e, n) = GRID_REGION;
+        match lonlat {
+            Some(r) if !(r.min().x >= w && r.max().x <= e && r.min().y >= s && r.max().y <= n) => {
+                let round = |v: f64| (v * 100.0).round() / 100.0;
+                let c = r.center();
+                Self::with_plane(Plane::Laea { lon: round(c.x), lat: round(c.y) })
+            }
+            _ => Self::new(),
+        }
+    }
+
+    /// The plane it projects to.
+    pub fn plane(&self) -> Plane {
+        self.plane
+    }
+
+    /// The projection of the plane.
+    fn target(&self) -> &Proj {
+        self.other.as_ref().unwrap_or(&self.bng)
+    }
+
+    /// Coordinates in `crs` (neither WGS84, which [`to_bng`](Self::to_bng)
+    /// takes, nor BNG when the plane is BNG) → the plane, exactly, with the
+    /// source's projection `source` ([`source_proj`]).
+    fn from_source(&self, source: &Proj, geographic: bool, mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+        let mut out = mp.clone();
+        if geographic {
+            out.map_coords_in_place(|c| Coord { x: c.x.to_radians(), y: c.y.to_radians() });
+        }
+        if out.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).flat_map(|r| &r.0).any(|c| !(c.x.is_finite() && c.y.is_finite())) {
+            return Err(Error::Mismatch("coordinate transformation failed: non-finite coordinate".into()));
+        }
+        transform(source, self.target(), &mut Coords(&mut out)).map_err(|e| Error::Mismatch(format!("coordinate transformation failed: {e}")))?;
+        Ok(out)
     }
 
     /// The interpolation grid ([`BngGrid::new`]), built on the first call;
@@ -134,6 +238,9 @@ impl Projector {
     /// assert!(p.grid().unwrap().error_estimate() < 1e-3);
     /// ```
     pub fn grid(&self) -> Option<&BngGrid> {
+        if self.plane != Plane::Bng {
+            return None;
+        }
         // Sequential inside: a rayon job here could steal a task that waits on this lock.
         self.grid.get_or_init(|| BngGrid::new(self).ok()).as_ref()
     }
@@ -178,7 +285,7 @@ impl Projector {
             return Err(Error::Mismatch(format!("coordinate transformation failed: non-finite coordinate ({lon}, {lat})")));
         }
         let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
-        transform(&self.wgs84, &self.bng, &mut p).map_err(|e| Error::Mismatch(format!("coordinate transformation failed: {e}")))?;
+        transform(&self.wgs84, self.target(), &mut p).map_err(|e| Error::Mismatch(format!("coordinate transformation failed: {e}")))?;
         Ok(Coord { x: p.0, y: p.1 })
     }
 
@@ -636,6 +743,10 @@ pub fn layer_to_bng(layer: &Layer, crs: Crs, projector: &Projector) -> Result<Ve
 /// ```
 pub fn layer_to_bng_except(layer: &Layer, crs: Crs, projector: &Projector, except: &[usize]) -> Result<Vec<MultiPolygon<f64>>> {
     let grid = projector.grid();
+    let source = match (crs, projector.plane()) {
+        (Crs::Wgs84, _) | (Crs::Bng, Plane::Bng) => None,
+        _ => Some(crs.proj().map_err(|e| Error::format(&layer.source_name, e.to_string()))?),
+    };
     layer
         .features
         .par_iter()
@@ -644,10 +755,11 @@ pub fn layer_to_bng_except(layer: &Layer, crs: Crs, projector: &Projector, excep
             if except.binary_search(&i).is_ok() {
                 return Ok(MultiPolygon::new(Vec::new()));
             }
-            let projected = match (crs, grid) {
-                (Crs::Bng, _) => return Ok(f.geometry.clone()),
-                (Crs::Wgs84, Some(grid)) => projector.to_bng_on(grid, &f.geometry),
-                (Crs::Wgs84, None) => projector.to_bng_exact(&f.geometry),
+            let projected = match (crs, grid, &source) {
+                (_, _, Some(source)) => projector.from_source(source, crs.is_geographic(), &f.geometry),
+                (Crs::Wgs84, Some(grid), None) => projector.to_bng_on(grid, &f.geometry),
+                (Crs::Wgs84, None, None) => projector.to_bng_exact(&f.geometry),
+                (_, _, None) => return Ok(f.geometry.clone()),
             };
             projected.map_err(|e| feature_error(layer, i, e))
         })
@@ -676,9 +788,10 @@ pub fn layer_to_bng_except(layer: &Layer, crs: Crs, projector: &Projector, excep
 /// ```
 pub fn bounds_in_bng(boxes: &[Option<Rect<f64>>], crs: Crs, projector: &Projector) -> Vec<Option<Rect<f64>>> {
     match (crs, projector.grid()) {
-        (Crs::Bng, _) => boxes.to_vec(),
+        (Crs::Bng, _) if projector.plane() == Plane::Bng => boxes.to_vec(),
         (Crs::Wgs84, Some(grid)) => boxes.iter().map(|b| grid.bound((*b)?)).collect(),
-        (Crs::Wgs84, None) => vec![None; boxes.len()],
+        // No bound sure to hold the projected geometry: none is left out unprojected.
+        _ => vec![None; boxes.len()],
     }
 }
 
@@ -698,8 +811,12 @@ pub fn bounds_in_bng(boxes: &[Option<Rect<f64>>], crs: Crs, projector: &Projecto
 /// ```
 pub fn projected_bounds(geometry: &MultiPolygon<f64>, crs: Crs, projector: &Projector) -> Result<Option<Rect<f64>>> {
     let b = super::bbox::geometry_bounds(geometry);
-    if crs == Crs::Bng || b.is_none() {
+    if (crs == Crs::Bng && projector.plane() == Plane::Bng) || b.is_none() {
         return Ok(b);
+    }
+    if crs != Crs::Wgs84 {
+        let projected = projector.from_source(&crs.proj()?, crs.is_geographic(), geometry)?;
+        return Ok(super::bbox::geometry_bounds(&projected));
     }
     let grid = projector.grid();
     let mut out: Option<Rect<f64>> = None;
@@ -730,9 +847,19 @@ pub fn projected_bounds(geometry: &MultiPolygon<f64>, crs: Crs, projector: &Proj
 pub fn layer_to_bng_in_place(layer: &mut Layer, crs: Crs, projector: &Projector) -> Result<Vec<MultiPolygon<f64>>> {
     let mut geometries: Vec<MultiPolygon<f64>> =
         layer.features.iter_mut().map(|f| std::mem::replace(&mut f.geometry, MultiPolygon::new(Vec::new()))).collect();
-    if crs == Crs::Wgs84 {
-        let layer = &*layer;
-        geometries.par_iter_mut().enumerate().try_for_each(|(i, g)| projector.to_bng_in_place(g).map_err(|e| feature_error(layer, i, e)))?;
+    let layer = &*layer;
+    match (crs, projector.plane()) {
+        (Crs::Wgs84, _) => {
+            geometries.par_iter_mut().enumerate().try_for_each(|(i, g)| projector.to_bng_in_place(g).map_err(|e| feature_error(layer, i, e)))?
+        }
+        (Crs::Bng, Plane::Bng) => {}
+        _ => {
+            let source = crs.proj().map_err(|e| Error::format(&layer.source_name, e.to_string()))?;
+            geometries.par_iter_mut().enumerate().try_for_each(|(i, g)| {
+                *g = projector.from_source(&source, crs.is_geographic(), g).map_err(|e| feature_error(layer, i, e))?;
+                Ok::<(), Error>(())
+            })?
+        }
     }
     Ok(geometries)
 }
@@ -761,5 +888,25 @@ pub fn layer_to_wgs84(layer: &Layer, crs: Crs, projector: &Projector) -> Result<
     match crs {
         Crs::Wgs84 => Ok(layer.features.iter().map(|f| f.geometry.clone()).collect()),
         Crs::Bng => layer.features.par_iter().map(|f| projector.to_wgs84(&f.geometry)).collect(),
+        Crs::Epsg(_) => {
+            let source = crs.proj().map_err(|e| Error::format(&layer.source_name, e.to_string()))?;
+            layer
+                .features
+                .par_iter()
+                .enumerate()
+                .map(|(i, f)| to_wgs84_from(&source, crs.is_geographic(), &projector.wgs84, &f.geometry).map_err(|e| feature_error(layer, i, e)))
+                .collect()
+        }
     }
+}
+
+/// Geometry in a CRS (projection `source`) → WGS84 degrees, exactly.
+fn to_wgs84_from(source: &Proj, geographic: bool, wgs84: &Proj, mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>> {
+    let mut out = mp.clone();
+    if geographic {
+        out.map_coords_in_place(|c| Coord { x: c.x.to_radians(), y: c.y.to_radians() });
+    }
+    transform(source, wgs84, &mut Coords(&mut out)).map_err(|e| Error::Mismatch(format!("coordinate transformation failed: {e}")))?;
+    out.map_coords_in_place(|c| Coord { x: c.x.to_degrees(), y: c.y.to_degrees() });
+    Ok(out)
 }

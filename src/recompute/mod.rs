@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::election::estimate::Estimates;
 use crate::geometry::index::TargetIndex;
 use crate::progress::Progress;
-use crate::geometry::project::Projector;
+use crate::geometry::project::{Plane, Projector};
 use crate::geometry::prepare::Prepared;
 use crate::election::ensemble::{Ensemble, EnsembleSpec};
 use crate::election::reference::{Agreement, ReferenceSpec};
@@ -254,6 +254,14 @@ pub fn recompute(spec: &Spec, progress: &dyn Progress) -> Result<Recomputed> {
     let (mut times, mut since) = (StageTimes::default(), std::time::Instant::now());
     let projector = Projector::new();
     let new_seats = spec.new_seats.read(&spec.new_id, Some(&spec.new_name))?;
+    // The routes measure in British National Grid (their inputs are Britain's
+    // elections); elsewhere they would measure wrongly, so they refuse.
+    if let Plane::Laea { lon, lat } = Projector::suited(crate::geometry::crs::detect(&new_seats)?.lonlat_extent()).plane() {
+        return Err(Error::Mismatch(format!(
+            "{}: the new seats lie outside Great Britain and Ireland (centred on {lon:.2}, {lat:.2}); recompute works in British National Grid: use apportion, which measures elsewhere in an equal-area plane",
+            new_seats.source_name
+        )));
+    }
     let results = KeyedTable::read(&spec.old_results, &spec.results_id, spec.parties.as_deref())?;
     let result_names = result_names(&spec.old_results, &spec.results_id, &spec.results_name);
 

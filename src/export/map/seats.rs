@@ -7,7 +7,7 @@ use super::simplify::SimplifyShared;
 use crate::error::{Error, Result};
 use crate::geometry::bbox::{geometry_bounds, union};
 use crate::geometry::prepare::Prepared;
-use crate::geometry::project::Projector;
+use crate::geometry::project::{Plane, Projector};
 use crate::read::{read_layer, Input, Layer};
 use crate::recompute::MIN_SEAT_COVERAGE;
 use geo::{InteriorPoint, MultiPolygon};
@@ -107,8 +107,13 @@ impl SeatMap {
         options: MapOptions,
     ) -> Result<SeatMap> {
         let layer = read_layer(results, "code", Some("name"))?;
-        let bng = Prepared::new(&layer, None, &Projector::new())?.geometries;
-        SeatMap::new(&layer, bng, composition, old, options)
+        let (prepared, projector) = Prepared::suited(&layer)?;
+        let old = match projector.plane() {
+            Plane::Bng => old,
+            // Old outlines given in BNG do not belong on a map elsewhere.
+            _ => Vec::new(),
+        };
+        SeatMap::new(&layer, prepared.geometries, composition, old, options)
     }
 
     /// A layer's codes, names and geometries in BNG, as [`SeatMap::new`]
