@@ -4,6 +4,7 @@
 //! - `cells`: the raster that places small nested units, the tree of chain boxes and the targets units can reach, against the slow way round;
 //! - `crosswalk`: how single units are shared (nested, split, outside, holes, CRS);
 //! - `readers`: input parsing and its error messages;
+//! - `formats`: Shapefiles (plain and zipped) and GeoPackages, read as layers; results.gpkg;
 //! - `export`: the map writer's coordinates against the plain way of writing them;
 //! - `property`: proptest conservation on random tilings;
 //! - `overlap`: proptest boundary-integration areas against the exact overlay;
@@ -25,6 +26,7 @@ mod architecture;
 mod cells;
 mod cli;
 mod export;
+mod formats;
 mod malformed;
 mod mutations;
 mod crosswalk;
