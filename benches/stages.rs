@@ -102,7 +102,7 @@ fn stages(c: &mut Criterion) {
         }
         let outcome = apportion(&pair.units, &pair.targets, None, &options, &Silent).unwrap();
         let dir = tempfile::tempdir().expect("temporary directory");
-        group.bench_function(id("write"), |b| b.iter(|| write_outputs(dir.path(), black_box(&outcome), &MapOptions::default(), Durability::Atomic).unwrap()));
+        group.bench_function(id("write"), |b| b.iter(|| write_outputs(dir.path(), black_box(&outcome), &MapOptions::default(), Durability::Atomic, false).unwrap()));
     }
     group.finish();
 }

@@ -9,8 +9,8 @@ library as the ``notional`` command line, with the GIL released.
 >>> run = notional.apportion("wards.geojson", "seats.geojson")   # doctest: +SKIP
 >>> run.results.head()                                            # doctest: +SKIP
 
-Layers may be file paths (GeoJSON, TopoJSON, and the other formats the
-command line reads) or GeoDataFrames; a frame's geometry is handed over as
+Layers may be file paths (GeoJSON, TopoJSON, Shapefile, zipped Shapefile,
+GeoPackage; ``"file.gpkg:layer"`` picks a GeoPackage table) or GeoDataFrames; a frame's geometry is handed over as
 GeoArrow arrays (coordinates and offsets, no GeoJSON text) and its CRS is
 taken from the frame. Bad input raises :class:`InputError` (a
 ``ValueError``) with the message the command line prints.
@@ -130,9 +130,12 @@ class Apportionment:
         """``notional check``'s report: CRS, repairs, and coverage problems weighted by votes at stake."""
         return json.loads(self._run.check(sliver))
 
-    def write(self, directory: Union[str, "os.PathLike[str]"], *, hexjson: Optional[str] = None, title: Optional[str] = None, attribution: Optional[str] = None) -> list:
-        """Writes results.csv, results.geojson, crosswalk.csv, ledger.csv, map.html and map.svg into ``directory``."""
-        return self._run.write(os.fspath(directory), hexjson=hexjson, title=title, attribution=attribution)
+    def write(
+        self, directory: Union[str, "os.PathLike[str]"], *, hexjson: Optional[str] = None, title: Optional[str] = None, attribution: Optional[str] = None, gpkg: bool = False
+    ) -> list:
+        """Writes results.csv, results.geojson, crosswalk.csv, ledger.csv, map.html and map.svg
+        (and with ``gpkg=True`` results.gpkg) into ``directory``, all or nothing."""
+        return self._run.write(os.fspath(directory), hexjson=hexjson, title=title, attribution=attribution, gpkg=gpkg)
 
 
 def apportion(
@@ -250,9 +253,11 @@ class Recomputation:
 
         return geopandas.read_file(io.BytesIO(self._geojson))
 
-    def write(self, directory: Union[str, "os.PathLike[str]"], *, hexjson: Optional[str] = None, title: Optional[str] = None, attribution: Optional[str] = None) -> list:
-        """Writes every output (results, composition, report, wards, uncertainty, maps) into ``directory``."""
-        return self._run.write(os.fspath(directory), hexjson=hexjson, title=title, attribution=attribution)
+    def write(
+        self, directory: Union[str, "os.PathLike[str]"], *, hexjson: Optional[str] = None, title: Optional[str] = None, attribution: Optional[str] = None, gpkg: bool = False
+    ) -> list:
+        """Writes every output (results, composition, report, wards, uncertainty, maps; with ``gpkg=True`` results.gpkg) into ``directory``."""
+        return self._run.write(os.fspath(directory), hexjson=hexjson, title=title, attribution=attribution, gpkg=gpkg)
 
 
 def recompute(

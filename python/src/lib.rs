@@ -276,11 +276,11 @@ impl Apportionment {
         serde_json::to_string(&notional::check::check(&self.outcome, sliver)).map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
 
-    /// Writes the run's outputs (results, crosswalk, ledger, map.html, map.svg) into `dir`.
-    #[pyo3(signature = (dir, hexjson = None, title = None, attribution = None))]
-    fn write(&self, py: Python<'_>, dir: PathBuf, hexjson: Option<PathBuf>, title: Option<String>, attribution: Option<String>) -> PyResult<Vec<String>> {
+    /// Writes the run's outputs (results, crosswalk, ledger, map.html, map.svg, with `gpkg` results.gpkg) into `dir`.
+    #[pyo3(signature = (dir, hexjson = None, title = None, attribution = None, gpkg = false))]
+    fn write(&self, py: Python<'_>, dir: PathBuf, hexjson: Option<PathBuf>, title: Option<String>, attribution: Option<String>, gpkg: bool) -> PyResult<Vec<String>> {
         let map = map_options(hexjson, title, attribution, &self.title, None)?;
-        compute(py, || write_outputs(&dir, &self.outcome, &map, Durability::Atomic).map(written).map_err(|e| input_error(&format!("cannot write outputs to {}", dir.display()), e)))
+        compute(py, || write_outputs(&dir, &self.outcome, &map, Durability::Atomic, gpkg).map(written).map_err(|e| input_error(&format!("cannot write outputs to {}", dir.display()), e)))
     }
 }
 
@@ -351,12 +351,12 @@ struct Recomputation {
 
 #[pymethods]
 impl Recomputation {
-    /// Writes every output (results, composition, report, wards, uncertainty, maps) into `dir`.
-    #[pyo3(signature = (dir, hexjson = None, title = None, attribution = None))]
-    fn write(&self, py: Python<'_>, dir: PathBuf, hexjson: Option<PathBuf>, title: Option<String>, attribution: Option<String>) -> PyResult<Vec<String>> {
+    /// Writes every output (results, composition, report, wards, uncertainty, maps, with `gpkg` results.gpkg) into `dir`.
+    #[pyo3(signature = (dir, hexjson = None, title = None, attribution = None, gpkg = false))]
+    fn write(&self, py: Python<'_>, dir: PathBuf, hexjson: Option<PathBuf>, title: Option<String>, attribution: Option<String>, gpkg: bool) -> PyResult<Vec<String>> {
         let map = map_options(hexjson, title, attribution, &self.title, self.map.as_ref())?;
         compute(py, || {
-            write_recomputed(&dir, &self.rec, &map, Durability::Atomic).map(written).map_err(|e| input_error(&format!("cannot write outputs to {}", dir.display()), e))
+            write_recomputed(&dir, &self.rec, &map, Durability::Atomic, gpkg).map(written).map_err(|e| input_error(&format!("cannot write outputs to {}", dir.display()), e))
         })
     }
 

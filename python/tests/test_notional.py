@@ -61,6 +61,26 @@ def test_london_from_python_equals_the_command_line(tmp_path):
     assert a["total"].sum() == b["total"].sum()
 
 
+def test_london_from_shapefile_and_geopackage_equals_geojson(tmp_path):
+    formats = DERIVED / "formats"
+    parties = ["con", "lab", "ld", "brx", "green", "oth"]
+    want = notional.apportion(WARDS, SEATS).results.set_index("code")
+    for units, targets in [
+        (formats / "london_wards_2022_bng.shp", formats / "pcon2024_bgc_bng.shp"),
+        (f"{formats / 'london_wards_2022.gpkg'}:wards", formats / "pcon2024_bgc_bng.gpkg"),
+        (geopandas.read_file(formats / "london_wards_2022_bng.shp"), geopandas.read_file(formats / "pcon2024_bgc_bng.gpkg")),
+    ]:
+        got = notional.apportion(units, targets).results.set_index("code")
+        diff = (got[parties] - want.loc[got.index, parties]).abs().to_numpy().max()
+        assert diff <= 1, f"{units}: {diff}"
+        assert got["total"].sum() == want["total"].sum()
+    run = notional.apportion(formats / "london_wards_2022_bng.shp", formats / "pcon2024_bgc_bng.shp")
+    names = sorted(Path(f).name for f in run.write(tmp_path / "out", gpkg=True))
+    assert "results.gpkg" in names
+    back = geopandas.read_file(tmp_path / "out" / "results.gpkg")
+    assert back.crs.to_epsg() == 4326 and len(back) == len(run.results)
+
+
 def test_geodataframe_round_trip():
     run = notional.apportion(WARDS, SEATS)
     gdf = run.to_geodataframe()
