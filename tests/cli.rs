@@ -398,3 +398,17 @@ fn map_draws_a_results_folder_as_html_and_svg_geographic_and_hex() {
     assert!(!out.status.success() && text(&out.stderr).contains("layout"), "{}", text(&out.stderr));
     assert!(!dir.path().join("map.svg").exists());
 }
+
+#[test]
+fn no_map_writes_no_maps_and_removes_an_earlier_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wards, seats) = fixture(dir.path());
+    let out = dir.path().join("out");
+    assert!(notional(&["apportion", &wards, &seats, "-o", out.to_str().unwrap()]).status.success());
+    assert!(out.join("map.html").exists() && out.join("map.svg").exists());
+    let run = notional(&["apportion", &wards, &seats, "-o", out.to_str().unwrap(), "--no-map"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(!out.join("map.html").exists() && !out.join("map.svg").exists(), "an earlier run's maps are not left beside these results");
+    let map = notional(&["map", out.to_str().unwrap(), "--no-map"]);
+    assert!(!map.status.success() && text(&map.stderr).contains("--no-map belongs to apportion and recompute"));
+}

@@ -233,6 +233,7 @@ fn map_options(hexjson: Option<PathBuf>, title: Option<String>, attribution: Opt
         title: title.or_else(|| recipe.and_then(|r| r.title.clone())).unwrap_or_else(|| default_title.to_string()),
         attribution: attribution.or_else(|| recipe.and_then(|r| r.attribution.clone())).unwrap_or_else(|| ONS_ATTRIBUTION.into()),
         hex,
+        skip: false,
     })
 }
 

@@ -275,6 +275,9 @@ fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
 }
 
 fn run_map(args: &MapArgs) -> Result<ExitCode> {
+    if args.map.no_map {
+        anyhow::bail!("`notional map` draws the maps: --no-map belongs to apportion and recompute");
+    }
     let results = Input::from_path(&args.dir.join("results.geojson"))?;
     let composition_path = args.dir.join("composition.csv");
     let composition = if composition_path.exists() { Some(Input::from_path(&composition_path)?) } else { None };
@@ -340,6 +343,7 @@ fn run_demo(args: &DemoArgs) -> Result<ExitCode> {
                 title: "notional demo: SCHEMATIC boundaries, ILLUSTRATIVE ward estimates".into(),
                 attribution: "Schematic boundaries drawn for the demo (data/demo/README.md); not real data.".into(),
                 hex: None,
+                skip: false,
             };
             write(dir, &new, &map, args.common.durability(), false)?
         }

@@ -37,30 +37,37 @@ pub fn write_outputs(dir: &Path, outcome: &Outcome, map: &MapOptions, durability
     let target_ids = outcome.target_ids();
     let mut geojson = Vec::new();
     results_geojson(&outcome.results, &geometries, &[], &mut geojson).expect("writing to memory");
-    let (html, svg) = maps(&geojson, None, Vec::new(), map)?;
+    let geojson = as_input("results.geojson", geojson);
+    let drawn = if map.skip { None } else { Some(maps(&geojson, None, Vec::new(), map)?) };
     let package = if gpkg { results_gpkg(&outcome.results, &geometries, &[])? } else { Vec::new() };
-    let mut names = vec!["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv", "map.html", "map.svg"];
+    let mut names = vec!["results.csv", "results.geojson", "crosswalk.csv", "ledger.csv"];
+    if drawn.is_some() {
+        names.extend(["map.html", "map.svg"]);
+    }
     if gpkg {
         names.push("results.gpkg");
     }
-    write_files_with(dir, &names, &stale_outputs(&names), durability, |i, out| match i {
-        0 => results_csv(&outcome.results, &[], &mut *out),
-        1 => out.write_all(&geojson),
-        2 => crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, &mut *out),
-        3 => ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, &mut *out),
-        4 => out.write_all(html.as_bytes()),
-        5 => out.write_all(svg.as_bytes()),
+    write_files_with(dir, &names, &stale_outputs(&names), durability, |i, out| match names[i] {
+        "results.csv" => results_csv(&outcome.results, &[], &mut *out),
+        "results.geojson" => out.write_all(geojson.text().as_bytes()),
+        "crosswalk.csv" => crosswalk_csv(&outcome.crosswalk, &unit_ids, &target_ids, &mut *out),
+        "ledger.csv" => ledger_csv(&outcome.votes, &outcome.crosswalk, &unit_ids, &mut *out),
+        "map.html" => out.write_all(drawn.as_ref().map_or(&b""[..], |d| d.0.as_bytes())),
+        "map.svg" => out.write_all(drawn.as_ref().map_or(&b""[..], |d| d.1.as_bytes())),
         _ => out.write_all(&package),
     })
 }
 
 /// `map.html` and `map.svg` of a run, from its `results.geojson` and
 /// `composition.csv` as written, and the old seats' outlines (BNG).
-pub fn maps(results_geojson: &[u8], composition: Option<&[u8]>, old: Vec<(String, String, geo::MultiPolygon<f64>)>, options: &MapOptions) -> Result<(String, String)> {
-    let text = |name: &str, bytes: &[u8]| Input::from_text(name, String::from_utf8_lossy(bytes).into_owned());
-    let composition = composition.map(|c| text("composition.csv", c));
-    let map = SeatMap::from_results(&text("results.geojson", results_geojson), composition.as_ref(), old, options.clone())?;
-    Ok((map::html(&map), map::svg(&map)))
+pub fn maps(results_geojson: &Input, composition: Option<&Input>, old: Vec<(String, String, geo::MultiPolygon<f64>)>, options: &MapOptions) -> Result<(String, String)> {
+    let map = SeatMap::from_results(results_geojson, composition, old, options.clone())?;
+    Ok(rayon::join(|| map::html(&map), || map::svg(&map)))
+}
+
+/// A file written to memory (UTF-8 by construction), as an [`Input`] to read it back, without a copy.
+pub(crate) fn as_input(name: &str, bytes: Vec<u8>) -> Input {
+    Input::from_text(name, String::from_utf8(bytes).expect("the writers write UTF-8"))
 }
 
 /// Every file a run of `apportion`, `recompute` or `estimate` writes into its

@@ -39,17 +39,19 @@ pub fn write_recomputed(dir: &Path, rec: &Recomputed, map: &MapOptions, durabili
     let report = seat_report(rec);
     let old: Vec<(String, String, MultiPolygon<f64>)> =
         rec.old.iter().zip(&rec.old_geometries).map(|((c, n), g)| (c.clone(), n.clone(), g.clone())).collect();
-    let (map_html, map_svg) = maps(&geojson, Some(&composition), old, map)?;
+    let (geojson, composition) = (super::as_input("results.geojson", geojson), super::as_input("composition.csv", composition));
+    let drawn = if map.skip { None } else { Some(maps(&geojson, Some(&composition), old, map)?) };
     let mut files: Vec<(&str, &[u8])> = vec![
         ("results.csv", &results),
-        ("results.geojson", &geojson),
+        ("results.geojson", geojson.text().as_bytes()),
         ("crosswalk.csv", &crosswalk),
         ("ledger.csv", &ledger),
-        ("composition.csv", &composition),
+        ("composition.csv", composition.text().as_bytes()),
         ("report.txt", report.as_bytes()),
-        ("map.html", map_html.as_bytes()),
-        ("map.svg", map_svg.as_bytes()),
     ];
+    if let Some((html, svg)) = &drawn {
+        files.extend([("map.html", html.as_bytes()), ("map.svg", svg.as_bytes())]);
+    }
     let package = if gpkg { super::results_gpkg(&rec.results, &new_wgs84, &extra)? } else { Vec::new() };
     if gpkg {
         files.push(("results.gpkg", &package));

@@ -67,7 +67,8 @@ impl Prepared {
         Ok(Prepared { crs, geometries, repairs: Vec::new() })
     }
 
-    /// As [`Prepared::new`], in the plane suited to where the layer lies
+    /// Detected and projected as [`Prepared::new`], not yet checked
+    /// ([`Prepared::check`]), in the plane suited to where the layer lies
     /// ([`Projector::suited`]: British National Grid in Britain, an
     /// equal-area plane centred on the data elsewhere); returns the projector.
     ///
@@ -84,8 +85,7 @@ impl Prepared {
     pub fn suited(layer: &Layer) -> Result<(Self, Projector)> {
         let crs = detect_stated(layer, None)?;
         let projector = Projector::suited(crs.lonlat_extent());
-        let mut prepared = Self::projected_except(layer, crs, &projector, &[])?;
-        prepared.check();
+        let prepared = Self::projected_except(layer, crs, &projector, &[])?;
         Ok((prepared, projector))
     }
 

@@ -7,6 +7,7 @@ use super::svg::escape;
 use crate::recompute::MIN_SEAT_COVERAGE;
 use crate::export::party_colour;
 use geo::MultiPolygon;
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 const TEMPLATE: &str = include_str!("../../../assets/map/map.html");
@@ -24,7 +25,7 @@ const LEAFLET_CSS: &str = include_str!("../../../assets/vendor/leaflet-1.9.4/lea
 /// let sq = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 0., y: 10.), (x: 10., y: 10.), (x: 10., y: 0.)]]);
 /// let seat = MapSeat { code: "A".into(), name: "Abbey </script>".into(), winner: Some("Lab".into()), majority_pct: 20.0, partial: false,
 ///                      properties: Default::default(), composition: vec![], geometry: sq };
-/// let map = SeatMap { options: MapOptions { title: "Title".into(), attribution: "Contains OS data".into(), hex: None },
+/// let map = SeatMap { options: MapOptions { title: "Title".into(), attribution: "Contains OS data".into(), hex: None, skip: false },
 ///                     parties: vec!["Lab".into()], seats: vec![seat], old: vec![], missing_from_layout: vec![], grid: 1.0 };
 /// let page = html(&map);
 /// assert!(page.starts_with("<!DOCTYPE html>") && page.contains("Leaflet 1.9.4") && page.contains("<title>Title</title>"));
@@ -35,7 +36,7 @@ pub fn html(map: &SeatMap) -> String {
     let grid = map.grid;
     let seats: Vec<Value> = map
         .seats
-        .iter()
+        .par_iter()
         .map(|s| {
             let inside = SeatMap::inside(s).map(|(x, y)| json!([(x / grid).round() as i64, (y / grid).round() as i64]));
             let hex = map.options.hex.as_ref().and_then(|h| h.hexes.get(&s.code).map(|&(q, r)| h.centre(q, r))).map(|(x, y)| json!([x, y]));

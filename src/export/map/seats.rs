@@ -60,6 +60,8 @@ pub struct MapOptions {
     pub attribution: String,
     /// A HexJSON layout for the hex cartogram.
     pub hex: Option<HexLayout>,
+    /// Write no maps (`--no-map`): for runs whose maps nobody looks at.
+    pub skip: bool,
 }
 
 /// Everything a map draws, built once for `map.svg` and `map.html`.

@@ -3,6 +3,7 @@
 //! (no gaps, no overlaps), as TopoJSON's arcs do.
 
 use geo::{Coord, LineString, MultiPolygon, Polygon, Simplify};
+use foldhash::fast::FixedState;
 use std::collections::HashMap;
 
 /// Simplifies a set of neighbouring polygons edge by edge.
@@ -61,21 +62,32 @@ impl SimplifyShared for [MultiPolygon<f64>] {
                     .collect()
             })
             .collect();
-        // A junction: a point with other than two distinct neighbours.
-        let mut neighbours: HashMap<Key, Vec<Key>> = HashMap::new();
+        // A junction: a point with other than two distinct neighbours. Up to
+        // two are kept inline (no allocation per vertex), a third marks it.
+        #[derive(Clone, Copy)]
+        enum Seen {
+            One(Key),
+            Two(Key, Key),
+            Many,
+        }
+        let vertices: usize = rings.iter().flatten().flatten().map(Vec::len).sum();
+        let mut neighbours: HashMap<Key, Seen, FixedState> = HashMap::with_capacity_and_hasher(vertices, FixedState::default());
         for ring in rings.iter().flatten().flatten() {
             let n = ring.len();
             for i in 0..n {
-                let e = neighbours.entry(ring[i]).or_default();
                 for k in [ring[(i + n - 1) % n], ring[(i + 1) % n]] {
-                    if !e.contains(&k) {
-                        e.push(k);
-                    }
+                    let e = neighbours.entry(ring[i]).or_insert(Seen::One(k));
+                    *e = match *e {
+                        Seen::One(a) if a == k => Seen::One(a),
+                        Seen::One(a) => Seen::Two(a, k),
+                        Seen::Two(a, b) if a == k || b == k => Seen::Two(a, b),
+                        _ => Seen::Many,
+                    };
                 }
             }
         }
-        let junction = |k: &Key| neighbours.get(k).is_some_and(|v| v.len() != 2);
-        let mut arcs: HashMap<Vec<Key>, Vec<Key>> = HashMap::new();
+        let junction = |k: &Key| !matches!(neighbours.get(k), Some(Seen::Two(..)));
+        let mut arcs: HashMap<Vec<Key>, Vec<Key>, FixedState> = HashMap::default();
         let unsnap = |k: &Key| Coord { x: k.0 as f64 * grid, y: k.1 as f64 * grid };
         let mut simplified_ring = |ring: &[Key]| -> Option<LineString<f64>> {
             if ring.len() < 3 {
@@ -122,7 +134,7 @@ fn dist2(a: Key, b: Key) -> i128 {
 }
 
 /// One arc, simplified once whichever way it is walked.
-fn simplify_arc(arc: &[Key], cache: &mut HashMap<Vec<Key>, Vec<Key>>, grid: f64, tolerance: f64) -> Vec<Key> {
+fn simplify_arc(arc: &[Key], cache: &mut HashMap<Vec<Key>, Vec<Key>, FixedState>, grid: f64, tolerance: f64) -> Vec<Key> {
     if arc.len() <= 2 {
         return arc.to_vec();
     }

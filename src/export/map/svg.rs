@@ -26,7 +26,7 @@ const BOTTOM: f64 = 70.0;
 /// let sq = MultiPolygon::new(vec![polygon![(x: 0., y: 0.), (x: 0., y: 10.), (x: 10., y: 10.), (x: 10., y: 0.)]]);
 /// let seat = MapSeat { code: "A".into(), name: "Abbey".into(), winner: Some("Lab".into()), majority_pct: 20.0, partial: false,
 ///                      properties: Default::default(), composition: vec![], geometry: sq };
-/// let map = SeatMap { options: MapOptions { title: "Title".into(), attribution: "Contains OS data".into(), hex: None },
+/// let map = SeatMap { options: MapOptions { title: "Title".into(), attribution: "Contains OS data".into(), hex: None, skip: false },
 ///                     parties: vec!["Lab".into()], seats: vec![seat], old: vec![], missing_from_layout: vec![], grid: 1.0 };
 /// let out = svg(&map);
 /// assert!(out.starts_with("<svg") && out.contains("#E4003B") && out.contains("<title>Abbey: Lab, majority 20.0%</title>"));
