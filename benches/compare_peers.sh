@@ -7,6 +7,10 @@
 #
 #   benches/compare_peers.sh [RUNS] [PAIRS...]
 #
+# NOTIONAL_ARGS (environment) are added to notional's command line, e.g.
+# `--no-map` to time it without drawing map.html and map.svg, which the
+# peers do not make.
+#
 # RUNS (default 3) runs of each peer after one warm-up; notional and its
 # parse-only baseline, which take a fraction of a second, get three warm-ups
 # and then 5 x RUNS rounds of one run each, in alternation, the order
@@ -29,6 +33,7 @@ mkdir -p "$out"
 cargo build --release --quiet
 bin=$root/target/release/notional
 
+echo "notional's extra arguments: ${NOTIONAL_ARGS:-none}"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 for pair in "${pairs[@]}"; do
     case $pair in
@@ -47,7 +52,7 @@ for pair in "${pairs[@]}"; do
     # (a third between hours here) falls on both alike and their ratio is
     # measured, not the drift.
     rm -f "$out/$pair"-notional-*.json
-    whole=(-n notional "$bin apportion $w $s -o $out/$pair-notional -q")
+    whole=(-n notional "$bin apportion $w $s -o $out/$pair-notional -q ${NOTIONAL_ARGS:-}")
     read_only=(-n parse-only "$bin apportion $w $s --parse-only")
     (cd "$bench" && hyperfine -N -w3 -r1 --style basic "${whole[@]}" "${read_only[@]}" >/dev/null 2>&1)
     for k in $(seq $((5 * runs))); do
