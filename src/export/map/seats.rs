@@ -1,6 +1,7 @@
 //! What a map shows: the seats of a results file with their results,
-//! composition and geometry (British National Grid, simplified edge by edge),
-//! the old seats' outlines, and the hex layout.
+//! composition and geometry (in the plane the run measures in: British
+//! National Grid in Britain; simplified edge by edge), the old seats'
+//! outlines, and the hex layout.
 
 use super::hex::HexLayout;
 use super::simplify::SimplifyShared;
@@ -36,7 +37,7 @@ pub struct MapSeat {
     /// The old seats it is made of: code, name and share of the new seat
     /// (percent), largest first.
     pub composition: Vec<(String, String, f64)>,
-    /// Its geometry in BNG metres, simplified.
+    /// Its geometry in the map's plane (metres), simplified.
     pub geometry: MultiPolygon<f64>,
 }
 
