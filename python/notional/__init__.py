@@ -68,13 +68,15 @@ def _frame(gdf: Any, id_col: str, name_col: Optional[str], what: str, electorate
     if gdf.crs is not None:
         epsg = gdf.crs.to_epsg()
         crs = f"EPSG:{epsg}" if epsg is not None else gdf.crs.to_string()
-    columns = []
+    columns, skipped = [], []
     for c in gdf.columns:
         if c in (id_col, gdf.geometry.name) or c == name_col:
             continue
         s = gdf[c]
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             columns.append((str(c), np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan))))
+        else:
+            skipped.append(f"{c} ({s.dtype})")
     return {
         "name": what,
         "ids": [str(v) for v in gdf[id_col].tolist()],
@@ -86,6 +88,7 @@ def _frame(gdf: Any, id_col: str, name_col: Optional[str], what: str, electorate
         "crs": crs,
         "columns": columns,
         "electorate": electorate if electorate in gdf.columns else None,
+        "skipped": skipped,
     }
 
 
@@ -111,7 +114,9 @@ class Apportionment:
             turnout.
         crosswalk: ``from,to,weight``: each unit's share of each target.
         ledger: every unit and party: votes in, allocated, unallocated, cause.
-        summary: the summary the command line prints.
+        summary: the summary the command line prints (with, for a frame of
+            units, the columns not counted as votes).
+        skipped_columns: a frame's columns not counted as votes (not numeric).
     """
 
     results: pd.DataFrame
@@ -119,6 +124,7 @@ class Apportionment:
     ledger: pd.DataFrame
     summary: str
     _run: Any = field(repr=False)
+    skipped_columns: list = field(default_factory=list)
 
     def to_geodataframe(self) -> "geopandas.GeoDataFrame":
         """The targets with their results, in WGS84 (as ``results.geojson``)."""
@@ -193,7 +199,11 @@ def apportion(
         method_name=method,
         title=title,
     )
-    return _wrap(run)
+    result = _wrap(run)
+    if isinstance(u, dict) and u["skipped"] and parties is None:
+        result.skipped_columns = list(u["skipped"])
+        result.summary += f"skipped columns: {', '.join(u['skipped'])} (not counted as votes; name the party columns with parties=[...] to count them)\n"
+    return result
 
 
 def _wrap(run: Any) -> Apportionment:

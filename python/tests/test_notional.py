@@ -53,6 +53,9 @@ def test_london_from_python_equals_the_command_line(tmp_path):
     wards, seats = geopandas.read_file(WARDS), geopandas.read_file(SEATS)
     frames = notional.apportion(wards, seats)
     pd.testing.assert_frame_equal(frames.results, run.results)
+    # The text column is not counted, and the summary says so, as the command line's does.
+    assert frames.skipped_columns == ["name (object)"] or frames.skipped_columns[0].startswith("name ("), frames.skipped_columns
+    assert "skipped columns: name (" in frames.summary
     # In British National Grid too: the frame's CRS is read, and areas are the same up to rounding.
     bng = notional.apportion(wards.to_crs(27700), seats.to_crs(27700))
     a, b = bng.results.set_index("code"), run.results.set_index("code")
