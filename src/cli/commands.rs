@@ -211,7 +211,7 @@ fn run_recompute(args: &RecomputeArgs) -> Result<ExitCode> {
     say!("route:        {}", rec.route);
     say_missing(&missing)?;
     if !not_read.is_empty() {
-        say!("not read:     {} (not a layer file: .geojson, .json or .topojson)", not_read.join(", "));
+        say!("not read:     {} (not a layer file: .geojson, .json, .topojson, .shp or .gpkg)", not_read.join(", "));
     }
     for n in &rec.notes {
         say!("note:         {n}");
@@ -255,7 +255,7 @@ fn refuse_if_nothing_placed(votes_in: u64, allocated: u64, context: &str) -> Res
 fn run_estimate(args: &EstimateArgs) -> Result<ExitCode> {
     let (ward_sets, old, results, not_read) = args.resolve()?;
     if !not_read.is_empty() {
-        eprintln!("note: not read (not a layer file: .geojson, .json or .topojson): {}", not_read.join(", "));
+        eprintln!("note: not read (not a layer file: .geojson, .json, .topojson, .shp or .gpkg): {}", not_read.join(", "));
     }
     let o = &args.old;
     let bar = Bar::new(o.common.quiet);
