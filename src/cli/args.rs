@@ -182,8 +182,10 @@ pub struct InputArgs {
     /// Source units: a layer of (Multi)Polygons, e.g. wards carrying vote
     /// counts as numeric properties: GeoJSON or TopoJSON, a Shapefile (.shp
     /// with its .dbf, .prj and .cpg; or a .zip of them) or a GeoPackage.
-    /// WGS84 lon/lat (RFC 7946) or British National Grid (detected from the
-    /// `crs` member, .prj or GeoPackage srs, and the coordinates).
+    /// In any coordinate system of the EPSG table (declared by a `crs`
+    /// member, .prj or GeoPackage srs; undeclared: WGS84 lon/lat or British
+    /// National Grid, told from the coordinates). Outside Britain, areas are
+    /// measured in an equal-area plane centred on the units.
     #[arg(value_name = "FROM")]
     pub from: PathBuf,
 
@@ -248,7 +250,7 @@ pub struct ApportionArgs {
     pub inputs: InputArgs,
 
     /// Output directory (created if missing) for results.csv, results.geojson,
-    /// crosswalk.csv and ledger.csv.
+    /// crosswalk.csv, ledger.csv, map.html and map.svg.
     #[arg(short, long, value_name = "DIR", required_unless_present = "parse_only")]
     pub output: Option<PathBuf>,
 
