@@ -12,7 +12,7 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use notional::apportion::{apportion_layers, Options, Outcome};
 use notional::crosswalk::Method;
 use notional::election::ensemble::EnsembleSpec;
-use notional::export::map::{HexLayout, MapOptions, SeatMap};
+use notional::export::map::{MapOptions, SeatMap};
 use notional::export::{crosswalk_csv, ledger_csv, results_csv, results_geojson, write_files_removing, write_outputs, write_recomputed, Durability};
 use notional::progress::Silent;
 use notional::read::{read_layer, Input, Layer, VoteTable};
@@ -30,10 +30,6 @@ pyo3::create_exception!(
     PyValueError,
     "Bad input: the message names the file (or frame), the feature or row, and the field, as the command line's does."
 );
-
-/// The attribution ONS boundaries require (the command line's default).
-const ONS_ATTRIBUTION: &str =
-    "Boundaries: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right.";
 
 fn input_error(context: &str, e: impl std::fmt::Display) -> PyErr {
     InputError::new_err(if context.is_empty() { e.to_string() } else { format!("{context}: {e}") })
@@ -224,17 +220,7 @@ fn to_bytes<'py>(py: Python<'py>, f: impl FnOnce(&mut Vec<u8>) -> std::io::Resul
 }
 
 fn map_options(hexjson: Option<PathBuf>, title: Option<String>, attribution: Option<String>, default_title: &str, recipe: Option<&MapPart>) -> PyResult<MapOptions> {
-    let hexjson = hexjson.or_else(|| recipe.and_then(|r| r.hexjson.clone()));
-    let hex = match hexjson {
-        Some(p) => Some(Input::from_path(&p).and_then(|i| HexLayout::read(&i)).map_err(|e| input_error("", e))?),
-        None => None,
-    };
-    Ok(MapOptions {
-        title: title.or_else(|| recipe.and_then(|r| r.title.clone())).unwrap_or_else(|| default_title.to_string()),
-        attribution: attribution.or_else(|| recipe.and_then(|r| r.attribution.clone())).unwrap_or_else(|| ONS_ATTRIBUTION.into()),
-        hex,
-        skip: false,
-    })
+    MapOptions::resolve(hexjson, title, attribution, recipe, || default_title.to_string()).map_err(|e| input_error("", e))
 }
 
 fn written(w: notional::export::Written) -> Vec<String> {

@@ -4,7 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use notional::apportion::Options;
 use notional::crosswalk::Method;
-use notional::export::map::{HexLayout, MapOptions};
+use notional::export::map::MapOptions;
 use notional::export::Durability;
 use notional::geometry::crs::Crs;
 use notional::election::estimate::Config;
@@ -119,29 +119,12 @@ pub struct MapFlags {
     pub no_map: bool,
 }
 
-/// The attribution ONS boundaries require.
-pub const ONS_ATTRIBUTION: &str =
-    "Boundaries: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right.";
-
 impl MapFlags {
     /// These flags over a recipe's `[map]` (the flags win), with `title`
     /// where neither gives one.
     pub fn options(&self, recipe: Option<&MapPart>, title: impl FnOnce() -> String) -> anyhow::Result<MapOptions> {
-        let hexjson = self.hexjson.clone().or_else(|| recipe.and_then(|r| r.hexjson.clone()));
-        let hex = match hexjson {
-            Some(p) => Some(HexLayout::read(&Input::from_path(&p)?)?),
-            None => None,
-        };
-        Ok(MapOptions {
-            title: self.title.clone().or_else(|| recipe.and_then(|r| r.title.clone())).unwrap_or_else(title),
-            attribution: self
-                .attribution
-                .clone()
-                .or_else(|| recipe.and_then(|r| r.attribution.clone()))
-                .unwrap_or_else(|| ONS_ATTRIBUTION.to_string()),
-            hex,
-            skip: self.no_map,
-        })
+        let options = MapOptions::resolve(self.hexjson.clone(), self.title.clone(), self.attribution.clone(), recipe, title)?;
+        Ok(MapOptions { skip: self.no_map, ..options })
     }
 }
 

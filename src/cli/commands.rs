@@ -297,10 +297,7 @@ fn run_map(args: &MapArgs) -> Result<ExitCode> {
 
 /// The new seats a hex layout does not place (drawn on the geographic map only).
 fn missing_from_layout(map: &MapOptions, ids: &[&str]) -> Vec<String> {
-    match &map.hex {
-        Some(h) => ids.iter().filter(|id| !h.hexes.contains_key(**id)).map(|id| id.to_string()).collect(),
-        None => Vec::new(),
-    }
+    map.hex.as_ref().map_or_else(Vec::new, |h| h.missing(ids.iter().copied()))
 }
 
 fn say_missing(missing: &[String]) -> Result<()> {

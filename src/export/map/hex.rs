@@ -45,6 +45,18 @@ impl HexLayout {
         Ok(HexLayout { layout, hexes: out })
     }
 
+    /// The ids among `ids` the layout does not place, in their order.
+    ///
+    /// ```
+    /// use notional::export::map::HexLayout;
+    /// use std::collections::BTreeMap;
+    /// let h = HexLayout { layout: "odd-r".into(), hexes: BTreeMap::from([("A".to_string(), (0, 0))]) };
+    /// assert_eq!(h.missing(["A", "B"]), ["B"]);
+    /// ```
+    pub fn missing<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        ids.into_iter().filter(|id| !self.hexes.contains_key(*id)).map(str::to_string).collect()
+    }
+
     /// The centre of hex (q, r) in hex widths, rows rising northwards.
     ///
     /// ```

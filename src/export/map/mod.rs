@@ -10,6 +10,6 @@ mod svg;
 
 pub use hex::HexLayout;
 pub use html::html;
-pub use seats::{MapOptions, MapSeat, OldOutline, SeatMap, MARGINAL};
+pub use seats::{MapOptions, MapSeat, OldOutline, SeatMap, MARGINAL, ONS_ATTRIBUTION};
 pub use simplify::SimplifyShared;
 pub use svg::svg;

@@ -10,6 +10,8 @@ use crate::geometry::bbox::{geometry_bounds, union};
 use crate::geometry::prepare::Prepared;
 use crate::geometry::project::{Plane, Projector};
 use crate::read::{read_layer, Input, Layer};
+use crate::recipe::MapPart;
+use std::path::PathBuf;
 use crate::recompute::MIN_SEAT_COVERAGE;
 use geo::{InteriorPoint, MultiPolygon};
 use serde_json::{Map, Value};
@@ -63,6 +65,44 @@ pub struct MapOptions {
     pub hex: Option<HexLayout>,
     /// Write no maps (`--no-map`): for runs whose maps nobody looks at.
     pub skip: bool,
+}
+
+/// The attribution ONS boundaries require: the maps' default.
+pub const ONS_ATTRIBUTION: &str =
+    "Boundaries: Office for National Statistics, Open Government Licence v3.0. Contains OS data © Crown copyright and database right.";
+
+impl MapOptions {
+    /// The options a user gave (flags, arguments) over a recipe's `[map]`:
+    /// what is given wins; the layout is read; `title` where neither names
+    /// one, [`ONS_ATTRIBUTION`] where neither gives an attribution.
+    ///
+    /// ```
+    /// use notional::export::map::{MapOptions, ONS_ATTRIBUTION};
+    /// use notional::recipe::MapPart;
+    /// let recipe = MapPart { hexjson: None, title: Some("From the recipe".into()), attribution: None };
+    /// let o = MapOptions::resolve(None, None, None, Some(&recipe), || "default".into()).unwrap();
+    /// assert_eq!((o.title.as_str(), o.attribution.as_str()), ("From the recipe", ONS_ATTRIBUTION));
+    /// let o = MapOptions::resolve(None, Some("Given".into()), None, Some(&recipe), || "default".into()).unwrap();
+    /// assert_eq!(o.title, "Given");
+    /// ```
+    pub fn resolve(
+        hexjson: Option<PathBuf>,
+        title: Option<String>,
+        attribution: Option<String>,
+        recipe: Option<&MapPart>,
+        default_title: impl FnOnce() -> String,
+    ) -> Result<MapOptions> {
+        let hex = match hexjson.or_else(|| recipe.and_then(|r| r.hexjson.clone())) {
+            Some(p) => Some(HexLayout::read(&Input::from_path(&p)?)?),
+            None => None,
+        };
+        Ok(MapOptions {
+            title: title.or_else(|| recipe.and_then(|r| r.title.clone())).unwrap_or_else(default_title),
+            attribution: attribution.or_else(|| recipe.and_then(|r| r.attribution.clone())).unwrap_or_else(|| ONS_ATTRIBUTION.to_string()),
+            hex,
+            skip: false,
+        })
+    }
 }
 
 /// Everything a map draws, built once for `map.svg` and `map.html`.
@@ -192,10 +232,7 @@ impl SeatMap {
             .zip(geometries.simplify_shared(tolerance))
             .map(|((code, name), geometry)| OldOutline { code, name, geometry })
             .collect();
-        let missing_from_layout = match &options.hex {
-            Some(h) => seats.iter().filter(|s| !h.hexes.contains_key(&s.code)).map(|s| s.code.clone()).collect(),
-            None => Vec::new(),
-        };
+        let missing_from_layout = options.hex.as_ref().map_or_else(Vec::new, |h| h.missing(seats.iter().map(|s| s.code.as_str())));
         Ok(SeatMap { options, parties, seats, old, missing_from_layout, grid: tolerance / 4.0 })
     }
 
